@@ -1,0 +1,60 @@
+"""PM Portfolio: log the products you make, what they taught you, and show employers."""
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from pm_portfolio.accounts import services as account_services
+from pm_portfolio.accounts.views import bp as accounts_bp
+from pm_portfolio.config import build_config
+from pm_portfolio.database import configure_engine
+from pm_portfolio.extensions import csrf
+from pm_portfolio.extensions import db
+from pm_portfolio.extensions import login_manager
+from pm_portfolio.extensions import migrate
+from pm_portfolio.main.errors import bp as errors_bp
+from pm_portfolio.main.views import bp as main_bp
+from pm_portfolio.security import add_security_headers
+from pm_portfolio.templating import init_templating
+
+# Templates, static files, migrations and instance data sit beside the package,
+# found from this file so the app works from any working directory.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app from the environment; `config` overrides it (tests use this)."""
+    app = Flask(
+        __name__,
+        instance_path=str(PROJECT_ROOT / "instance"),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(exist_ok=True)
+    app.config.from_mapping(build_config(os.environ, app.instance_path, config))
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    _init_login(app)
+    init_templating(app)
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(errors_bp)
+    app.after_request(add_security_headers)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(account_services.load_user_from_session)

@@ -1,0 +1,1 @@
+"""Accounts: registration, log-in, log-out and settings."""

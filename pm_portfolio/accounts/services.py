@@ -1,0 +1,174 @@
+"""Account rules: who may register, how people sign in, and what an account owns."""
+
+import functools
+import hmac
+import re
+from urllib.parse import urlsplit
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
+
+from pm_portfolio.extensions import db
+from pm_portfolio.models import User
+from pm_portfolio.models import new_session_token
+
+USERNAME_MIN = 3
+USERNAME_MAX = 30
+PASSWORD_MIN = 10
+PASSWORD_MAX = 128
+USERNAME_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
+
+# Words that are, or may become, paths of the app or look official on a profile URL.
+RESERVED_USERNAMES = frozenset(
+    """
+    about account accounts admin administrator api app assets auth blog dashboard delete
+    docs edit export exports favicon feed help healthz home import imports index journal
+    learnings login logout me new null password portfolio portfolios pricing privacy
+    products profile register reset robots root s security settings share signin signout
+    signup sitemap static status support system terms u user users www
+    """.split()  # noqa: SIM905 - a word list reads better than 60 quoted strings
+)
+
+
+def hash_password(password: str) -> str:
+    # PASSWORD_HASH_METHOD is werkzeug's default (scrypt); tests lower its cost.
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@functools.cache
+def _timing_decoy_hash(method: str) -> str:
+    """A hash checked when the user does not exist, so a login takes as long either way."""
+    return generate_password_hash("not a real password, only a timing decoy", method=method)
+
+
+class AccountTaken(Exception):
+    """Another account already has this email or username."""
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def username_problem(username: str) -> str | None:
+    """Say what is wrong with a (normalised) username, or None if it may be used."""
+    if not USERNAME_MIN <= len(username) <= USERNAME_MAX:
+        return f"Use {USERNAME_MIN} to {USERNAME_MAX} characters."
+    if not USERNAME_PATTERN.fullmatch(username):
+        return (
+            "Use only lower-case letters, digits and hyphens, "
+            "starting and ending with a letter or digit."
+        )
+    if username in RESERVED_USERNAMES:
+        return "That username is reserved. Please choose another."
+    return None
+
+
+def email_taken(email: str) -> bool:
+    email = normalise_email(email)
+    return db.session.scalar(db.select(User.id).where(User.email == email)) is not None
+
+
+def username_taken(username: str) -> bool:
+    username = normalise_username(username)
+    return db.session.scalar(db.select(User.id).where(User.username == username)) is not None
+
+
+def create_user(email: str, username: str, password: str) -> User:
+    """Create an account; raise AccountTaken if the email or username was taken meanwhile."""
+    user = User(
+        email=normalise_email(email),
+        username=normalise_username(username),
+        password_hash=hash_password(password),
+    )
+    db.session.add(user)
+    try:
+        db.session.commit()
+    except IntegrityError as error:
+        db.session.rollback()
+        raise AccountTaken from error
+    return user
+
+
+def find_user_for_login(login: str) -> User | None:
+    login = login.strip().lower()
+    column = User.email if "@" in login else User.username
+    return db.session.scalar(db.select(User).where(column == login))
+
+
+def authenticate(login: str, password: str) -> User | None:
+    """Return the user these credentials identify, or None; unknown users cost the same."""
+    user = find_user_for_login(login)
+    if user is None:
+        check_password_hash(
+            _timing_decoy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password
+        )
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    return user
+
+
+def load_user_from_session(session_id: str) -> User | None:
+    """Resolve the `id:token` Flask-Login keeps in the session or remember cookie."""
+    user_id, _, token = session_id.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def verify_password(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def update_profile(
+    user: User,
+    *,
+    display_name: str,
+    headline: str,
+    bio: str,
+    website_url: str,
+    linkedin_url: str,
+    github_url: str,
+) -> None:
+    user.display_name = display_name.strip()
+    user.headline = headline.strip()
+    user.bio = bio.strip()
+    user.website_url = website_url.strip()
+    user.linkedin_url = linkedin_url.strip()
+    user.github_url = github_url.strip()
+    db.session.commit()
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password and end every session that used the old one."""
+    user.password_hash = hash_password(new_password)
+    user.session_token = new_session_token()
+    db.session.commit()
+
+
+def delete_account(user: User) -> None:
+    """Remove the user and, through ON DELETE CASCADE, every row they own."""
+    db.session.delete(user)
+    db.session.commit()
+
+
+def safe_redirect_target(target: str | None) -> str | None:
+    """Return `target` if it is a path on this site, else None (no open redirects)."""
+    if not target:
+        return None
+    # Browsers treat backslashes as slashes, so "/\\evil.com" would leave the site.
+    if "\\" in target or any(ord(char) < 32 for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target

@@ -1,0 +1,93 @@
+"""Settings read from the environment, with safe defaults for development."""
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.engine import make_url
+
+PRODUCTION = "production"
+SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+SQLITE_FILE = "pm_portfolio.sqlite3"
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a configuration the app can start with."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Point PostgreSQL URLs at psycopg 3, whatever scheme the host gave us."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    parsed = make_url(url)
+    if parsed.drivername == "postgresql":
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed.render_as_string(hide_password=False)
+
+
+def load_or_create_secret_key(instance_path: str | Path) -> str:
+    """Keep one random development key per checkout, so sessions survive restarts."""
+    path = Path(instance_path) / SECRET_KEY_FILE
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    # Created with owner-only permissions: the key signs every session cookie.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key)
+    return key
+
+
+def _flag(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def build_config(
+    environ: Mapping[str, str],
+    instance_path: str | Path,
+    overrides: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Return the Flask config for this environment; `overrides` win (tests use them)."""
+    overrides = dict(overrides or {})
+    production = environ.get("PM_PORTFOLIO_ENV", "development").strip().lower() == PRODUCTION
+
+    database_url = environ.get("DATABASE_URL") or (
+        f"sqlite:///{Path(instance_path).resolve() / SQLITE_FILE}"
+    )
+    secure_cookies = production or _flag(environ.get("SESSION_COOKIE_SECURE"))
+
+    config: dict[str, Any] = {
+        "PRODUCTION": production,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_NAME": "remember_token",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
+        "PREFERRED_URL_SCHEME": "https" if secure_cookies else "http",
+        "PASSWORD_HASH_METHOD": "scrypt",
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # A form token outlives a long editing session; it is still bound to the cookie.
+        "WTF_CSRF_TIME_LIMIT": 12 * 60 * 60,
+    }
+    if environ.get("SECRET_KEY"):
+        config["SECRET_KEY"] = environ["SECRET_KEY"]
+    config.update(overrides)
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+
+    if not config.get("SECRET_KEY"):
+        if production:
+            raise ConfigError(
+                "SECRET_KEY is not set. In production (PM_PORTFOLIO_ENV=production) the app "
+                "refuses to start without one; generate it with "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+        config["SECRET_KEY"] = load_or_create_secret_key(instance_path)
+    return config

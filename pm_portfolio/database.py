@@ -1,0 +1,40 @@
+"""Connection settings that make SQLite safe for several server processes."""
+
+from flask import has_request_context
+from flask import request
+from sqlalchemy import Engine
+from sqlalchemy import event
+
+SQLITE_BUSY_TIMEOUT_MS = 5000
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _configure_sqlite_connection(dbapi_connection, _connection_record) -> None:
+    # Let SQLAlchemy's "begin" hook below decide how transactions start,
+    # instead of the sqlite3 module's implicit, deferred BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+    finally:
+        cursor.close()
+
+
+def _begin_sqlite_transaction(connection) -> None:
+    # A deferred transaction that reads, then writes, fails at once with
+    # "database is locked" if another worker committed in between; busy_timeout
+    # cannot help it. Requests that may write take the write lock up front and
+    # wait their turn instead; reads stay concurrent.
+    may_write = not (has_request_context() and request.method in READ_ONLY_METHODS)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write else "BEGIN")
+
+
+def configure_engine(engine: Engine) -> None:
+    """Install the SQLite connection hooks; other databases need none."""
+    if engine.dialect.name != "sqlite":
+        return
+    event.listen(engine, "connect", _configure_sqlite_connection)
+    event.listen(engine, "begin", _begin_sqlite_transaction)

@@ -1,0 +1,1 @@
+"""Main: the landing page, the dashboard and the error pages."""

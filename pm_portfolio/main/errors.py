@@ -1,0 +1,50 @@
+"""Error pages in the site's layout, for browsers and for anything else that asks."""
+
+from flask import Blueprint
+from flask import render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import InternalServerError
+
+from pm_portfolio.extensions import db
+
+bp = Blueprint("errors", __name__)
+
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Go back and try again."),
+    403: ("Forbidden", "You do not have permission to see this page."),
+    404: ("Page not found", "There is nothing here. Check the address, or start from home."),
+    405: ("Method not allowed", "This page cannot be used that way."),
+    413: ("Too large", "What you sent is larger than we accept. Try a smaller file."),
+    429: ("Too many requests", "You are going a little fast. Wait a minute and try again."),
+    500: ("Something went wrong", "We hit an error on our side and have logged it. Try again."),
+    503: ("Temporarily unavailable", "We cannot serve this right now. Try again shortly."),
+}
+CSRF_MESSAGE = (
+    "This form has expired or did not come from this site. "
+    "Go back, reload the page and send it again."
+)
+
+
+def render_error(code: int, message: str | None = None):
+    title, default_message = MESSAGES.get(code, ("Error", "Something went wrong."))
+    return render_template(
+        "errors/error.html", code=code, title=title, message=message or default_message
+    ), code
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    message = CSRF_MESSAGE if isinstance(error, CSRFError) else None
+    body, code = render_error(error.code, message)
+    headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
+    return body, code, headers
+
+
+@bp.app_errorhandler(InternalServerError)
+def internal_error(_error: InternalServerError):
+    # The failed request may have left the session mid-transaction.
+    db.session.rollback()
+    return render_error(500)

@@ -1,0 +1,22 @@
+"""Helpers the templates call, registered on the app's Jinja environment."""
+
+from flask import Flask
+from wtforms import Field
+
+
+def field_aria(field: Field, help_text: str | None) -> dict[str, str]:
+    """Attributes tying an input to its help text and errors for assistive technology."""
+    described_by = []
+    if help_text:
+        described_by.append(f"{field.id}-help")
+    attributes = {}
+    if field.errors:
+        described_by.append(f"{field.id}-error")
+        attributes["aria-invalid"] = "true"
+    if described_by:
+        attributes["aria-describedby"] = " ".join(described_by)
+    return attributes
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.globals["field_aria"] = field_aria

@@ -1,0 +1,45 @@
+"""Test clients that behave like a browser: forms carry their CSRF token."""
+
+import re
+
+from flask.testing import FlaskClient
+
+from tests.factories import PASSWORD
+
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*\bvalue="([^"]+)"')
+
+
+class Client(FlaskClient):
+    """A test client that sends forms the way a browser does, CSRF token included."""
+
+    def csrf_token(self, page: str = "/login") -> str:
+        html = self.get(page).get_data(as_text=True)
+        match = CSRF_INPUT.search(html)
+        if match is None:
+            raise AssertionError(f"no CSRF token in the page at {page}")
+        return match.group(1)
+
+    def submit(self, path: str, data: dict | None = None, *, page: str | None = None, **kwargs):
+        """POST `data` to `path` with the token from the form page (`page`, else `path`)."""
+        token = self.csrf_token(page or path)
+        return self.post(path, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+
+class AuthActions:
+    def __init__(self, client: Client):
+        self._client = client
+
+    def register(self, email="maker@example.com", username="maker", password=PASSWORD):
+        return self._client.submit(
+            "/register",
+            {"email": email, "username": username, "password": password, "confirm": password},
+        )
+
+    def login(self, login="maker", password=PASSWORD, remember=False):
+        data = {"login": login, "password": password}
+        if remember:
+            data["remember"] = "y"
+        return self._client.submit("/login", data)
+
+    def logout(self):
+        return self._client.submit("/logout", page="/dashboard")

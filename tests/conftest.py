@@ -1,0 +1,74 @@
+"""Fixtures: an app on a freshly emptied, migrated database per test, clients and helpers.
+
+Tests run on SQLite by default. With TEST_DATABASE_URL pointing at a PostgreSQL
+server, the run creates its own database there and drops it afterwards.
+"""
+
+import flask_migrate
+import pytest
+
+from pm_portfolio.extensions import db
+from tests.clients import AuthActions
+from tests.clients import Client
+from tests.factories import Credentials
+from tests.factories import make_user
+from tests.infrastructure import REFERENCE_TABLES
+from tests.infrastructure import make_app
+from tests.infrastructure import temporary_database
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory):
+    with temporary_database(tmp_path_factory.mktemp("database")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def migrated_database_url(database_url):
+    app = make_app(database_url)
+    with app.app_context():
+        flask_migrate.upgrade()
+        db.engine.dispose()
+    return database_url
+
+
+@pytest.fixture
+def app(migrated_database_url):
+    app = make_app(migrated_database_url)
+    app.test_client_class = Client
+    yield app
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            if table.name not in REFERENCE_TABLES:
+                db.session.execute(table.delete())
+        db.session.commit()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app) -> Client:
+    return app.test_client()
+
+
+@pytest.fixture
+def auth(client) -> AuthActions:
+    return AuthActions(client)
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def user(app) -> Credentials:
+    with app.app_context():
+        return make_user(email="maker@example.com", username="maker")
+
+
+@pytest.fixture
+def logged_in_client(client, auth, user) -> Client:
+    response = auth.login(user.username, user.password)
+    assert response.status_code == 302
+    return client

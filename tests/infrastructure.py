@@ -1,0 +1,82 @@
+"""The databases and browser the tests run against, and what to do when one is missing."""
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+from pm_portfolio import create_app
+from pm_portfolio.config import normalise_database_url
+
+TEST_DATABASE_URL_VARIABLE = "TEST_DATABASE_URL"
+
+# Tables whose rows a migration creates; every other table is emptied between tests.
+REFERENCE_TABLES: frozenset[str] = frozenset()
+
+
+def make_app(database_url: str, **overrides):
+    return create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": secrets.token_urlsafe(32),
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            # Still scrypt, at a cost that keeps hundreds of log-ins fast.
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+            **overrides,
+        }
+    )
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip with a reason on a developer's machine; in CI a missing service is a failure."""
+    if in_ci():
+        pytest.fail(f"{reason} (CI=true: missing services fail the run)", pytrace=False)
+    pytest.skip(reason)
+
+
+@contextmanager
+def temporary_database(scratch_dir: Path) -> Iterator[str]:
+    """Yield the URL of an empty database that is removed afterwards.
+
+    SQLite: a file in `scratch_dir`. PostgreSQL (TEST_DATABASE_URL): a new
+    database on that server, so that runs never see each other's data.
+    """
+    server_url = os.environ.get(TEST_DATABASE_URL_VARIABLE)
+    if not server_url:
+        yield f"sqlite:///{scratch_dir / f'test-{secrets.token_hex(4)}.sqlite3'}"
+        return
+    with temporary_postgresql_database(server_url) as url:
+        yield url
+
+
+@contextmanager
+def temporary_postgresql_database(server_url: str) -> Iterator[str]:
+    url = make_url(normalise_database_url(server_url))
+    name = f"pm_portfolio_test_{secrets.token_hex(6)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    except OperationalError as error:
+        admin.dispose()
+        pytest.fail(
+            f"{TEST_DATABASE_URL_VARIABLE} is set but its PostgreSQL server cannot be used: "
+            f"{error.orig}",
+            pytrace=False,
+        )
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()

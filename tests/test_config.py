@@ -1,0 +1,82 @@
+import stat
+
+import pytest
+from sqlalchemy import text
+
+from pm_portfolio import create_app
+from pm_portfolio.config import ConfigError
+from pm_portfolio.config import build_config
+from pm_portfolio.config import load_or_create_secret_key
+from pm_portfolio.config import normalise_database_url
+from pm_portfolio.extensions import db
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u:p@db:5432/app", "postgresql+psycopg://u:p@db:5432/app"),
+        ("postgresql://u:p@db/app", "postgresql+psycopg://u:p@db/app"),
+        ("postgresql+psycopg://u@db/app", "postgresql+psycopg://u@db/app"),
+        ("sqlite:////srv/app.sqlite3", "sqlite:////srv/app.sqlite3"),
+    ],
+)
+def test_database_urls_use_psycopg_3_for_postgresql(given, expected):
+    assert normalise_database_url(given) == expected
+
+
+def test_default_database_is_sqlite_in_the_instance_folder(tmp_path):
+    config = build_config({"SECRET_KEY": "k"}, tmp_path)
+    assert config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'pm_portfolio.sqlite3'}"
+
+
+def test_database_url_comes_from_the_environment(tmp_path):
+    config = build_config({"SECRET_KEY": "k", "DATABASE_URL": "postgres://db/app"}, tmp_path)
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://db/app"
+
+
+def test_development_secret_key_is_generated_once_and_kept_private(tmp_path):
+    first = build_config({}, tmp_path)["SECRET_KEY"]
+    second = build_config({}, tmp_path)["SECRET_KEY"]
+
+    assert first == second
+    assert len(first) >= 48
+    key_file = tmp_path / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert load_or_create_secret_key(tmp_path) == first
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    with pytest.raises(ConfigError, match="SECRET_KEY is not set"):
+        build_config({"PM_PORTFOLIO_ENV": "production"}, tmp_path)
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_create_app_refuses_production_without_a_secret_key(monkeypatch):
+    monkeypatch.setenv("PM_PORTFOLIO_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="PM_PORTFOLIO_ENV=production"):
+        create_app()
+
+
+def test_cookies_are_httponly_and_lax_and_secure_in_production(tmp_path):
+    development = build_config({"SECRET_KEY": "k"}, tmp_path)
+    production = build_config({"SECRET_KEY": "k", "PM_PORTFOLIO_ENV": "production"}, tmp_path)
+
+    for config in (development, production):
+        assert config["SESSION_COOKIE_HTTPONLY"] is True
+        assert config["REMEMBER_COOKIE_HTTPONLY"] is True
+        assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
+        assert config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+    assert development["SESSION_COOKIE_SECURE"] is False
+    assert production["SESSION_COOKIE_SECURE"] is True
+    assert production["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
+    app = create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
+    with app.app_context(), db.engine.connect() as connection:
+        assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
+    with app.app_context():
+        db.engine.dispose()

@@ -1,0 +1,67 @@
+import pytest
+from flask import abort
+
+from pm_portfolio.main.errors import MESSAGES
+
+
+@pytest.fixture
+def failing_app(app):
+    """The app with routes that fail on purpose, and without test-mode exception propagation."""
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @app.get("/fail/<int:code>")
+    def fail_with(code):
+        abort(code)
+
+    @app.get("/crash")
+    def crash():
+        raise RuntimeError("secret internal detail")
+
+    return app
+
+
+@pytest.mark.parametrize("code", [400, 403, 404, 405, 413, 429, 500])
+def test_error_pages_use_the_site_layout(failing_app, code):
+    response = failing_app.test_client().get(f"/fail/{code}")
+
+    assert response.status_code == code
+    page = response.get_data(as_text=True)
+    title, message = MESSAGES[code]
+    assert f"<title>{title} · PM Portfolio</title>" in page
+    assert message in page
+    assert 'class="site-header"' in page
+
+
+def test_an_unknown_page_is_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+def test_wrong_method_is_405_with_allow_header(client):
+    response = client.get("/logout")
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+    assert "Method not allowed" in response.get_data(as_text=True)
+
+
+def test_too_large_request_is_413(client):
+    response = client.post("/login", data={"login": "x" * (6 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "Too large" in response.get_data(as_text=True)
+
+
+def test_missing_csrf_token_is_400_with_an_explanation(client):
+    response = client.post("/login", data={"login": "maker", "password": "x"})
+    assert response.status_code == 400
+    assert "This form has expired or did not come from this site" in response.get_data(as_text=True)
+
+
+def test_500_never_shows_a_traceback(failing_app):
+    response = failing_app.test_client().get("/crash")
+
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "Something went wrong" in page
+    assert "secret internal detail" not in page
+    assert "Traceback" not in page

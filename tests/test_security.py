@@ -1,0 +1,96 @@
+"""Security properties checked on every route, found by walking `app.url_map`.
+
+A new route is covered as soon as it exists: if it takes an argument these
+tests do not know, they fail and ask for a sample value.
+"""
+
+import pytest
+from flask import url_for
+
+from pm_portfolio.extensions import db
+from pm_portfolio.security import SECURITY_HEADERS
+
+# Routes anyone may use without logging in. Adding one here is a decision.
+PUBLIC_ENDPOINTS = frozenset({"static", "main.index", "accounts.login", "accounts.register"})
+SAMPLE_VALUES = {"filename": "css/app.css"}
+
+
+def rules_with(app, method: str):
+    return [rule for rule in app.url_map.iter_rules() if method in rule.methods]
+
+
+def url_of(app, rule) -> str:
+    unknown = set(rule.arguments) - SAMPLE_VALUES.keys()
+    if unknown:
+        pytest.fail(f"add sample values for {sorted(unknown)} of {rule.rule} to SAMPLE_VALUES")
+    with app.test_request_context():
+        return url_for(rule.endpoint, **{name: SAMPLE_VALUES[name] for name in rule.arguments})
+
+
+def database_snapshot(app) -> dict[str, list]:
+    with app.app_context():
+        return {
+            table.name: sorted(db.session.execute(table.select()).all(), key=repr)
+            for table in db.metadata.sorted_tables
+        }
+
+
+def test_the_walk_finds_the_post_routes(app):
+    endpoints = {rule.endpoint for rule in rules_with(app, "POST")}
+    assert {"accounts.login", "accounts.logout", "accounts.settings_account"} <= endpoints
+
+
+@pytest.mark.parametrize("token", [None, "", "forged-token"])
+def test_every_post_refuses_a_missing_or_wrong_csrf_token(app, logged_in_client, token):
+    anonymous = app.test_client()
+    before = database_snapshot(app)
+
+    for rule in rules_with(app, "POST"):
+        data = {} if token is None else {"csrf_token": token}
+        for http_client in (logged_in_client, anonymous):
+            response = http_client.post(url_of(app, rule), data=data)
+            assert response.status_code == 400, f"POST {rule.rule} accepted a bad CSRF token"
+            assert "This form has expired" in response.get_data(as_text=True)
+
+    assert database_snapshot(app) == before
+    assert logged_in_client.get("/dashboard").status_code == 200
+
+
+def test_every_private_route_requires_login(app, client):
+    token = client.csrf_token()
+    private_rules = [
+        rule for rule in app.url_map.iter_rules() if rule.endpoint not in PUBLIC_ENDPOINTS
+    ]
+    assert private_rules
+
+    for rule in private_rules:
+        url = url_of(app, rule)
+        for method in {"GET", "POST"} & rule.methods:
+            response = client.open(url, method=method, data={"csrf_token": token})
+            assert response.status_code == 302, f"{method} {rule.rule} answered without login"
+            assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_public_routes_answer_without_login(app, client):
+    for rule in rules_with(app, "GET"):
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            with client.get(url_of(app, rule)) as response:
+                assert response.status_code == 200, rule.rule
+
+
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_every_page_sends_security_headers(app, client, logged_in_client, signed_in):
+    http_client = logged_in_client if signed_in else app.test_client()
+    urls = [url_of(app, rule) for rule in rules_with(app, "GET")] + ["/no-such-page"]
+
+    for url in urls:
+        with http_client.get(url) as response:
+            for name, value in SECURITY_HEADERS.items():
+                assert response.headers.get(name) == value, f"{name} missing on {url}"
+            assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+            assert "Strict-Transport-Security" not in response.headers
+
+
+def test_hsts_is_sent_over_https(client):
+    response = client.get("/", base_url="https://localhost")
+    assert response.headers["Strict-Transport-Security"].startswith("max-age=")

@@ -1,0 +1,150 @@
+import pytest
+from markupsafe import escape
+
+from pm_portfolio.extensions import db
+from pm_portfolio.models import User
+from tests.clients import AuthActions
+from tests.factories import PASSWORD
+from tests.infrastructure import REFERENCE_TABLES
+
+NEW_PASSWORD = "a brand new passphrase"
+PROFILE = {
+    "display_name": "Ada Lovelace",
+    "headline": "Engineer who ships side products",
+    "bio": "I build small tools and measure what they do.",
+    "website_url": "https://ada.example",
+    "linkedin_url": "https://www.linkedin.com/in/ada",
+    "github_url": "",
+}
+
+
+def test_settings_pages_render(logged_in_client):
+    for path in ("/settings", "/settings/password", "/settings/account"):
+        assert logged_in_client.get(path).status_code == 200
+
+
+def test_edit_profile(logged_in_client, app, user):
+    response = logged_in_client.submit("/settings", PROFILE)
+
+    assert response.status_code == 302
+    with app.app_context():
+        saved = db.session.get(User, user.id)
+        assert saved.display_name == "Ada Lovelace"
+        assert saved.headline == "Engineer who ships side products"
+        assert saved.website_url == "https://ada.example"
+        assert saved.github_url == ""
+    page = logged_in_client.get("/settings").get_data(as_text=True)
+    assert 'value="Ada Lovelace"' in page
+    assert "Profile saved." in page
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("website_url", "javascript:alert(1)", "starting with https:// or http://"),
+        ("website_url", "data:text/html,hi", "starting with https:// or http://"),
+        ("linkedin_url", "ftp://files.example", "starting with https:// or http://"),
+        ("github_url", "https://", "starting with https:// or http://"),
+        ("github_url", "https://exa mple.com", "starting with https:// or http://"),
+        ("display_name", "x" * 81, "Use at most 80 characters."),
+        ("headline", "x" * 121, "Use at most 120 characters."),
+        ("bio", "x" * 1001, "Use at most 1,000 characters."),
+        ("bio", "nul\x00byte", "Remove the invisible NUL characters."),
+    ],
+)
+def test_profile_validation_keeps_what_was_typed(
+    logged_in_client, app, user, field, value, message
+):
+    response = logged_in_client.submit("/settings", {**PROFILE, field: value})
+
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert message in page
+    assert str(escape(value)) in page
+    with app.app_context():
+        assert db.session.get(User, user.id).headline == ""
+
+
+def test_change_password(logged_in_client, auth, user):
+    response = logged_in_client.submit(
+        "/settings/password",
+        {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+
+    assert response.status_code == 302
+    assert logged_in_client.get("/dashboard").status_code == 200
+    auth.logout()
+    assert auth.login(password=PASSWORD).status_code == 200
+    assert auth.login(password=NEW_PASSWORD).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "confirm", "message"),
+    [
+        ("wrong password!", NEW_PASSWORD, NEW_PASSWORD, "That is not your current password."),
+        (PASSWORD, "short", "short", "Use 10 to 128 characters."),
+        (PASSWORD, NEW_PASSWORD, NEW_PASSWORD + "x", "The two passwords do not match."),
+        ("", NEW_PASSWORD, NEW_PASSWORD, "Enter your current password."),
+    ],
+)
+def test_change_password_validation(logged_in_client, auth, current, new, confirm, message):
+    response = logged_in_client.submit(
+        "/settings/password", {"current_password": current, "new_password": new, "confirm": confirm}
+    )
+
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    auth.logout()
+    assert auth.login(password=PASSWORD).status_code == 302
+
+
+def test_changing_the_password_signs_out_other_sessions(app, user):
+    here, elsewhere, remembered = app.test_client(), app.test_client(), app.test_client()
+    AuthActions(here).login()
+    AuthActions(elsewhere).login()
+    AuthActions(remembered).login(remember=True)
+    remembered.delete_cookie("session")
+    assert remembered.get("/dashboard").status_code == 200
+
+    here.submit(
+        "/settings/password",
+        {"current_password": PASSWORD, "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD},
+    )
+
+    assert here.get("/dashboard").status_code == 200
+    assert elsewhere.get("/dashboard").status_code == 302
+    remembered.delete_cookie("session")
+    assert remembered.get("/dashboard").status_code == 302
+
+
+def test_delete_account_requires_the_password(logged_in_client, app, user):
+    response = logged_in_client.submit("/settings/account", {"password": "not my password"})
+
+    assert response.status_code == 200
+    assert "That is not your password." in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, user.id) is not None
+
+
+def owned_tables():
+    return [table for table in db.metadata.sorted_tables if table.name not in REFERENCE_TABLES]
+
+
+def count_rows(table) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(table))
+
+
+def test_delete_account_removes_every_row_the_user_owns(logged_in_client, auth, app, user):
+    with app.app_context():
+        for table in owned_tables():
+            assert count_rows(table) > 0, f"give the user a row in {table.name} to prove deletion"
+
+    response = logged_in_client.submit("/settings/account", {"password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert logged_in_client.get("/dashboard").status_code == 302
+    with app.app_context():
+        for table in owned_tables():
+            assert count_rows(table) == 0, f"{table.name} has rows after the account was deleted"
+    assert auth.login().status_code == 200
