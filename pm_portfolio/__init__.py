@@ -10,13 +10,17 @@ from flask import Flask
 from pm_portfolio.accounts import services as account_services
 from pm_portfolio.accounts.views import bp as accounts_bp
 from pm_portfolio.config import build_config
+from pm_portfolio.dashboard.views import bp as dashboard_bp
 from pm_portfolio.database import configure_engine
+from pm_portfolio.demo import bp as demo_bp
 from pm_portfolio.extensions import csrf
 from pm_portfolio.extensions import db
 from pm_portfolio.extensions import login_manager
 from pm_portfolio.extensions import migrate
+from pm_portfolio.learnings.views import bp as learnings_bp
 from pm_portfolio.main.errors import bp as errors_bp
 from pm_portfolio.main.views import bp as main_bp
+from pm_portfolio.products.views import bp as products_bp
 from pm_portfolio.security import add_security_headers
 from pm_portfolio.templating import init_templating
 
@@ -46,7 +50,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(products_bp)
+    app.register_blueprint(learnings_bp)
     app.register_blueprint(errors_bp)
+    app.register_blueprint(demo_bp)
     app.after_request(add_security_headers)
     return app
 

@@ -3,14 +3,30 @@
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
+from wtforms import DateField
 from wtforms import Field
+from wtforms import SelectMultipleField
 from wtforms import ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Length
+from wtforms.widgets import CheckboxInput
+from wtforms.widgets import ListWidget
 
 URL_MAX = 500
+MARKDOWN_MAX = 20_000
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Options for a select, radio or checkbox group from (value, label) pairs."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
 
 
 def strip_whitespace(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
+
+
+def max_length(limit: int) -> Length:
+    return Length(max=limit, message=f"Use at most {limit:,} characters.")
 
 
 def is_http_url(value: str) -> bool:
@@ -31,13 +47,53 @@ def http_url(_form: FlaskForm, field: Field) -> None:
         raise ValidationError("Enter a full web address starting with https:// or http://.")
 
 
+class IsoDateField(DateField):
+    """A date typed or picked as YYYY-MM-DD, with a message people understand."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a date as YYYY-MM-DD, e.g. 2026-03-31.") from error
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a group of checkboxes, which reads better than a multi-select."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def pre_validate(self, form) -> None:
+        known = {choice.value for choice in self.choices}
+        if any(value not in known for value in self.data or []):
+            raise ValidationError("Choose from the list.")
+
+
+def _text_values(fields):
+    """Every text value in a form, including those of nested rows."""
+    for field in fields:
+        if hasattr(field, "entries"):
+            yield from _text_values(field.entries)
+        elif hasattr(field, "form") and field.type == "FormField":
+            yield from _text_values(field.form)
+        elif isinstance(field.data, str):
+            yield field
+
+
 class Form(FlaskForm):
     """A FlaskForm that refuses text no database can store, instead of failing on save."""
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        for field in self:
-            if isinstance(field.data, str) and "\x00" in field.data:
+        for field in _text_values(self):
+            if "\x00" in field.data:
                 field.errors = [*field.errors, "Remove the invisible NUL characters."]
                 valid = False
+        if not valid and not self.errors:
+            # A nested row's error does not reach `errors` after validation; say it once here.
+            self.form_errors.append("Some text contains characters that cannot be saved.")
         return valid
+
+
+class ConfirmForm(Form):
+    """A confirmation button, e.g. for deleting: the form carries only its CSRF token."""

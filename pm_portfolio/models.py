@@ -2,14 +2,22 @@
 
 import secrets
 from datetime import UTC
+from datetime import date
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
+from sqlalchemy import CheckConstraint
+from sqlalchemy import Column
 from sqlalchemy import DateTime
+from sqlalchemy import ForeignKey
 from sqlalchemy import String
+from sqlalchemy import Table
 from sqlalchemy import Text
+from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
+from sqlalchemy.orm import relationship
 
 from pm_portfolio.extensions import db
 
@@ -51,3 +59,194 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"
+
+
+class ProductStatus(StrEnum):
+    IDEA = "idea"
+    BUILDING = "building"
+    SHIPPED = "shipped"
+    SUNSET = "sunset"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+# A product in these states was shipped at some point, so it has a ship date.
+SHIPPED_STATUSES = (ProductStatus.SHIPPED, ProductStatus.SUNSET)
+
+
+class Visibility(StrEnum):
+    PRIVATE = "private"
+    UNLISTED = "unlisted"
+    PUBLIC = "public"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+
+class LearningKind(StrEnum):
+    INSIGHT = "insight"
+    DECISION = "decision"
+    EXPERIMENT = "experiment"
+    USER_INTERVIEW = "user_interview"
+    MISTAKE = "mistake"
+
+    @property
+    def label(self) -> str:
+        return self.value.replace("_", " ").capitalize()
+
+
+def _one_of(column: str, values: type[StrEnum]) -> CheckConstraint:
+    allowed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({allowed})", name=f"{column}_allowed")
+
+
+product_skills = Table(
+    "product_skills",
+    db.metadata,
+    Column("product_id", ForeignKey("products.id", ondelete="CASCADE"), primary_key=True),
+    Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+learning_skills = Table(
+    "learning_skills",
+    db.metadata,
+    Column("learning_id", ForeignKey("learnings.id", ondelete="CASCADE"), primary_key=True),
+    Column("skill_id", ForeignKey("skills.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class Skill(db.Model):
+    """One competency of the fixed PM skill taxonomy; rows come from a migration."""
+
+    __tablename__ = "skills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    description: Mapped[str] = mapped_column(String(200))
+    suggestion: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+
+    def __repr__(self) -> str:
+        return f"<Skill {self.key}>"
+
+
+class Product(db.Model):
+    """A side product, stored as a PM case study, field by field."""
+
+    __tablename__ = "products"
+    __table_args__ = (
+        UniqueConstraint("user_id", "slug"),
+        _one_of("status", ProductStatus),
+        _one_of("visibility", Visibility),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    slug: Mapped[str] = mapped_column(String(80))
+    tagline: Mapped[str] = mapped_column(String(160), default="")
+    target_users: Mapped[str] = mapped_column(String(200), default="")
+    problem: Mapped[str] = mapped_column(Text, default="")
+    hypothesis: Mapped[str] = mapped_column(Text, default="")
+    solution: Mapped[str] = mapped_column(Text, default="")
+    tradeoffs: Mapped[str] = mapped_column(Text, default="")
+    outcome: Mapped[str] = mapped_column(Text, default="")
+    role: Mapped[str] = mapped_column(String(120), default="")
+    status: Mapped[str] = mapped_column(String(16), default=ProductStatus.IDEA)
+    started_on: Mapped[date | None]
+    shipped_on: Mapped[date | None]
+    live_url: Mapped[str] = mapped_column(String(500), default="")
+    source_url: Mapped[str] = mapped_column(String(500), default="")
+    visibility: Mapped[str] = mapped_column(String(16), default=Visibility.PRIVATE)
+    is_featured: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    metrics: Mapped[list["Metric"]] = relationship(
+        back_populates="product",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="Metric.position",
+    )
+    skills: Mapped[list[Skill]] = relationship(secondary=product_skills, order_by=Skill.position)
+    learnings: Mapped[list["Learning"]] = relationship(
+        back_populates="product",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by=lambda: [Learning.learned_on, Learning.id],
+    )
+
+    @property
+    def status_label(self) -> str:
+        return ProductStatus(self.status).label
+
+    @property
+    def skill_keys(self) -> list[str]:
+        return [skill.key for skill in self.skills]
+
+    @property
+    def visibility_label(self) -> str:
+        return Visibility(self.visibility).label
+
+    def __repr__(self) -> str:
+        return f"<Product {self.slug}>"
+
+
+class Metric(db.Model):
+    """A result of a product, as the maker writes it: "weekly active users: 140"."""
+
+    __tablename__ = "metrics"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    label: Mapped[str] = mapped_column(String(60))
+    value: Mapped[str] = mapped_column(String(40))
+    note: Mapped[str] = mapped_column(String(120), default="")
+    position: Mapped[int] = mapped_column(default=0)
+
+    product: Mapped[Product] = relationship(back_populates="metrics")
+
+
+class Learning(db.Model):
+    """What the maker learned; a product's learnings in date order are its build log."""
+
+    __tablename__ = "learnings"
+    __table_args__ = (_one_of("kind", LearningKind),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    title: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(20), default=LearningKind.INSIGHT)
+    body: Mapped[str] = mapped_column(Text, default="")
+    learned_on: Mapped[date]
+    is_public: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+    )
+
+    product: Mapped[Product | None] = relationship(back_populates="learnings")
+    skills: Mapped[list[Skill]] = relationship(secondary=learning_skills, order_by=Skill.position)
+
+    @property
+    def kind_label(self) -> str:
+        return LearningKind(self.kind).label
+
+    @property
+    def skill_keys(self) -> list[str]:
+        return [skill.key for skill in self.skills]
+
+    def __repr__(self) -> str:
+        return f"<Learning {self.id}>"

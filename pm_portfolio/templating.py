@@ -1,7 +1,11 @@
 """Helpers the templates call, registered on the app's Jinja environment."""
 
+from datetime import date
+
 from flask import Flask
 from wtforms import Field
+
+from pm_portfolio.markdown import render_markdown
 
 
 def field_aria(field: Field, help_text: str | None) -> dict[str, str]:
@@ -18,5 +22,12 @@ def field_aria(field: Field, help_text: str | None) -> dict[str, str]:
     return attributes
 
 
+def date_label(value: date | None) -> str:
+    """A date people read at a glance: 3 Mar 2026."""
+    return f"{value.day} {value:%b %Y}" if value else ""
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.globals["field_aria"] = field_aria
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["date_label"] = date_label

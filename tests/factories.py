@@ -2,9 +2,14 @@
 
 import itertools
 from dataclasses import dataclass
+from datetime import date
 
 from pm_portfolio.accounts import services as accounts
 from pm_portfolio.extensions import db
+from pm_portfolio.models import Learning
+from pm_portfolio.models import Metric
+from pm_portfolio.models import Product
+from pm_portfolio.skills import skills_with_keys
 
 PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)
@@ -30,3 +35,79 @@ def make_user(email: str | None = None, username: str | None = None, password=PA
             setattr(user, name, value)
         db.session.commit()
     return Credentials(id=user.id, email=user.email, username=user.username, password=password)
+
+
+def make_product(owner_id: int, title: str | None = None, skills=(), metrics=(), **fields) -> int:
+    """Create a product with the given skill keys and (label, value) metrics; return its id."""
+    number = next(_sequence)
+    title = title or f"Product {number}"
+    fields.setdefault("slug", f"product-{number}")
+    product = Product(user_id=owner_id, title=title, **fields)
+    product.skills = skills_with_keys(skills)
+    product.metrics = [
+        Metric(label=label, value=value, position=position)
+        for position, (label, value) in enumerate(metrics)
+    ]
+    db.session.add(product)
+    db.session.commit()
+    return product.id
+
+
+def make_learning(owner_id: int, product_id: int | None = None, skills=(), **fields) -> int:
+    """Create a learning with the given skill keys; return its id."""
+    number = next(_sequence)
+    fields.setdefault("title", f"Learning {number}")
+    fields.setdefault("learned_on", date(2026, 1, 15))
+    learning = Learning(user_id=owner_id, product_id=product_id, **fields)
+    learning.skills = skills_with_keys(skills)
+    db.session.add(learning)
+    db.session.commit()
+    return learning.id
+
+
+def product_form(**overrides) -> dict:
+    """A complete, valid product form as a browser would send it."""
+    form = {
+        "title": "Standup Bot",
+        "tagline": "Async stand-ups in Slack",
+        "status": "shipped",
+        "role": "Solo maker",
+        "started_on": "2026-01-10",
+        "shipped_on": "2026-03-01",
+        "target_users": "Remote engineering managers",
+        "problem": "Stand-ups across **time zones**.",
+        "hypothesis": "If updates are async, 30% keep using it.",
+        "solution": "A Slack app.",
+        "tradeoffs": "No Jira integration.",
+        "outcome": "38% four-week retention.",
+        "metrics-0-label": "teams",
+        "metrics-0-value": "140",
+        "metrics-0-note": "after six months",
+        "metrics-1-label": "retention",
+        "metrics-1-value": "38%",
+        "metrics-2-label": "",
+        "metrics-2-value": "",
+        "skill_keys": ["discovery", "analytics"],
+        "live_url": "https://standup.example",
+        "source_url": "https://github.com/example/standup",
+        "visibility": "public",
+        "position": "0",
+        "slug": "",
+    }
+    form.update(overrides)
+    return {name: value for name, value in form.items() if value is not None}
+
+
+def learning_form(**overrides) -> dict:
+    """A complete, valid learning form as a browser would send it."""
+    form = {
+        "title": "Local-time prompts doubled answers",
+        "kind": "experiment",
+        "learned_on": "2026-02-03",
+        "product_id": "",
+        "body": "Answer rate went from **35%** to 71%.",
+        "skill_keys": ["analytics", "design"],
+        "is_public": "y",
+    }
+    form.update(overrides)
+    return {name: value for name, value in form.items() if value is not None}

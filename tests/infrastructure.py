@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
+from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from pm_portfolio import create_app
 from pm_portfolio.config import normalise_database_url
+from pm_portfolio.extensions import db
 
 TEST_DATABASE_URL_VARIABLE = "TEST_DATABASE_URL"
 
 # Tables whose rows a migration creates; every other table is emptied between tests.
-REFERENCE_TABLES: frozenset[str] = frozenset()
+REFERENCE_TABLES = frozenset({"skills"})
 
 
 def make_app(database_url: str, **overrides):
@@ -80,3 +82,29 @@ def temporary_postgresql_database(server_url: str) -> Iterator[str]:
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+def database_snapshot(app) -> dict[str, list]:
+    with app.app_context():
+        return {
+            table.name: sorted(db.session.execute(table.select()).all(), key=repr)
+            for table in db.metadata.sorted_tables
+        }
+
+
+@contextmanager
+def counted_queries(app) -> Iterator[list[str]]:
+    """Collect the SQL statements the app sends while the block runs (BEGINs aside)."""
+    statements: list[str] = []
+
+    def record(_connection, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith("BEGIN"):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)

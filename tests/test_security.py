@@ -7,12 +7,12 @@ tests do not know, they fail and ask for a sample value.
 import pytest
 from flask import url_for
 
-from pm_portfolio.extensions import db
 from pm_portfolio.security import SECURITY_HEADERS
+from tests.infrastructure import database_snapshot
 
 # Routes anyone may use without logging in. Adding one here is a decision.
 PUBLIC_ENDPOINTS = frozenset({"static", "main.index", "accounts.login", "accounts.register"})
-SAMPLE_VALUES = {"filename": "css/app.css"}
+SAMPLE_VALUES = {"filename": "css/app.css", "product_id": 1, "learning_id": 1}
 
 
 def rules_with(app, method: str):
@@ -25,14 +25,6 @@ def url_of(app, rule) -> str:
         pytest.fail(f"add sample values for {sorted(unknown)} of {rule.rule} to SAMPLE_VALUES")
     with app.test_request_context():
         return url_for(rule.endpoint, **{name: SAMPLE_VALUES[name] for name in rule.arguments})
-
-
-def database_snapshot(app) -> dict[str, list]:
-    with app.app_context():
-        return {
-            table.name: sorted(db.session.execute(table.select()).all(), key=repr)
-            for table in db.metadata.sorted_tables
-        }
 
 
 def test_the_walk_finds_the_post_routes(app):

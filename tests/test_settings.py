@@ -5,6 +5,8 @@ from pm_portfolio.extensions import db
 from pm_portfolio.models import User
 from tests.clients import AuthActions
 from tests.factories import PASSWORD
+from tests.factories import make_learning
+from tests.factories import make_product
 from tests.infrastructure import REFERENCE_TABLES
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -136,6 +138,9 @@ def count_rows(table) -> int:
 
 def test_delete_account_removes_every_row_the_user_owns(logged_in_client, auth, app, user):
     with app.app_context():
+        product_id = make_product(user.id, skills=["discovery"], metrics=[("Users", "40")])
+        make_learning(user.id, product_id, skills=["execution"])
+        make_learning(user.id, None, skills=["strategy"])
         for table in owned_tables():
             assert count_rows(table) > 0, f"give the user a row in {table.name} to prove deletion"
 

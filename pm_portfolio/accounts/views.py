@@ -27,7 +27,7 @@ LOGIN_FAILED = "Incorrect email, username or password."
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("main.dashboard"))
+        return redirect(url_for("dashboard.index"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
@@ -37,7 +37,7 @@ def register():
         else:
             login_user(user)
             flash("Welcome! Your account is ready. Make products.", "success")
-            return redirect(url_for("main.dashboard"))
+            return redirect(url_for("dashboard.index"))
     return render_template("accounts/register.html", form=form)
 
 
@@ -45,7 +45,7 @@ def register():
 def login():
     next_url = services.safe_redirect_target(request.args.get("next"))
     if current_user.is_authenticated:
-        return redirect(next_url or url_for("main.dashboard"))
+        return redirect(next_url or url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
         user = services.authenticate(form.login.data, form.password.data)
@@ -54,7 +54,7 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             flash(f"Welcome back, {user.name}.", "success")
-            return redirect(next_url or url_for("main.dashboard"))
+            return redirect(next_url or url_for("dashboard.index"))
     return render_template("accounts/login.html", form=form, next_url=next_url)
 
 

@@ -1,1 +1,1 @@
-"""Main: the landing page, the dashboard and the error pages."""
+"""Main: the landing page and the error pages."""

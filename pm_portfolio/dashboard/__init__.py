@@ -1,0 +1,1 @@
+"""Dashboard: a maker's progress at a glance."""

@@ -1,0 +1,203 @@
+"""What the dashboard shows a maker, computed in a fixed number of queries."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import extract
+from sqlalchemy import func
+from sqlalchemy import literal
+from sqlalchemy import union_all
+from sqlalchemy.orm import joinedload
+
+from pm_portfolio.extensions import db
+from pm_portfolio.models import SHIPPED_STATUSES
+from pm_portfolio.models import Learning
+from pm_portfolio.models import Product
+from pm_portfolio.models import ProductStatus
+from pm_portfolio.models import Skill
+from pm_portfolio.models import User
+from pm_portfolio.models import learning_skills
+from pm_portfolio.models import product_skills
+from pm_portfolio.skills import all_skills
+
+CADENCE_MONTHS = 12
+NUDGE_AFTER_DAYS = 30
+RECENT_COUNT = 5
+
+
+@dataclass(frozen=True)
+class ChecklistStep:
+    label: str
+    done: bool
+    endpoint: str
+
+
+@dataclass(frozen=True)
+class MonthActivity:
+    month: date
+    shipped: int
+    learnings: int
+
+
+@dataclass(frozen=True)
+class SkillCoverage:
+    skill: Skill
+    shipped_products: int
+    learnings: int
+
+    @property
+    def is_gap(self) -> bool:
+        return self.shipped_products == 0 and self.learnings == 0
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    status_counts: dict[str, int]
+    learning_count: int
+    last_shipped_on: date | None
+    days_since_ship: int | None
+    months: list[MonthActivity]
+    coverage: list[SkillCoverage]
+    recent_products: list[Product]
+    recent_learnings: list[Learning]
+    checklist: list[ChecklistStep]
+
+    @property
+    def product_count(self) -> int:
+        return sum(self.status_counts.values())
+
+    @property
+    def needs_nudge(self) -> bool:
+        """Nothing shipped yet, or not for a month: time to make something."""
+        return self.days_since_ship is None or self.days_since_ship > NUDGE_AFTER_DAYS
+
+    @property
+    def gaps(self) -> list[SkillCoverage]:
+        return [row for row in self.coverage if row.is_gap]
+
+
+def month_starts(today: date, count: int = CADENCE_MONTHS) -> list[date]:
+    """The first days of the last `count` months, oldest first, this month last."""
+    months = []
+    year, month = today.year, today.month
+    for _ in range(count):
+        months.append(date(year, month, 1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    return months[::-1]
+
+
+def _status_counts(owner_id: int) -> tuple[dict[str, int], date | None]:
+    rows = db.session.execute(
+        db.select(Product.status, func.count(Product.id), func.max(Product.shipped_on))
+        .where(Product.user_id == owner_id)
+        .group_by(Product.status)
+    ).all()
+    counts = {status.value: 0 for status in ProductStatus}
+    ship_dates = []
+    for status, count, last_shipped in rows:
+        counts[status] = count
+        if status in SHIPPED_STATUSES and last_shipped is not None:
+            ship_dates.append(last_shipped)
+    return counts, max(ship_dates, default=None)
+
+
+def _cadence(owner_id: int, months: list[date], today: date) -> list[MonthActivity]:
+    def per_month(kind: str, column, model):
+        year, month = extract("year", column), extract("month", column)
+        return (
+            db.select(literal(kind).label("kind"), year, month, func.count())
+            .where(model.user_id == owner_id, column >= months[0], column <= today)
+            .group_by(year, month)
+        )
+
+    shipped = per_month("shipped", Product.shipped_on, Product).where(
+        Product.status.in_(SHIPPED_STATUSES)
+    )
+    learned = per_month("learned", Learning.learned_on, Learning)
+    counts = {
+        (kind, int(year), int(month)): count
+        for kind, year, month, count in db.session.execute(union_all(shipped, learned))
+    }
+    return [
+        MonthActivity(
+            month=start,
+            shipped=counts.get(("shipped", start.year, start.month), 0),
+            learnings=counts.get(("learned", start.year, start.month), 0),
+        )
+        for start in months
+    ]
+
+
+def _coverage(owner_id: int) -> list[SkillCoverage]:
+    products = (
+        db.select(literal("products").label("kind"), product_skills.c.skill_id, func.count())
+        .join(Product, Product.id == product_skills.c.product_id)
+        .where(Product.user_id == owner_id, Product.status.in_(SHIPPED_STATUSES))
+        .group_by(product_skills.c.skill_id)
+    )
+    learnings = (
+        db.select(literal("learnings").label("kind"), learning_skills.c.skill_id, func.count())
+        .join(Learning, Learning.id == learning_skills.c.learning_id)
+        .where(Learning.user_id == owner_id)
+        .group_by(learning_skills.c.skill_id)
+    )
+    counts = {
+        (kind, skill_id): count
+        for kind, skill_id, count in db.session.execute(union_all(products, learnings))
+    }
+    return [
+        SkillCoverage(
+            skill=skill,
+            shipped_products=counts.get(("products", skill.id), 0),
+            learnings=counts.get(("learnings", skill.id), 0),
+        )
+        for skill in all_skills()
+    ]
+
+
+def build_dashboard(user: User, today: date) -> Dashboard:
+    status_counts, last_shipped_on = _status_counts(user.id)
+    learning_count = db.session.scalar(
+        db.select(func.count(Learning.id)).where(Learning.user_id == user.id)
+    )
+    recent_products = list(
+        db.session.scalars(
+            db.select(Product)
+            .where(Product.user_id == user.id)
+            .order_by(Product.updated_at.desc(), Product.id.desc())
+            .limit(RECENT_COUNT)
+        )
+    )
+    recent_learnings = list(
+        db.session.scalars(
+            db.select(Learning)
+            .where(Learning.user_id == user.id)
+            .options(joinedload(Learning.product))
+            .order_by(Learning.learned_on.desc(), Learning.id.desc())
+            .limit(RECENT_COUNT)
+        )
+    )
+    product_count = sum(status_counts.values())
+    return Dashboard(
+        status_counts=status_counts,
+        learning_count=learning_count,
+        last_shipped_on=last_shipped_on,
+        days_since_ship=(today - last_shipped_on).days if last_shipped_on else None,
+        months=_cadence(user.id, month_starts(today), today),
+        coverage=_coverage(user.id),
+        recent_products=recent_products,
+        recent_learnings=recent_learnings,
+        checklist=[
+            ChecklistStep(
+                "Tell employers who you are: name and headline",
+                done=bool(user.display_name and user.headline),
+                endpoint="accounts.settings_profile",
+            ),
+            ChecklistStep(
+                "Log your first product", done=product_count > 0, endpoint="products.new"
+            ),
+            ChecklistStep(
+                "Write down your first learning", done=learning_count > 0, endpoint="learnings.new"
+            ),
+        ],
+    )

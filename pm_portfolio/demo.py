@@ -1,0 +1,279 @@
+"""`flask seed-demo`: a maker with a realistic portfolio, so a new user can see the app full."""
+
+import secrets
+from datetime import date
+from datetime import timedelta
+
+import click
+from flask import Blueprint
+
+from pm_portfolio.accounts import services as accounts
+from pm_portfolio.learnings.services import LearningData
+from pm_portfolio.learnings.services import create_learning
+from pm_portfolio.products.services import MetricData
+from pm_portfolio.products.services import ProductData
+from pm_portfolio.products.services import create_product
+
+bp = Blueprint("demo", __name__, cli_group=None)
+
+DEMO_EMAIL = "demo@example.com"
+
+PRODUCTS = [
+    {
+        "title": "Standup Bot",
+        "tagline": "Async stand-ups in Slack for remote teams of five to fifty.",
+        "status": "shipped",
+        "role": "Solo maker",
+        "started": 420,
+        "shipped": 360,
+        "target_users": "Engineering managers of remote teams across three or more time zones.",
+        "problem": "Daily stand-up calls across time zones meant someone always joined at "
+        "7 am or 9 pm. In **12 interviews** with engineering managers, 9 said stand-ups "
+        "were the meeting they would cut first.",
+        "hypothesis": "If managers can collect updates in Slack threads, at least 30% of "
+        "teams who install it will still use it after four weeks, and we will know because "
+        "they keep answering the bot.",
+        "solution": "A Slack app that asks three questions at each person's local 10 am and "
+        "posts a digest to the team channel. Built in six weekends with Python and the "
+        "Slack Bolt SDK.",
+        "tradeoffs": "- Cut: Jira integration (asked for by 2 of 12; would have doubled the "
+        "build).\n- Cut: analytics dashboard; the digest itself was the value.",
+        "outcome": "Listed in the Slack app directory. Four-week retention reached 38%, above "
+        "the 30% bar, so I kept it running.",
+        "metrics": [("teams using it", "140", "after six months"), ("4-week retention", "38%", "")],
+        "skills": ["discovery", "execution", "analytics"],
+        "visibility": "public",
+        "featured": True,
+    },
+    {
+        "title": "Recipe Cost Calculator",
+        "tagline": "Tells small bakeries what each recipe really costs.",
+        "status": "shipped",
+        "role": "PM and designer in a team of 2",
+        "started": 300,
+        "shipped": 230,
+        "target_users": "Home bakers who started selling at markets.",
+        "problem": "Bakers priced by gut feel; three of five I spoke to were losing money on "
+        "their best seller without knowing.",
+        "hypothesis": "If bakers see the cost per item, they will change at least one price "
+        "in the first month.",
+        "solution": "A web app: enter ingredients once with pack prices, build recipes, and "
+        "see the cost per item and the margin at your price.",
+        "tradeoffs": "No inventory tracking: it was the top request but would have turned a "
+        "calculator into an ERP.",
+        "outcome": "62% of active users changed a price within 30 days.",
+        "metrics": [
+            ("sign-ups", "1,200", ""),
+            ("changed a price", "62%", "within 30 days"),
+            ("rating", "4.6/5", "38 reviews"),
+        ],
+        "skills": ["design", "prioritisation", "growth"],
+        "visibility": "public",
+        "featured": True,
+    },
+    {
+        "title": "Commute Carbon",
+        "tagline": "A browser extension that shows the CO₂ of your commute options.",
+        "status": "sunset",
+        "role": "Solo maker",
+        "started": 700,
+        "shipped": 640,
+        "problem": "People said they wanted greener commutes but had no number to compare.",
+        "hypothesis": "If we show CO₂ next to travel times, 10% of users will pick a lower "
+        "option at least once a week.",
+        "solution": "A Chrome extension on top of map directions.",
+        "tradeoffs": "Only trains, buses and cars; no bikes or scooters.",
+        "outcome": "**Killed after 3 months.** Only 2% changed their choice. The number was "
+        "interesting but not decisive: time and price won every time.",
+        "metrics": [("installs", "850", ""), ("changed their choice", "2%", "target was 10%")],
+        "skills": ["analytics", "strategy"],
+        "visibility": "public",
+    },
+    {
+        "title": "Interview Notes",
+        "tagline": "Turns user interview notes into tagged insights.",
+        "status": "building",
+        "role": "Solo maker",
+        "started": 45,
+        "target_users": "Founders and PMs who run their own discovery interviews.",
+        "problem": "Interview notes end up in ten documents and nobody reads them again.",
+        "hypothesis": "If tagging takes under a minute per interview, people will tag every "
+        "interview they run.",
+        "solution": "A notes editor with one-key tags and an insight board.",
+        "metrics": [("beta users", "18", "")],
+        "skills": ["discovery", "technical"],
+        "visibility": "unlisted",
+    },
+    {
+        "title": "Neighbourhood Tool Library",
+        "tagline": "Borrow a drill from the street instead of buying one.",
+        "status": "building",
+        "role": "Organiser and PM, team of 4 volunteers",
+        "started": 90,
+        "problem": "Most households own tools they use twice a year.",
+        "skills": ["communication", "execution"],
+        "visibility": "private",
+    },
+    {
+        "title": "Focus Playlist Generator",
+        "tagline": "Spotify playlists tuned to how long you need to focus.",
+        "status": "idea",
+        "problem": "People pick focus music by hand every session.",
+        "skills": ["strategy"],
+        "visibility": "private",
+    },
+    {
+        "title": "Meetup Matchmaker",
+        "tagline": "Pairs newcomers at meetups with someone who shares their interests.",
+        "status": "idea",
+        "skills": ["communication", "growth"],
+        "visibility": "private",
+    },
+    {
+        "title": "Habit Streaks for Teams",
+        "tagline": "Shared habit streaks for small teams.",
+        "status": "sunset",
+        "role": "PM in a team of 3",
+        "started": 560,
+        "shipped": 500,
+        "outcome": "Pivoted into Standup Bot: teams cared about the check-in, not the streak.",
+        "metrics": [("teams", "35", "")],
+        "skills": ["prioritisation", "communication"],
+        "visibility": "public",
+    },
+]
+
+LEARNINGS = [
+    ("Standup Bot", "user_interview", 430, "Managers hate the meeting, not the update",
+     "Nine of twelve managers wanted the **information** from stand-ups, not the call.",
+     ["discovery"], True),
+    ("Standup Bot", "decision", 410, "Cut the Jira integration",
+     "Two of twelve asked for it; it would have doubled the build. Shipped without it.",
+     ["prioritisation"], True),
+    ("Standup Bot", "experiment", 380, "Local-time prompts doubled answers",
+     "Asking at 10 am local time instead of 10 am UTC took answer rates from 35% to 71%.",
+     ["analytics", "design"], True),
+    ("Standup Bot", "mistake", 365, "Launched on a Friday",
+     "Nobody installs a work tool on a Friday afternoon. Relaunched on Tuesday.",
+     ["growth"], True),
+    ("Standup Bot", "insight", 300, "The digest is the product",
+     "Usage tracked digest reads, not answers: managers came for the summary.",
+     ["analytics"], False),
+    ("Recipe Cost Calculator", "user_interview", 305, "Bakers price by gut feel",
+     "Three of five bakers were underpricing their best seller.", ["discovery"], True),
+    ("Recipe Cost Calculator", "decision", 280, "No inventory tracking",
+     "Top request, but it turns a calculator into an ERP. Said no, explained why.",
+     ["prioritisation", "communication"], True),
+    ("Recipe Cost Calculator", "experiment", 250, "Pack-price entry beats per-gram entry",
+     "Letting people type the price of a pack cut set-up time from 20 to 6 minutes.",
+     ["design"], True),
+    ("Recipe Cost Calculator", "insight", 200, "Markets are the channel",
+     "Flyers at two farmers' markets brought more sign-ups than a month of social posts.",
+     ["growth"], True),
+    ("Commute Carbon", "experiment", 620, "Showing CO₂ did not change choices",
+     "Only 2% picked a lower-carbon option; the target was 10%.", ["analytics"], True),
+    ("Commute Carbon", "decision", 560, "Killed it",
+     "Three months below target with no sign of change. Wrote down why and stopped.",
+     ["strategy"], True),
+    ("Commute Carbon", "mistake", 650, "Built before testing the number",
+     "A fake-door test would have shown in a week what took three months.",
+     ["discovery", "execution"], True),
+    ("Interview Notes", "user_interview", 40, "Tagging must be faster than writing",
+     "Every PM I asked already had a notes tool; tagging is the only new step.",
+     ["discovery"], False),
+    ("Interview Notes", "decision", 30, "Keyboard first", "One-key tags before any AI.",
+     ["design", "technical"], False),
+    ("Interview Notes", "experiment", 12, "Beta users tag 80% of interviews",
+     "Above the bar I set, so I keep building.", ["analytics"], False),
+    ("Neighbourhood Tool Library", "insight", 60, "Trust beats convenience",
+     "People lend to neighbours they have met once; a street party did more than the app.",
+     ["communication"], False),
+    ("Neighbourhood Tool Library", "decision", 20, "Start with a spreadsheet",
+     "Running it by hand for a month before building anything.", ["execution"], False),
+    ("Habit Streaks for Teams", "insight", 520, "Teams cared about the check-in",
+     "Streaks motivated two people per team; the daily check-in helped everyone.",
+     ["discovery"], True),
+    ("Habit Streaks for Teams", "decision", 495, "Pivot to stand-ups",
+     "Kept the check-in, dropped the streak, became Standup Bot.", ["strategy"], True),
+    (None, "insight", 150, "Write the outcome before you build",
+     "Writing the success metric first made killing Commute Carbon easy.",
+     ["strategy", "analytics"], False),
+    (None, "mistake", 100, "Too many ideas at once",
+     "Three ideas in parallel meant none shipped for two months.", ["prioritisation"], False),
+    (None, "insight", 8, "Ship small, weekly", "Weekly releases keep feedback coming.",
+     ["execution"], False),
+]  # fmt: skip
+
+
+def seed_demo_portfolio(username: str, password: str, today: date) -> int:
+    """Create the demo maker with products and learnings; return the user's id."""
+    user = accounts.create_user(DEMO_EMAIL, username, password)
+    accounts.update_profile(
+        user,
+        display_name="Dana Demo",
+        headline="Engineer turning side projects into products",
+        bio="I make small products to learn product management by doing: "
+        "interviews, bets, trade-offs, and honest outcomes.",
+        website_url="https://example.com",
+        linkedin_url="https://www.linkedin.com/in/example",
+        github_url="https://github.com/example",
+    )
+    product_ids = {}
+    for position, spec in enumerate(PRODUCTS):
+        product = create_product(
+            user.id,
+            ProductData(
+                title=spec["title"],
+                tagline=spec.get("tagline", ""),
+                target_users=spec.get("target_users", ""),
+                problem=spec.get("problem", ""),
+                hypothesis=spec.get("hypothesis", ""),
+                solution=spec.get("solution", ""),
+                tradeoffs=spec.get("tradeoffs", ""),
+                outcome=spec.get("outcome", ""),
+                role=spec.get("role", ""),
+                status=spec["status"],
+                started_on=today - timedelta(days=spec["started"]) if "started" in spec else None,
+                shipped_on=today - timedelta(days=spec["shipped"]) if "shipped" in spec else None,
+                visibility=spec["visibility"],
+                is_featured=spec.get("featured", False),
+                position=position,
+                skill_keys=spec["skills"],
+                metrics=[MetricData(*metric) for metric in spec.get("metrics", [])],
+            ),
+        )
+        product_ids[spec["title"]] = product.id
+    for product_title, kind, days_ago, title, body, skills, public in LEARNINGS:
+        create_learning(
+            user.id,
+            LearningData(
+                title=title,
+                kind=kind,
+                body=body,
+                learned_on=today - timedelta(days=days_ago),
+                product_id=product_ids.get(product_title),
+                is_public=public,
+                skill_keys=skills,
+            ),
+        )
+    return user.id
+
+
+@bp.cli.command("seed-demo")
+@click.option("--username", default="demo", show_default=True, help="Username of the demo maker.")
+@click.option("--password", help="Password to log in with; a random one is made if omitted.")
+def seed_demo_command(username: str, password: str | None) -> None:
+    """Create a demo maker with a realistic portfolio."""
+    username = accounts.normalise_username(username)
+    if accounts.username_taken(username) or accounts.email_taken(DEMO_EMAIL):
+        raise click.ClickException(
+            f"A user '{username}' or the demo email {DEMO_EMAIL} already exists."
+        )
+    password = password or secrets.token_urlsafe(12)
+    if not accounts.PASSWORD_MIN <= len(password) <= accounts.PASSWORD_MAX:
+        raise click.BadParameter(
+            f"use {accounts.PASSWORD_MIN} to {accounts.PASSWORD_MAX} characters",
+            param_hint="--password",
+        )
+    seed_demo_portfolio(username, password, date.today())
+    click.echo(f"Created the demo maker. Log in as {username} with the password: {password}")

@@ -1,0 +1,1 @@
+"""Learnings: what a maker learned, alone or as a product's build log."""

@@ -1,0 +1,87 @@
+from datetime import date
+
+from wtforms import BooleanField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
+from wtforms.validators import InputRequired
+
+from pm_portfolio.forms import MARKDOWN_MAX
+from pm_portfolio.forms import Form
+from pm_portfolio.forms import IsoDateField
+from pm_portfolio.forms import MultiCheckboxField
+from pm_portfolio.forms import choices
+from pm_portfolio.forms import max_length
+from pm_portfolio.forms import strip_whitespace
+from pm_portfolio.learnings import services
+from pm_portfolio.models import LearningKind
+from pm_portfolio.models import Skill
+from pm_portfolio.skills import skill_options
+
+GENERAL = ("", "General — not tied to a product")
+
+
+def optional_id(value) -> str:
+    """Product ids travel as text in the form; "" stands for no product."""
+    return "" if value in (None, "") else str(value)
+
+
+class LearningForm(Form):
+    title = StringField(
+        "What did you learn?",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Sum up the learning in a line."), max_length(160)],
+    )
+    kind = SelectField(
+        "Kind",
+        choices=choices((kind.value, kind.label) for kind in LearningKind),
+        default=LearningKind.INSIGHT.value,
+    )
+    learned_on = IsoDateField(
+        "When", default=date.today, validators=[InputRequired("Enter the date, YYYY-MM-DD.")]
+    )
+    product_id = SelectField("Product", coerce=optional_id, default="")
+    body = TextAreaField(
+        "The story",
+        filters=[strip_whitespace],
+        validators=[max_length(MARKDOWN_MAX)],
+        description="What happened, what you decided or found, and what you would do next. "
+        "Markdown works.",
+    )
+    skill_keys = MultiCheckboxField("PM skills it shows")
+    is_public = BooleanField(
+        "Show it on my portfolio",
+        description="Only appears once its product is public too.",
+    )
+
+    def __init__(self, *args, skills: list[Skill], products: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.skill_keys.choices = choices(skill_options(skills))
+        self.product_id.choices = choices([GENERAL, *products])
+
+    def to_data(self) -> services.LearningData:
+        return services.LearningData(
+            title=self.title.data,
+            kind=self.kind.data,
+            learned_on=self.learned_on.data,
+            body=self.body.data or "",
+            product_id=int(self.product_id.data) if self.product_id.data else None,
+            is_public=self.is_public.data,
+            skill_keys=list(self.skill_keys.data or []),
+        )
+
+
+class JournalFilterForm(Form):
+    """The filters above the journal; read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    product = SelectField("Product", coerce=optional_id, default="")
+    skill = SelectField("Skill", default="")
+
+    def __init__(self, *args, skills: list[Skill], products: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.product.choices = choices([("", "All products"), *products])
+        self.skill.choices = choices([("", "Any skill"), *skill_options(skills)])

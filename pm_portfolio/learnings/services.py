@@ -1,0 +1,95 @@
+"""Learning rules: ownership, the journal, and saving a learning."""
+
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy.orm import selectinload
+
+from pm_portfolio.extensions import db
+from pm_portfolio.models import Learning
+from pm_portfolio.models import LearningKind
+from pm_portfolio.models import Product
+from pm_portfolio.models import Skill
+from pm_portfolio.skills import skills_with_keys
+
+JOURNAL_PAGE_SIZE = 20
+
+
+class ProductNotOwned(Exception):
+    """The learning was to be tied to a product the maker does not own."""
+
+
+@dataclass
+class LearningData:
+    title: str
+    learned_on: date
+    kind: str = LearningKind.INSIGHT
+    body: str = ""
+    product_id: int | None = None
+    is_public: bool = False
+    skill_keys: list[str] = field(default_factory=list)
+
+
+def owned_learning(owner_id: int, learning_id: int) -> Learning | None:
+    """The learning if `owner_id` owns it; None for anyone else's, as if it did not exist."""
+    return db.session.scalar(
+        db.select(Learning).where(Learning.id == learning_id, Learning.user_id == owner_id)
+    )
+
+
+def journal_page(
+    owner_id: int,
+    page: int,
+    product_id: int | None = None,
+    skill_key: str | None = None,
+    per_page: int = JOURNAL_PAGE_SIZE,
+) -> Pagination:
+    """One page of the owner's learnings, newest first."""
+    query = (
+        db.select(Learning)
+        .where(Learning.user_id == owner_id)
+        .options(selectinload(Learning.skills), selectinload(Learning.product))
+        .order_by(Learning.learned_on.desc(), Learning.id.desc())
+    )
+    if product_id is not None:
+        query = query.where(Learning.product_id == product_id)
+    if skill_key:
+        query = query.where(Learning.skills.any(Skill.key == skill_key))
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def _apply(learning: Learning, owner_id: int, data: LearningData) -> None:
+    if data.product_id is not None:
+        owner_of_product = db.session.scalar(
+            db.select(Product.user_id).where(Product.id == data.product_id)
+        )
+        if owner_of_product != owner_id:
+            raise ProductNotOwned
+    learning.title = data.title.strip()
+    learning.kind = data.kind
+    learning.body = data.body.strip()
+    learning.learned_on = data.learned_on
+    learning.product_id = data.product_id
+    learning.is_public = data.is_public
+    learning.skills = skills_with_keys(data.skill_keys)
+
+
+def create_learning(owner_id: int, data: LearningData) -> Learning:
+    learning = Learning(user_id=owner_id)
+    _apply(learning, owner_id, data)
+    db.session.add(learning)
+    db.session.commit()
+    return learning
+
+
+def update_learning(learning: Learning, data: LearningData) -> Learning:
+    _apply(learning, learning.user_id, data)
+    db.session.commit()
+    return learning
+
+
+def delete_learning(learning: Learning) -> None:
+    db.session.delete(learning)
+    db.session.commit()

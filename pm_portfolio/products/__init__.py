@@ -1,0 +1,1 @@
+"""Products: the side products a maker ships, each kept as a PM case study."""

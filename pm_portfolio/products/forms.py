@@ -1,0 +1,224 @@
+from wtforms import BooleanField
+from wtforms import FieldList
+from wtforms import Form as SubForm
+from wtforms import FormField
+from wtforms import IntegerField
+from wtforms import RadioField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms import TextAreaField
+from wtforms import URLField
+from wtforms import ValidationError
+from wtforms.validators import DataRequired
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
+
+from pm_portfolio.forms import MARKDOWN_MAX
+from pm_portfolio.forms import URL_MAX
+from pm_portfolio.forms import Form
+from pm_portfolio.forms import IsoDateField
+from pm_portfolio.forms import MultiCheckboxField
+from pm_portfolio.forms import choices
+from pm_portfolio.forms import http_url
+from pm_portfolio.forms import max_length
+from pm_portfolio.forms import strip_whitespace
+from pm_portfolio.models import ProductStatus
+from pm_portfolio.models import Skill
+from pm_portfolio.models import Visibility
+from pm_portfolio.products import services
+from pm_portfolio.skills import skill_options
+
+MARKDOWN_HELP = "Markdown works: **bold**, lists, [links](https://example.com)."
+VISIBILITY_OPTIONS = [
+    (Visibility.PRIVATE, "Private — only you"),
+    (Visibility.UNLISTED, "Unlisted — anyone with its share link"),
+    (Visibility.PUBLIC, "Public — on your published portfolio"),
+]
+STATUS_OPTIONS = [(status.value, status.label) for status in ProductStatus]
+
+
+def markdown_field(label: str, description: str) -> TextAreaField:
+    return TextAreaField(
+        label,
+        filters=[strip_whitespace],
+        validators=[max_length(MARKDOWN_MAX)],
+        description=f"{description} {MARKDOWN_HELP}",
+    )
+
+
+class MetricForm(SubForm):
+    """One row of the metrics table; a row left empty is ignored."""
+
+    label = StringField("Label", filters=[strip_whitespace], validators=[max_length(60)])
+    value = StringField("Value", filters=[strip_whitespace], validators=[max_length(40)])
+    note = StringField("Note", filters=[strip_whitespace], validators=[max_length(120)])
+    remove = BooleanField("Remove")
+
+    def is_blank(self) -> bool:
+        return self.remove.data or not (self.label.data or self.value.data or self.note.data)
+
+    def validate_label(self, field) -> None:
+        if not self.is_blank() and not field.data:
+            raise ValidationError("Name this metric, e.g. weekly active users.")
+
+    def validate_value(self, field) -> None:
+        if not self.is_blank() and not field.data:
+            raise ValidationError("Give its value as you would say it, e.g. 1,200.")
+
+
+class ProductForm(Form):
+    title = StringField(
+        "Title",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Give your product a title."), max_length(120)],
+    )
+    tagline = StringField(
+        "Tagline",
+        filters=[strip_whitespace],
+        validators=[max_length(160)],
+        description="One line: what it is and for whom.",
+    )
+    status = SelectField(
+        "Status",
+        choices=choices(STATUS_OPTIONS),
+        default=ProductStatus.IDEA.value,
+    )
+    role = StringField(
+        "Your role",
+        filters=[strip_whitespace],
+        validators=[max_length(120)],
+        description='E.g. "solo maker" or "PM in a team of 3".',
+    )
+    started_on = IsoDateField("Started on", validators=[Optional()])
+    shipped_on = IsoDateField(
+        "Shipped on",
+        validators=[Optional()],
+        description="Needed once the product is shipped or sunset.",
+    )
+    target_users = StringField(
+        "Target users",
+        filters=[strip_whitespace],
+        validators=[max_length(200)],
+        description="Who it is for, as precisely as you can say it.",
+    )
+    problem = markdown_field("Problem", "The problem, who had it, and how you knew.")
+    hypothesis = markdown_field(
+        "Hypothesis", "If we build X, Y will happen, and we will know because Z."
+    )
+    solution = markdown_field("What you built", "What you built and how.")
+    tradeoffs = markdown_field("Trade-offs", "What you cut or did not build, and why.")
+    outcome = markdown_field("Outcome", "What happened. Killed or pivoted are honest outcomes too.")
+    metrics = FieldList(FormField(MetricForm), max_entries=services.MAX_METRICS)
+    add_metric = SubmitField("Add another metric")
+    skill_keys = MultiCheckboxField("PM skills it demonstrates")
+    live_url = URLField(
+        "Live URL",
+        filters=[strip_whitespace],
+        validators=[Optional(), max_length(URL_MAX), http_url],
+    )
+    source_url = URLField(
+        "Source URL",
+        filters=[strip_whitespace],
+        validators=[Optional(), max_length(URL_MAX), http_url],
+    )
+    visibility = RadioField(
+        "Who can see it", choices=choices(VISIBILITY_OPTIONS), default=Visibility.PRIVATE.value
+    )
+    is_featured = BooleanField("Feature it at the top of your portfolio")
+    position = IntegerField(
+        "Order on your portfolio",
+        default=0,
+        validators=[Optional(), NumberRange(0, 9999, "Use a number from 0 to 9,999.")],
+        description="Lower numbers come first.",
+    )
+    slug = StringField(
+        "Address (slug)",
+        filters=[strip_whitespace],
+        description="The end of its public address. Leave empty to make one from the title.",
+    )
+
+    def __init__(self, *args, skills: list[Skill], owner_id: int, product_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.skill_keys.choices = choices(skill_options(skills))
+        self._owner_id = owner_id
+        self._product_id = product_id
+
+    def validate_slug(self, field) -> None:
+        if not field.data:
+            return
+        problem = services.slug_problem(field.data)
+        if problem:
+            raise ValidationError(problem)
+        if services.slug_taken(self._owner_id, field.data, self._product_id):
+            raise ValidationError("You already have a product at this address.")
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        problems = services.date_problems(
+            self.status.data, self.started_on.data, self.shipped_on.data
+        )
+        for name, message in problems.items():
+            self[name].errors = [*self[name].errors, message]
+        return valid and not problems
+
+    def add_metric_row(self) -> None:
+        if len(self.metrics) < services.MAX_METRICS:
+            self.metrics.append_entry()
+
+    def ensure_blank_metric_row(self) -> None:
+        """Leave one empty row to type a new metric into, while there is room."""
+        rows = self.metrics.entries
+        has_blank = rows and rows[-1].form.is_blank()
+        if not has_blank and len(rows) < services.MAX_METRICS:
+            self.metrics.append_entry()
+
+    def metric_row_template(self) -> MetricForm:
+        """An empty row named like the next one, which the browser copies to add rows."""
+        return MetricForm(prefix=f"{self.metrics.name}-__index__-")
+
+    def to_data(self) -> services.ProductData:
+        return services.ProductData(
+            title=self.title.data,
+            slug=self.slug.data or "",
+            tagline=self.tagline.data or "",
+            target_users=self.target_users.data or "",
+            problem=self.problem.data or "",
+            hypothesis=self.hypothesis.data or "",
+            solution=self.solution.data or "",
+            tradeoffs=self.tradeoffs.data or "",
+            outcome=self.outcome.data or "",
+            role=self.role.data or "",
+            status=self.status.data,
+            started_on=self.started_on.data,
+            shipped_on=self.shipped_on.data,
+            live_url=self.live_url.data or "",
+            source_url=self.source_url.data or "",
+            visibility=self.visibility.data,
+            is_featured=self.is_featured.data,
+            position=self.position.data or 0,
+            skill_keys=list(self.skill_keys.data or []),
+            metrics=[
+                services.MetricData(row.label.data, row.value.data, row.note.data or "")
+                for row in (entry.form for entry in self.metrics)
+                if not row.is_blank()
+            ],
+        )
+
+
+class ProductFilterForm(Form):
+    """The filters above the product list; read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    status = SelectField(
+        "Status",
+        choices=choices([("", "Any status"), *STATUS_OPTIONS]),
+        default="",
+    )
+    skill = SelectField("Skill", default="")
+
+    def __init__(self, *args, skills: list[Skill], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.skill.choices = choices([("", "Any skill"), *skill_options(skills)])

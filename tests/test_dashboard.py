@@ -1,0 +1,187 @@
+import re
+from datetime import date
+from datetime import timedelta
+
+import pytest
+
+from pm_portfolio.dashboard import charts
+from pm_portfolio.dashboard import services
+from pm_portfolio.dashboard.services import MonthActivity
+from pm_portfolio.extensions import db
+from pm_portfolio.models import User
+from tests.factories import make_learning
+from tests.factories import make_product
+from tests.factories import make_user
+from tests.infrastructure import counted_queries
+
+TODAY = date(2026, 11, 27)
+
+
+def build(app, user_id: int, today: date = TODAY) -> services.Dashboard:
+    with app.app_context():
+        return services.build_dashboard(db.session.get(User, user_id), today)
+
+
+def test_counts_by_status_and_learnings(app, user):
+    with app.app_context():
+        for status, count in (("idea", 3), ("building", 2), ("shipped", 1), ("sunset", 1)):
+            for _ in range(count):
+                shipped_on = date(2026, 5, 1) if status in ("shipped", "sunset") else None
+                make_product(user.id, status=status, shipped_on=shipped_on)
+        make_learning(user.id)
+        make_learning(user.id)
+        other = make_user()
+        make_product(other.id, status="shipped", shipped_on=date(2026, 11, 1))
+        make_learning(other.id)
+
+    dashboard = build(app, user.id)
+
+    assert dashboard.status_counts == {"idea": 3, "building": 2, "shipped": 1, "sunset": 1}
+    assert dashboard.learning_count == 2
+    assert dashboard.last_shipped_on == date(2026, 5, 1)
+    assert dashboard.days_since_ship == (TODAY - date(2026, 5, 1)).days
+
+
+@pytest.mark.parametrize(
+    ("shipped_days_ago", "nudge"), [(None, True), (45, True), (31, True), (30, False), (2, False)]
+)
+def test_nudge_when_nothing_shipped_for_a_month(app, user, shipped_days_ago, nudge):
+    with app.app_context():
+        make_product(user.id, status="building")
+        if shipped_days_ago is not None:
+            shipped_on = TODAY - timedelta(days=shipped_days_ago)
+            make_product(user.id, status="shipped", shipped_on=shipped_on)
+
+    assert build(app, user.id).needs_nudge is nudge
+
+
+def test_the_nudge_is_on_the_page(logged_in_client):
+    page = logged_in_client.get("/dashboard").get_data(as_text=True)
+    assert "Make products." in page
+    assert "You have not shipped anything yet." in page
+
+
+def test_cadence_covers_the_last_twelve_months(app, user):
+    with app.app_context():
+        make_product(user.id, status="shipped", shipped_on=date(2026, 11, 3))
+        make_product(user.id, status="sunset", shipped_on=date(2026, 11, 20))
+        make_product(user.id, status="shipped", shipped_on=date(2025, 12, 31))
+        make_product(user.id, status="shipped", shipped_on=date(2025, 11, 30))
+        make_learning(user.id, learned_on=date(2026, 6, 1))
+        make_learning(user.id, learned_on=date(2026, 6, 30))
+        make_learning(user.id, learned_on=date(2024, 6, 1))
+
+    months = build(app, user.id).months
+
+    assert [m.month for m in months][:2] == [date(2025, 12, 1), date(2026, 1, 1)]
+    assert months[-1].month == date(2026, 11, 1)
+    assert len(months) == 12
+    by_month = {m.month: (m.shipped, m.learnings) for m in months}
+    assert by_month[date(2026, 11, 1)] == (2, 0)
+    assert by_month[date(2025, 12, 1)] == (1, 0)
+    assert by_month[date(2026, 6, 1)] == (0, 2)
+    assert sum(m.shipped for m in months) == 3
+
+
+def test_month_starts_cross_the_year():
+    assert services.month_starts(date(2026, 2, 14), 3) == [
+        date(2025, 12, 1),
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+    ]
+
+
+def test_skill_coverage_counts_shipped_products_and_learnings_and_names_gaps(app, user):
+    with app.app_context():
+        make_product(user.id, status="shipped", shipped_on=TODAY, skills=["discovery", "design"])
+        make_product(user.id, status="building", skills=["strategy"])
+        make_learning(user.id, skills=["discovery"])
+        make_learning(user.id, skills=["execution"])
+
+    dashboard = build(app, user.id)
+
+    coverage = {row.skill.key: (row.shipped_products, row.learnings) for row in dashboard.coverage}
+    assert coverage["discovery"] == (1, 1)
+    assert coverage["design"] == (1, 0)
+    assert coverage["execution"] == (0, 1)
+    assert coverage["strategy"] == (0, 0)
+    assert len(coverage) == 9
+    gaps = {row.skill.key for row in dashboard.gaps}
+    assert gaps == {
+        "strategy",
+        "prioritisation",
+        "analytics",
+        "technical",
+        "growth",
+        "communication",
+    }
+    assert all(row.skill.suggestion for row in dashboard.gaps)
+
+
+def test_dashboard_shows_the_pictures_with_text_alternatives(logged_in_client, app, user):
+    with app.app_context():
+        make_product(user.id, title="Shipped thing", status="shipped", shipped_on=date.today())
+        make_learning(user.id, title="A lesson", learned_on=date.today(), skills=["discovery"])
+
+    page = logged_in_client.get("/dashboard").get_data(as_text=True)
+
+    assert re.search(r'<svg class="chart__svg"[^>]*role="img"', page)
+    assert "1 product shipped and 1 learning recorded in the last 12 months." in page
+    assert "Show the numbers" in page
+    assert "Discovery &amp; research" in page
+    assert "Gaps to close" in page
+    assert "Shipped thing" in page
+    assert "A lesson" in page
+    assert "style=" not in page
+
+
+def test_cadence_chart_geometry():
+    months = [MonthActivity(date(2026, m, 1), shipped=m % 3, learnings=m) for m in range(1, 13)]
+    chart = charts.cadence_chart(months)
+
+    assert chart.scale_max == 12
+    assert len(chart.columns) == 12
+    tallest = chart.columns[-1].bars[1]
+    assert tallest.y == chart.top_y
+    assert tallest.y + tallest.height == chart.baseline_y
+    assert all(bar.height >= 0 for column in chart.columns for bar in column.bars)
+    xs = [column.label_x for column in chart.columns]
+    assert xs == sorted(xs)
+    assert chart.columns[0].label == "Jan"
+
+
+def test_an_empty_cadence_chart_draws_no_bars():
+    chart = charts.cadence_chart([MonthActivity(date(2026, 1, 1), 0, 0)])
+    assert chart.scale_max == 1
+    assert all(bar.height == 0 for bar in chart.columns[0].bars)
+    assert chart.summary == "0 products shipped and 0 learnings recorded in the last 1 months."
+
+
+def dashboard_queries(app, client) -> int:
+    with counted_queries(app) as statements:
+        response = client.get("/dashboard")
+    assert response.status_code == 200
+    return len(statements)
+
+
+def test_dashboard_costs_the_same_few_queries_at_any_size(logged_in_client, app, user):
+    def add_products(count: int):
+        with app.app_context():
+            for index in range(count):
+                product_id = make_product(
+                    user.id,
+                    status=("idea", "building", "shipped", "sunset")[index % 4],
+                    shipped_on=date(2026, 1 + index % 11, 1) if index % 4 >= 2 else None,
+                    skills=["discovery", "design"],
+                    metrics=[("users", "10")],
+                )
+                make_learning(user.id, product_id, skills=["analytics"])
+
+    logged_in_client.get("/dashboard")
+    add_products(3)
+    small = dashboard_queries(app, logged_in_client)
+    add_products(297)
+    large = dashboard_queries(app, logged_in_client)
+
+    assert small == large
+    assert large <= 10

@@ -1,0 +1,58 @@
+from pm_portfolio.extensions import db
+from pm_portfolio.models import Learning
+from pm_portfolio.models import Product
+from pm_portfolio.models import ProductStatus
+from pm_portfolio.models import User
+from tests.clients import AuthActions
+
+DEMO_PASSWORD = "a demo password"
+
+
+def test_seed_demo_creates_a_realistic_portfolio(app, runner):
+    result = runner.invoke(args=["seed-demo", "--password", DEMO_PASSWORD])
+
+    assert result.exit_code == 0, result.output
+    assert "Log in as demo" in result.output
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "demo"))
+        products = db.session.scalars(db.select(Product).where(Product.user_id == user.id)).all()
+        learnings = db.session.scalars(db.select(Learning).where(Learning.user_id == user.id)).all()
+        assert 6 <= len(products) <= 10
+        assert {product.status for product in products} == {
+            status.value for status in ProductStatus
+        }
+        assert sum(len(product.metrics) for product in products) >= 8
+        assert len(learnings) >= 20
+        assert len({skill.key for learning in learnings for skill in learning.skills}) == 9
+        assert user.display_name
+        assert user.headline
+
+
+def test_the_demo_maker_can_log_in_and_see_a_full_dashboard(app, runner):
+    runner.invoke(args=["seed-demo", "--password", DEMO_PASSWORD])
+    client = app.test_client()
+    AuthActions(client).login("demo", DEMO_PASSWORD)
+
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "Standup Bot" in page or "Habit Streaks" in page
+    assert client.get("/products").status_code == 200
+    assert client.get("/learnings").status_code == 200
+
+
+def test_seed_demo_refuses_to_run_twice(runner):
+    runner.invoke(args=["seed-demo", "--password", DEMO_PASSWORD])
+    result = runner.invoke(args=["seed-demo", "--password", DEMO_PASSWORD])
+    assert result.exit_code != 0
+    assert "already exists" in result.output
+
+
+def test_seed_demo_makes_a_password_when_none_is_given(runner):
+    result = runner.invoke(args=["seed-demo", "--username", "demo-2"])
+    assert result.exit_code == 0
+    assert "Log in as demo-2 with the password: " in result.output
+
+
+def test_seed_demo_refuses_a_short_password(runner):
+    result = runner.invoke(args=["seed-demo", "--password", "short"])
+    assert result.exit_code != 0
+    assert "use 10 to 128 characters" in result.output

@@ -1,0 +1,63 @@
+"""Another maker's objects answer 404 to every verb, found by walking `app.url_map`."""
+
+from tests.clients import CSRF_INPUT
+from tests.clients import AuthActions
+from tests.factories import make_learning
+from tests.factories import make_product
+from tests.factories import make_user
+from tests.infrastructure import database_snapshot
+
+# Route arguments that name an object some maker owns.
+OBJECT_ARGUMENTS = {"product_id", "learning_id"}
+
+
+def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
+    with app.app_context():
+        owner = make_user()
+        product_id = make_product(owner.id, skills=["design"], metrics=[("users", "10")])
+        learning_id = make_learning(owner.id, product_id, skills=["design"])
+        intruder = make_user()
+    AuthActions(client).login(intruder.username, intruder.password)
+    token = client.csrf_token("/dashboard")
+    values = {"product_id": product_id, "learning_id": learning_id}
+    rules = [rule for rule in app.url_map.iter_rules() if rule.arguments & OBJECT_ARGUMENTS]
+    assert {rule.endpoint for rule in rules} >= {
+        "products.show",
+        "products.edit",
+        "products.delete",
+        "learnings.new_for_product",
+        "learnings.edit",
+        "learnings.delete",
+    }
+    before = database_snapshot(app)
+
+    for rule in rules:
+        with app.test_request_context():
+            url = app.url_for(rule.endpoint, **{name: values[name] for name in rule.arguments})
+        for method in {"GET", "POST"} & rule.methods:
+            response = client.open(
+                url, method=method, data={"csrf_token": token, "title": "Taken over"}
+            )
+            assert response.status_code == 404, f"{method} {url} answered {response.status_code}"
+            assert "Page not found" in response.get_data(as_text=True)
+
+    assert database_snapshot(app) == before
+
+
+def test_an_unknown_object_looks_the_same_as_someone_elses(logged_in_client, app):
+    with app.app_context():
+        other = make_user()
+        product_id = make_product(other.id)
+        missing_id = product_id + 1000
+    logged_in_client.get("/dashboard")
+    theirs = logged_in_client.get(f"/products/{product_id}")
+    missing = logged_in_client.get(f"/products/{missing_id}")
+
+    assert theirs.status_code == missing.status_code == 404
+    assert without_csrf_tokens(theirs.get_data(as_text=True)) == without_csrf_tokens(
+        missing.get_data(as_text=True)
+    )
+
+
+def without_csrf_tokens(html: str) -> str:
+    return CSRF_INPUT.sub("", html)

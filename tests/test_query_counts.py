@@ -1,0 +1,51 @@
+"""A page costs a fixed number of SQL queries, however much the maker has logged."""
+
+from datetime import date
+
+import pytest
+
+from tests.factories import make_learning
+from tests.factories import make_product
+from tests.infrastructure import counted_queries
+
+PAGES = ["/dashboard", "/products", "/products?skill=design", "/learnings", "/product"]
+
+
+def add_portfolio(app, owner_id: int, products: int, learnings_each: int) -> int:
+    """Products with skills, metrics and learnings; returns the last product's id."""
+    with app.app_context():
+        for index in range(products):
+            product_id = make_product(
+                owner_id,
+                status=("idea", "building", "shipped", "sunset")[index % 4],
+                shipped_on=date(2026, 1 + index % 11, 1) if index % 4 >= 2 else None,
+                skills=["discovery", "design"],
+                metrics=[("users", "10"), ("stars", "4"), ("revenue", "$90")],
+            )
+            for day in range(1, learnings_each + 1):
+                make_learning(
+                    owner_id, product_id, skills=["analytics"], learned_on=date(2026, 2, day)
+                )
+    return product_id
+
+
+def queries_for(app, client, path: str) -> int:
+    with counted_queries(app) as statements:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(statements)
+
+
+@pytest.mark.parametrize("page_path", PAGES)
+def test_page_query_count_does_not_grow(logged_in_client, app, user, page_path):
+    logged_in_client.get("/dashboard")
+    product_id = add_portfolio(app, user.id, 3, learnings_each=1)
+    path = f"/products/{product_id}" if page_path == "/product" else page_path
+    small = queries_for(app, logged_in_client, path)
+
+    product_id = add_portfolio(app, user.id, 60, learnings_each=6)
+    path = f"/products/{product_id}" if page_path == "/product" else page_path
+    large = queries_for(app, logged_in_client, path)
+
+    assert small == large, f"{path}: {small} queries with 3 products, {large} with 63"
+    assert large <= 10
