@@ -56,6 +56,10 @@ class IsoDateField(DateField):
         except ValueError as error:
             raise ValueError("Enter a date as YYYY-MM-DD, e.g. 2026-03-31.") from error
 
+    def _value(self) -> str:
+        # A date input can only hold a valid date; browsers never send anything else.
+        return self.data.isoformat() if self.data else ""
+
 
 class MultiCheckboxField(SelectMultipleField):
     """Several choices as a group of checkboxes, which reads better than a multi-select."""
