@@ -20,9 +20,12 @@ from pm_portfolio.extensions import migrate
 from pm_portfolio.learnings.views import bp as learnings_bp
 from pm_portfolio.main.errors import bp as errors_bp
 from pm_portfolio.main.views import bp as main_bp
+from pm_portfolio.portfolio.views import bp as portfolio_bp
 from pm_portfolio.products.views import bp as products_bp
 from pm_portfolio.security import add_security_headers
+from pm_portfolio.sharing.views import bp as sharing_bp
 from pm_portfolio.templating import init_templating
+from pm_portfolio.templating import render_version
 
 # Templates, static files, migrations and instance data sit beside the package,
 # found from this file so the app works from any working directory.
@@ -39,6 +42,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     Path(app.instance_path).mkdir(exist_ok=True)
     app.config.from_mapping(build_config(os.environ, app.instance_path, config))
+    app.config.setdefault(
+        "RENDER_VERSION", render_version(PROJECT_ROOT / "templates", PROJECT_ROOT / "static")
+    )
 
     db.init_app(app)
     with app.app_context():
@@ -53,6 +59,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(products_bp)
     app.register_blueprint(learnings_bp)
+    app.register_blueprint(sharing_bp)
+    app.register_blueprint(portfolio_bp)
     app.register_blueprint(errors_bp)
     app.register_blueprint(demo_bp)
     app.after_request(add_security_headers)

@@ -27,8 +27,8 @@ def _begin_sqlite_transaction(connection) -> None:
     # A deferred transaction that reads, then writes, fails at once with
     # "database is locked" if another worker committed in between; busy_timeout
     # cannot help it. Requests that may write take the write lock up front and
-    # wait their turn instead; reads stay concurrent.
-    may_write = not (has_request_context() and request.method in READ_ONLY_METHODS)
+    # wait their turn instead; reads, and work outside requests, stay deferred.
+    may_write = has_request_context() and request.method not in READ_ONLY_METHODS
     connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write else "BEGIN")
 
 

@@ -217,6 +217,8 @@ def seed_demo_portfolio(username: str, password: str, today: date) -> int:
         website_url="https://example.com",
         linkedin_url="https://www.linkedin.com/in/example",
         github_url="https://github.com/example",
+        is_published=True,
+        show_ideas=False,
     )
     product_ids = {}
     for position, spec in enumerate(PRODUCTS):

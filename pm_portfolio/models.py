@@ -45,6 +45,10 @@ class User(UserMixin, db.Model):
     website_url: Mapped[str] = mapped_column(String(500), default="")
     linkedin_url: Mapped[str] = mapped_column(String(500), default="")
     github_url: Mapped[str] = mapped_column(String(500), default="")
+    is_published: Mapped[bool] = mapped_column(default=False)
+    show_ideas: Mapped[bool] = mapped_column(default=False)
+    # Bumped by every change that public pages show; their ETags are built from it.
+    portfolio_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
@@ -250,3 +254,96 @@ class Learning(db.Model):
 
     def __repr__(self) -> str:
         return f"<Learning {self.id}>"
+
+
+class ProductSlugRedirect(db.Model):
+    """An old slug of a product, so its old public address keeps working."""
+
+    __tablename__ = "product_slug_redirects"
+    __table_args__ = (UniqueConstraint("user_id", "old_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    old_slug: Mapped[str] = mapped_column(String(80))
+
+
+class ShareLinkProduct(db.Model):
+    """A product shown by a portfolio share link, in the maker's chosen order."""
+
+    __tablename__ = "share_link_products"
+
+    share_link_id: Mapped[int] = mapped_column(
+        ForeignKey("share_links.id", ondelete="CASCADE"), primary_key=True
+    )
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    product: Mapped[Product] = relationship()
+
+
+class ShareLink(db.Model):
+    """An unguessable address: one unlisted product, or a chosen set for one employer."""
+
+    __tablename__ = "share_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    # Set for the share link of one product; portfolio links list products instead.
+    product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(120), default="")
+    expires_on: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    user: Mapped[User] = relationship()
+    product: Mapped[Product | None] = relationship()
+    items: Mapped[list[ShareLinkProduct]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by=ShareLinkProduct.position
+    )
+
+    @property
+    def is_portfolio_link(self) -> bool:
+        return self.product_id is None
+
+
+class ProfileView(db.Model):
+    """Views of a maker's public portfolio page on one day. No visitor data is kept."""
+
+    __tablename__ = "profile_views"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
+class ProductView(db.Model):
+    """Views of a product's public case study on one day."""
+
+    __tablename__ = "product_views"
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
+class ShareLinkView(db.Model):
+    """Views of a share link's pages on one day."""
+
+    __tablename__ = "share_link_views"
+
+    share_link_id: Mapped[int] = mapped_column(
+        ForeignKey("share_links.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)

@@ -1,6 +1,8 @@
 """Helpers the templates call, registered on the app's Jinja environment."""
 
+import hashlib
 from datetime import date
+from pathlib import Path
 
 from flask import Flask
 from wtforms import Field
@@ -25,6 +27,17 @@ def field_aria(field: Field, help_text: str | None) -> dict[str, str]:
 def date_label(value: date | None) -> str:
     """A date people read at a glance: 3 Mar 2026."""
     return f"{value.day} {value:%b %Y}" if value else ""
+
+
+def render_version(*folders: Path) -> str:
+    """A fingerprint of the templates and static files, so cached pages expire on deploy."""
+    digest = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(folder).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def init_templating(app: Flask) -> None:

@@ -9,6 +9,9 @@ from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
+from pm_portfolio.models import ShareLink
+from pm_portfolio.models import ShareLinkProduct
+from pm_portfolio.sharing.services import new_token
 from pm_portfolio.skills import skills_with_keys
 
 PASSWORD = "correct horse battery"
@@ -63,6 +66,20 @@ def make_learning(owner_id: int, product_id: int | None = None, skills=(), **fie
     db.session.add(learning)
     db.session.commit()
     return learning.id
+
+
+def make_portfolio_link(
+    owner_id: int, product_ids: list[int], name: str = "Acme", expires_on: date | None = None
+) -> int:
+    """Create a per-employer share link showing these products; return its id."""
+    link = ShareLink(user_id=owner_id, token=new_token(), name=name, expires_on=expires_on)
+    link.items = [
+        ShareLinkProduct(product_id=product_id, position=position)
+        for position, product_id in enumerate(product_ids)
+    ]
+    db.session.add(link)
+    db.session.commit()
+    return link.id
 
 
 def product_form(**overrides) -> dict:

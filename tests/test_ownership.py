@@ -3,12 +3,13 @@
 from tests.clients import CSRF_INPUT
 from tests.clients import AuthActions
 from tests.factories import make_learning
+from tests.factories import make_portfolio_link
 from tests.factories import make_product
 from tests.factories import make_user
 from tests.infrastructure import database_snapshot
 
 # Route arguments that name an object some maker owns.
-OBJECT_ARGUMENTS = {"product_id", "learning_id"}
+OBJECT_ARGUMENTS = {"product_id", "learning_id", "link_id"}
 
 
 def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
@@ -16,10 +17,11 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         owner = make_user()
         product_id = make_product(owner.id, skills=["design"], metrics=[("users", "10")])
         learning_id = make_learning(owner.id, product_id, skills=["design"])
+        link_id = make_portfolio_link(owner.id, [product_id])
         intruder = make_user()
     AuthActions(client).login(intruder.username, intruder.password)
     token = client.csrf_token("/dashboard")
-    values = {"product_id": product_id, "learning_id": learning_id}
+    values = {"product_id": product_id, "learning_id": learning_id, "link_id": link_id}
     rules = [rule for rule in app.url_map.iter_rules() if rule.arguments & OBJECT_ARGUMENTS]
     assert {rule.endpoint for rule in rules} >= {
         "products.show",
@@ -28,6 +30,10 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         "learnings.new_for_product",
         "learnings.edit",
         "learnings.delete",
+        "sharing.regenerate_product_link",
+        "sharing.revoke_product_link",
+        "sharing.edit",
+        "sharing.revoke",
     }
     before = database_snapshot(app)
 

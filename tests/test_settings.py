@@ -1,12 +1,19 @@
+from datetime import date
+
 import pytest
 from markupsafe import escape
 
 from pm_portfolio.extensions import db
 from pm_portfolio.models import User
+from pm_portfolio.portfolio import analytics
+from pm_portfolio.products.services import MetricData
+from pm_portfolio.products.services import ProductData
+from pm_portfolio.products.services import create_product
+from pm_portfolio.products.services import update_product
 from tests.clients import AuthActions
 from tests.factories import PASSWORD
 from tests.factories import make_learning
-from tests.factories import make_product
+from tests.factories import make_portfolio_link
 from tests.infrastructure import REFERENCE_TABLES
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -138,9 +145,22 @@ def count_rows(table) -> int:
 
 def test_delete_account_removes_every_row_the_user_owns(logged_in_client, auth, app, user):
     with app.app_context():
-        product_id = make_product(user.id, skills=["discovery"], metrics=[("Users", "40")])
-        make_learning(user.id, product_id, skills=["execution"])
+        data = ProductData(
+            title="Bot",
+            visibility="unlisted",
+            skill_keys=["discovery"],
+            metrics=[MetricData("Users", "40")],
+        )
+        product = create_product(user.id, data)
+        data.slug = "renamed"
+        update_product(product, data)
+        make_learning(user.id, product.id, skills=["execution"])
         make_learning(user.id, None, skills=["strategy"])
+        link_id = make_portfolio_link(user.id, [product.id])
+        analytics.count_profile_view(user.id, date.today())
+        analytics.count_product_view(product.id, date.today())
+        analytics.count_share_link_view(link_id, date.today())
+        db.session.commit()  # end the read snapshot taken before the views were counted
         for table in owned_tables():
             assert count_rows(table) > 0, f"give the user a row in {table.name} to prove deletion"
 

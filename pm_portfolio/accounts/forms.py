@@ -118,6 +118,13 @@ class ProfileForm(Form):
         filters=[strip_whitespace],
         validators=[Optional(), Length(max=URL_MAX), http_url],
     )
+    is_published = BooleanField(
+        "Publish my portfolio",
+        description="Anyone with the address can read it; your public products appear on it.",
+    )
+    show_ideas = BooleanField(
+        "Show ideas too", description="Public products still at the idea stage appear as well."
+    )
 
 
 class PasswordChangeForm(Form):

@@ -26,8 +26,8 @@ RESERVED_USERNAMES = frozenset(
     about account accounts admin administrator api app assets auth blog dashboard delete
     docs edit export exports favicon feed help healthz home import imports index journal
     learnings login logout me new null password portfolio portfolios pricing privacy
-    products profile register reset robots root s security settings share signin signout
-    signup sitemap static status support system terms u user users www
+    products profile register reset robots root s security settings share share-links
+    signin signout signup sitemap static status support system terms u user users www
     """.split()  # noqa: SIM905 - a word list reads better than 60 quoted strings
 )
 
@@ -138,6 +138,8 @@ def update_profile(
     website_url: str,
     linkedin_url: str,
     github_url: str,
+    is_published: bool,
+    show_ideas: bool,
 ) -> None:
     user.display_name = display_name.strip()
     user.headline = headline.strip()
@@ -145,6 +147,9 @@ def update_profile(
     user.website_url = website_url.strip()
     user.linkedin_url = linkedin_url.strip()
     user.github_url = github_url.strip()
+    user.is_published = is_published
+    user.show_ideas = show_ideas
+    user.portfolio_version += 1
     db.session.commit()
 
 

@@ -79,6 +79,8 @@ def settings_profile():
             website_url=form.website_url.data,
             linkedin_url=form.linkedin_url.data,
             github_url=form.github_url.data,
+            is_published=form.is_published.data,
+            show_ideas=form.show_ideas.data,
         )
         flash("Profile saved.", "success")
         return redirect(url_for("accounts.settings_profile"))

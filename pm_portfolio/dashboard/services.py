@@ -18,6 +18,10 @@ from pm_portfolio.models import Skill
 from pm_portfolio.models import User
 from pm_portfolio.models import learning_skills
 from pm_portfolio.models import product_skills
+from pm_portfolio.portfolio.analytics import ShareLinkStats
+from pm_portfolio.portfolio.analytics import ViewSummary
+from pm_portfolio.portfolio.analytics import recent_views
+from pm_portfolio.portfolio.analytics import share_link_stats
 from pm_portfolio.skills import all_skills
 
 CADENCE_MONTHS = 12
@@ -61,6 +65,8 @@ class Dashboard:
     recent_products: list[Product]
     recent_learnings: list[Learning]
     checklist: list[ChecklistStep]
+    views: ViewSummary
+    share_links: list[ShareLinkStats]
 
     @property
     def product_count(self) -> int:
@@ -199,5 +205,12 @@ def build_dashboard(user: User, today: date) -> Dashboard:
             ChecklistStep(
                 "Write down your first learning", done=learning_count > 0, endpoint="learnings.new"
             ),
+            ChecklistStep(
+                "Publish your portfolio for employers",
+                done=user.is_published,
+                endpoint="accounts.settings_profile",
+            ),
         ],
+        views=recent_views(user.id, today),
+        share_links=share_link_stats(user.id),
     )

@@ -12,6 +12,7 @@ from pm_portfolio.models import Learning
 from pm_portfolio.models import LearningKind
 from pm_portfolio.models import Product
 from pm_portfolio.models import Skill
+from pm_portfolio.portfolio.services import mark_portfolio_changed
 from pm_portfolio.skills import skills_with_keys
 
 JOURNAL_PAGE_SIZE = 20
@@ -80,16 +81,20 @@ def create_learning(owner_id: int, data: LearningData) -> Learning:
     learning = Learning(user_id=owner_id)
     _apply(learning, owner_id, data)
     db.session.add(learning)
+    mark_portfolio_changed(owner_id)
     db.session.commit()
     return learning
 
 
 def update_learning(learning: Learning, data: LearningData) -> Learning:
     _apply(learning, learning.user_id, data)
+    mark_portfolio_changed(learning.user_id)
     db.session.commit()
     return learning
 
 
 def delete_learning(learning: Learning) -> None:
+    owner_id = learning.user_id
     db.session.delete(learning)
+    mark_portfolio_changed(owner_id)
     db.session.commit()

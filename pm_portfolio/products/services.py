@@ -7,6 +7,7 @@ from dataclasses import field
 from datetime import date
 
 from sqlalchemy import case
+from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -16,9 +17,12 @@ from pm_portfolio.models import SHIPPED_STATUSES
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
+from pm_portfolio.models import ProductSlugRedirect
 from pm_portfolio.models import ProductStatus
 from pm_portfolio.models import Skill
 from pm_portfolio.models import Visibility
+from pm_portfolio.portfolio.services import mark_portfolio_changed
+from pm_portfolio.sharing.services import ensure_product_link
 from pm_portfolio.skills import skills_with_keys
 
 SLUG_MAX = 80
@@ -205,8 +209,31 @@ def _apply(product: Product, data: ProductData) -> None:
     ]
 
 
-def _commit_product(product: Product) -> Product:
+def _redirect_old_slug(product: Product, old_slug: str) -> None:
+    """Keep the old public address working: it will redirect to the new one."""
+    db.session.execute(
+        delete(ProductSlugRedirect).where(
+            ProductSlugRedirect.user_id == product.user_id,
+            ProductSlugRedirect.old_slug == old_slug,
+        )
+    )
+    db.session.add(
+        ProductSlugRedirect(user_id=product.user_id, product_id=product.id, old_slug=old_slug)
+    )
+
+
+def _save(product: Product) -> Product:
     try:
+        db.session.flush()
+        # The slug belongs to a live product now, so no redirect may claim it.
+        db.session.execute(
+            delete(ProductSlugRedirect).where(
+                ProductSlugRedirect.user_id == product.user_id,
+                ProductSlugRedirect.old_slug == product.slug,
+            )
+        )
+        ensure_product_link(product)
+        mark_portfolio_changed(product.user_id)
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
@@ -220,15 +247,20 @@ def create_product(owner_id: int, data: ProductData) -> Product:
     product = Product(user_id=owner_id)
     _apply(product, data)
     db.session.add(product)
-    return _commit_product(product)
+    return _save(product)
 
 
 def update_product(product: Product, data: ProductData) -> Product:
+    old_slug = product.slug
     _apply(product, data)
-    return _commit_product(product)
+    if product.slug != old_slug:
+        _redirect_old_slug(product, old_slug)
+    return _save(product)
 
 
 def delete_product(product: Product) -> None:
-    """Delete the product; its metrics, skills and learnings go with it."""
+    """Delete the product; its metrics, skills, learnings and share links go with it."""
+    owner_id = product.user_id
     db.session.delete(product)
+    mark_portfolio_changed(owner_id)
     db.session.commit()

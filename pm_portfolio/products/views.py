@@ -14,6 +14,7 @@ from pm_portfolio.forms import ConfirmForm
 from pm_portfolio.products import services
 from pm_portfolio.products.forms import ProductFilterForm
 from pm_portfolio.products.forms import ProductForm
+from pm_portfolio.sharing.services import product_link
 from pm_portfolio.skills import all_skills
 
 bp = Blueprint("products", __name__, url_prefix="/products")
@@ -72,7 +73,12 @@ def new():
 @bp.get("/<int:product_id>")
 def show(product_id: int):
     product = owned_product_or_404(product_id, with_details=True)
-    return render_template("products/show.html", product=product)
+    return render_template(
+        "products/show.html",
+        product=product,
+        share_link=product_link(product.id),
+        confirm_form=ConfirmForm(),
+    )
 
 
 @bp.route("/<int:product_id>/edit", methods=["GET", "POST"])

@@ -1,15 +1,7 @@
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
-from tests.factories import PASSWORD
-
-
-def log_in(page: Page, live_server: str, username: str) -> None:
-    page.goto(f"{live_server}/login")
-    page.get_by_label("Email or username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url(f"{live_server}/dashboard")
+from tests.e2e.helpers import log_in
 
 
 def test_log_a_product_with_metrics_and_skills_then_a_learning(page: Page, live_server, user):

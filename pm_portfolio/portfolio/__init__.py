@@ -1,0 +1,1 @@
+"""Portfolio: the pages employers read — published profiles, case studies and share links."""

@@ -1,0 +1,188 @@
+"""The pages employers read: published portfolios, case studies and share links.
+
+Each answers conditional GETs: a page's ETag comes from what decides its content
+(the maker's portfolio version, the viewer, the templates), so a revalidation
+costs one query and writes nothing.
+"""
+
+from datetime import date
+
+from flask import Blueprint
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import make_response
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_login import current_user
+
+from pm_portfolio.models import ShareLink
+from pm_portfolio.models import User
+from pm_portfolio.portfolio import analytics
+from pm_portfolio.portfolio import services
+from pm_portfolio.sharing import services as sharing
+
+bp = Blueprint("portfolio", __name__)
+
+NOINDEX = "noindex, nofollow"
+
+
+def _viewer_id() -> int | None:
+    return current_user.id if current_user.is_authenticated else None
+
+
+def _etag(*parts: object) -> str:
+    return services.public_etag(current_app.config["RENDER_VERSION"], _viewer_id(), *parts)
+
+
+def _cacheable(response: Response, etag: str) -> Response:
+    response.set_etag(etag)
+    # Signed-in viewers see their own header and form tokens: keep those out of shared caches.
+    if _viewer_id() is None:
+        response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
+    else:
+        response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    return response
+
+
+def _not_modified(etag: str) -> Response | None:
+    if etag not in request.if_none_match:
+        return None
+    return _cacheable(current_app.response_class(status=304), etag)
+
+
+def _counts_as_view(owner_id: int) -> bool:
+    return analytics.should_count(request.user_agent.string, _viewer_id(), owner_id)
+
+
+def _visible_owner_or_404(username: str) -> User:
+    """The maker, if this viewer may see their portfolio; else the same 404 as a stranger."""
+    owner = services.find_owner(username)
+    if owner is None or not services.can_see_portfolio(owner, _viewer_id()):
+        abort(404)
+    return owner
+
+
+@bp.get("/u/<username>")
+def profile(username: str):
+    owner = _visible_owner_or_404(username)
+    etag = _etag("profile", owner.id, owner.portfolio_version)
+    if (not_modified := _not_modified(etag)) is not None:
+        return not_modified
+    if _counts_as_view(owner.id):
+        analytics.count_profile_view(owner.id, date.today())
+    products = services.public_products(owner)
+    response = make_response(
+        render_template(
+            "portfolio/profile.html",
+            owner=owner,
+            products=products,
+            skills=services.skills_demonstrated(products),
+            timeline=services.shipping_timeline(products),
+            learnings=services.latest_public_learnings(owner),
+        )
+    )
+    return _cacheable(response, etag)
+
+
+@bp.get("/u/<username>/<slug>")
+def case_study(username: str, slug: str):
+    owner = _visible_owner_or_404(username)
+    etag = _etag("case-study", owner.id, owner.portfolio_version, slug)
+    if (not_modified := _not_modified(etag)) is not None:
+        return not_modified
+    product = services.public_product(owner, slug)
+    if product is None:
+        new_slug = services.renamed_product_slug(owner, slug)
+        if new_slug is None:
+            abort(404)
+        return redirect(url_for(".case_study", username=owner.username, slug=new_slug), 301)
+    if _counts_as_view(owner.id):
+        analytics.count_product_view(product.id, date.today())
+    response = make_response(
+        render_template(
+            "portfolio/case_study.html",
+            owner=owner,
+            product=product,
+            learnings=services.build_log(product),
+            share_link=None,
+        )
+    )
+    return _cacheable(response, etag)
+
+
+def _open_link_or_404(token: str) -> ShareLink:
+    link = sharing.find_open_link(token, date.today())
+    if link is None:
+        abort(404)
+    return link
+
+
+def _share_page(link: ShareLink, etag: str, template: str, **context) -> Response:
+    if _counts_as_view(link.user_id):
+        analytics.count_share_link_view(link.id, date.today())
+    response = make_response(render_template(template, owner=link.user, share_link=link, **context))
+    response.headers["X-Robots-Tag"] = NOINDEX
+    return _cacheable(response, etag)
+
+
+@bp.get("/s/<token>")
+def share(token: str):
+    link = _open_link_or_404(token)
+    etag = _etag("share", link.id, link.user.portfolio_version)
+    if (not_modified := _not_modified(etag)) is not None:
+        not_modified.headers["X-Robots-Tag"] = NOINDEX
+        return not_modified
+    products = sharing.products_behind(link)
+    if not link.is_portfolio_link:
+        if not products:
+            abort(404)
+        product = products[0]
+        return _share_page(
+            link,
+            etag,
+            "portfolio/case_study.html",
+            product=product,
+            learnings=services.build_log(product),
+        )
+    return _share_page(link, etag, "portfolio/share.html", products=products)
+
+
+@bp.get("/s/<token>/<slug>")
+def share_case_study(token: str, slug: str):
+    link = _open_link_or_404(token)
+    if not link.is_portfolio_link:
+        abort(404)
+    etag = _etag("share-case-study", link.id, link.user.portfolio_version, slug)
+    if (not_modified := _not_modified(etag)) is not None:
+        not_modified.headers["X-Robots-Tag"] = NOINDEX
+        return not_modified
+    product = next((p for p in sharing.products_behind(link) if p.slug == slug), None)
+    if product is None:
+        abort(404)
+    return _share_page(
+        link,
+        etag,
+        "portfolio/case_study.html",
+        product=product,
+        learnings=services.build_log(product),
+    )
+
+
+@bp.get("/sitemap.xml")
+def sitemap():
+    response = make_response(
+        render_template("portfolio/sitemap.xml", entries=services.sitemap_entries())
+    )
+    response.mimetype = "application/xml"
+    return response
+
+
+@bp.get("/robots.txt")
+def robots():
+    response = make_response(render_template("portfolio/robots.txt"))
+    response.mimetype = "text/plain"
+    return response

@@ -1,0 +1,80 @@
+from datetime import date
+
+from wtforms import BooleanField
+from wtforms import FieldList
+from wtforms import Form as SubForm
+from wtforms import FormField
+from wtforms import IntegerField
+from wtforms import StringField
+from wtforms import ValidationError
+from wtforms.validators import DataRequired
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
+from wtforms.widgets import HiddenInput
+
+from pm_portfolio.forms import Form
+from pm_portfolio.forms import IsoDateField
+from pm_portfolio.forms import max_length
+from pm_portfolio.forms import strip_whitespace
+from pm_portfolio.models import Product
+from pm_portfolio.models import ShareLink
+from pm_portfolio.sharing import services
+
+
+class LinkItemForm(SubForm):
+    """One product the link may show: ticked to include it, with its place in the order."""
+
+    product_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
+    include = BooleanField("Include")
+    position = IntegerField(
+        "Order", validators=[Optional(), NumberRange(1, 999, "Use a number from 1 to 999.")]
+    )
+
+
+class PortfolioLinkForm(Form):
+    name = StringField(
+        "Who is it for?",
+        filters=[strip_whitespace],
+        validators=[DataRequired("Name the link, e.g. the company and role."), max_length(120)],
+        description="Only you see this name, e.g. “Acme — Senior PM application”.",
+    )
+    expires_on = IsoDateField(
+        "Expires after",
+        validators=[Optional()],
+        description="Leave empty to keep the link open until you revoke it.",
+    )
+    items = FieldList(FormField(LinkItemForm))
+
+    def fill_products(self, products: list[Product], link: ShareLink | None = None) -> None:
+        """One row per shareable product; a link's own products come ticked, in its order."""
+        chosen = {item.product_id: item.position + 1 for item in link.items} if link else {}
+        while self.items.entries:
+            self.items.pop_entry()
+        for number, product in enumerate(products, start=1):
+            self.items.append_entry(
+                {
+                    "product_id": product.id,
+                    "include": product.id in chosen,
+                    "position": chosen.get(product.id, len(chosen) + number),
+                }
+            )
+
+    def validate_expires_on(self, field) -> None:
+        if field.data and field.data < date.today():
+            raise ValidationError("Choose today or a later date.")
+
+    def validate_items(self, field) -> None:
+        if not any(row.form.include.data for row in field):
+            raise ValidationError("Choose at least one product to show.")
+
+    def to_data(self) -> services.PortfolioLinkData:
+        included = [
+            (row.form.position.data or 999, index, row.form.product_id.data)
+            for index, row in enumerate(self.items)
+            if row.form.include.data
+        ]
+        return services.PortfolioLinkData(
+            name=self.name.data,
+            expires_on=self.expires_on.data,
+            product_ids=[product_id for _position, _index, product_id in sorted(included)],
+        )

@@ -1,0 +1,144 @@
+"""Share links: unguessable addresses for one unlisted product or a set chosen per employer."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
+
+from pm_portfolio.extensions import db
+from pm_portfolio.models import Product
+from pm_portfolio.models import ShareLink
+from pm_portfolio.models import ShareLinkProduct
+from pm_portfolio.models import Visibility
+from pm_portfolio.portfolio.services import mark_portfolio_changed
+from pm_portfolio.portfolio.services import portfolio_order
+
+# 32 random bytes: 256 bits, far beyond guessing.
+TOKEN_BYTES = 32
+SHAREABLE = (Visibility.UNLISTED, Visibility.PUBLIC)
+
+
+class ProductNotShareable(Exception):
+    """Only the maker's own public or unlisted products can go in a share link."""
+
+
+@dataclass
+class PortfolioLinkData:
+    name: str
+    product_ids: list[int]
+    expires_on: date | None = None
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def is_open(link: ShareLink, today: date) -> bool:
+    return link.expires_on is None or link.expires_on >= today
+
+
+def find_open_link(token: str, today: date) -> ShareLink | None:
+    """The link behind a token, unless it is unknown, revoked (deleted) or expired."""
+    link = db.session.scalar(
+        db.select(ShareLink).where(ShareLink.token == token).options(joinedload(ShareLink.user))
+    )
+    if link is None or not is_open(link, today):
+        return None
+    return link
+
+
+def product_link(product_id: int) -> ShareLink | None:
+    return db.session.scalar(db.select(ShareLink).where(ShareLink.product_id == product_id))
+
+
+def ensure_product_link(product: Product) -> None:
+    """Give an unlisted product its share link if it has none (part of the caller's commit)."""
+    if product.visibility == Visibility.UNLISTED and product_link(product.id) is None:
+        db.session.add(ShareLink(user_id=product.user_id, product_id=product.id, token=new_token()))
+
+
+def regenerate_product_link(product: Product) -> ShareLink:
+    """Replace the product's link with a new one; the old address stops working."""
+    existing = product_link(product.id)
+    if existing is not None:
+        db.session.delete(existing)
+        db.session.flush()
+    link = ShareLink(user_id=product.user_id, product_id=product.id, token=new_token())
+    db.session.add(link)
+    mark_portfolio_changed(product.user_id)
+    db.session.commit()
+    return link
+
+
+def revoke_link(link: ShareLink) -> None:
+    """Delete the link: its address answers 404 from now on."""
+    owner_id = link.user_id
+    db.session.delete(link)
+    mark_portfolio_changed(owner_id)
+    db.session.commit()
+
+
+def owned_link(owner_id: int, link_id: int) -> ShareLink | None:
+    return db.session.scalar(
+        db.select(ShareLink).where(ShareLink.id == link_id, ShareLink.user_id == owner_id)
+    )
+
+
+def shareable_products(owner_id: int) -> list[Product]:
+    """The maker's products that may go in a share link: public or unlisted ones."""
+    return list(
+        db.session.scalars(
+            db.select(Product)
+            .where(Product.user_id == owner_id, Product.visibility.in_(SHAREABLE))
+            .order_by(*portfolio_order())
+        )
+    )
+
+
+def _set_items(link: ShareLink, owner_id: int, product_ids: list[int]) -> None:
+    allowed = {product.id for product in shareable_products(owner_id)}
+    if not product_ids or any(product_id not in allowed for product_id in product_ids):
+        raise ProductNotShareable
+    link.items = [
+        ShareLinkProduct(product_id=product_id, position=position)
+        for position, product_id in enumerate(dict.fromkeys(product_ids))
+    ]
+
+
+def create_portfolio_link(owner_id: int, data: PortfolioLinkData) -> ShareLink:
+    link = ShareLink(
+        user_id=owner_id, token=new_token(), name=data.name.strip(), expires_on=data.expires_on
+    )
+    _set_items(link, owner_id, data.product_ids)
+    db.session.add(link)
+    mark_portfolio_changed(owner_id)
+    db.session.commit()
+    return link
+
+
+def update_portfolio_link(link: ShareLink, data: PortfolioLinkData) -> ShareLink:
+    link.name = data.name.strip()
+    link.expires_on = data.expires_on
+    _set_items(link, link.user_id, data.product_ids)
+    mark_portfolio_changed(link.user_id)
+    db.session.commit()
+    return link
+
+
+def products_behind(link: ShareLink) -> list[Product]:
+    """What a link shows now: its products that are still public or unlisted, in order."""
+    if link.product_id is not None:
+        query = db.select(Product).where(Product.id == link.product_id)
+    else:
+        query = (
+            db.select(Product)
+            .join(ShareLinkProduct, ShareLinkProduct.product_id == Product.id)
+            .where(ShareLinkProduct.share_link_id == link.id)
+            .order_by(ShareLinkProduct.position)
+        )
+    query = query.where(Product.visibility.in_(SHAREABLE)).options(
+        selectinload(Product.metrics), selectinload(Product.skills)
+    )
+    return list(db.session.scalars(query))

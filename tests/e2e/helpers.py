@@ -1,0 +1,30 @@
+"""Steps and records shared by the browser tests."""
+
+from pathlib import Path
+
+from playwright.sync_api import Page
+from playwright.sync_api import expect
+
+from pm_portfolio import PROJECT_ROOT
+from tests.factories import PASSWORD
+
+# Kept by CI: screenshots of the main pages at phone and desktop widths.
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+def log_in(page: Page, live_server: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server}/login")
+    page.get_by_label("Email or username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(f"{live_server}/dashboard")
+
+
+def save_screenshot(page: Page, name: str, width: int, color_scheme: str = "light") -> Path:
+    """A full-page screenshot at `width` pixels in the given colour scheme."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": width, "height": 900})
+    page.emulate_media(color_scheme=color_scheme)
+    path = ARTIFACTS / f"{name}-{width}-{color_scheme}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

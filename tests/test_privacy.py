@@ -1,0 +1,98 @@
+"""Nothing private ever reaches a public surface; unlisted things only their own share pages."""
+
+from datetime import date
+
+from pm_portfolio.extensions import db
+from pm_portfolio.models import ShareLink
+from pm_portfolio.products.services import MetricData
+from pm_portfolio.products.services import ProductData
+from pm_portfolio.products.services import create_product
+from pm_portfolio.sharing.services import product_link
+from tests.factories import make_learning
+from tests.factories import make_portfolio_link
+from tests.factories import make_user
+
+TEXT_FIELDS = [
+    "tagline", "target_users", "problem", "hypothesis", "solution", "tradeoffs", "outcome",
+    "role",
+]  # fmt: skip
+
+
+def product_with_markers(owner_id: int, marker: str, visibility: str):
+    data = ProductData(
+        title=f"{marker} title",
+        slug=f"{marker}-slug",
+        status="shipped",
+        shipped_on=date(2026, 1, 1),
+        visibility=visibility,
+        live_url=f"https://{marker}.example/live",
+        source_url=f"https://{marker}.example/source",
+        metrics=[MetricData(f"{marker} metric", f"{marker}v", f"{marker} note")],
+        skill_keys=["discovery"],
+        **{name: f"{marker} {name}" for name in TEXT_FIELDS},
+    )
+    return create_product(owner_id, data)
+
+
+def all_surfaces(client, owner: str, public_slugs, share_tokens) -> dict[str, str]:
+    paths = [f"/u/{owner}", "/sitemap.xml", "/robots.txt"]
+    paths += [f"/u/{owner}/{slug}" for slug in public_slugs]
+    pages = {}
+    for path in paths:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        pages[path] = response.get_data(as_text=True)
+    return pages
+
+
+def test_private_and_unlisted_data_never_leaks(app, client):
+    with app.app_context():
+        owner = make_user(username="owner", is_published=True, show_ideas=True)
+        public = product_with_markers(owner.id, "zzpublic", "public")
+        private = product_with_markers(owner.id, "zzprivate", "private")
+        unlisted = product_with_markers(owner.id, "zzunlisted", "unlisted")
+        make_learning(owner.id, public.id, title="zzpublic learning", is_public=True)
+        make_learning(owner.id, public.id, title="zzprivate hidden learning", is_public=False)
+        make_learning(owner.id, private.id, title="zzprivate flagged learning", is_public=True)
+        make_learning(owner.id, None, title="zzprivate general learning", is_public=True)
+        make_learning(owner.id, unlisted.id, title="zzunlisted learning", is_public=True)
+        make_learning(owner.id, unlisted.id, title="zzprivate unlisted note", is_public=False)
+        unlisted_token = product_link(unlisted.id).token
+        private_link_id = make_portfolio_link(owner.id, [public.id, private.id])
+        mixed_link_id = make_portfolio_link(owner.id, [public.id, unlisted.id])
+        tokens = {
+            link_id: db.session.get(ShareLink, link_id).token
+            for link_id in (private_link_id, mixed_link_id)
+        }
+        # A private product cannot have an open share link, even if one was made earlier.
+        db.session.add(ShareLink(user_id=owner.id, product_id=private.id, token="zzprivate-tok"))
+        db.session.commit()
+
+    public_pages = all_surfaces(client, "owner", ["zzpublic-slug"], [])
+    share_pages = {
+        "product link": client.get(f"/s/{unlisted_token}").get_data(as_text=True),
+        "link with a private product": client.get(f"/s/{tokens[private_link_id]}").get_data(
+            as_text=True
+        ),
+        "link with an unlisted product": client.get(f"/s/{tokens[mixed_link_id]}").get_data(
+            as_text=True
+        ),
+        "unlisted case study in a link": client.get(
+            f"/s/{tokens[mixed_link_id]}/zzunlisted-slug"
+        ).get_data(as_text=True),
+    }
+
+    for name, page in {**public_pages, **share_pages}.items():
+        assert "zzprivate" not in page, f"private data on {name}"
+    for name, page in public_pages.items():
+        assert "zzunlisted" not in page, f"unlisted data on public {name}"
+        if name.startswith("/u/"):
+            assert "zzpublic" in page
+    assert "zzunlisted learning" in share_pages["product link"]
+    assert "zzunlisted problem" in share_pages["unlisted case study in a link"]
+    assert "zzpublic title" in share_pages["link with a private product"]
+
+    assert client.get("/s/zzprivate-tok").status_code == 404
+    assert client.get(f"/s/{tokens[private_link_id]}/zzprivate-slug").status_code == 404
+    assert client.get("/u/owner/zzprivate-slug").status_code == 404
+    assert client.get("/u/owner/zzunlisted-slug").status_code == 404
