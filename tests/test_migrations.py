@@ -4,11 +4,17 @@ import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import inspect
+from sqlalchemy import text
 
+from pm_portfolio import PROJECT_ROOT
 from pm_portfolio.extensions import db
+from pm_portfolio.extensions import migrate
 from tests.infrastructure import make_app
 from tests.infrastructure import temporary_database
+
+MIGRATIONS = PROJECT_ROOT / "migrations"
 
 
 def schema_differences() -> list:
@@ -51,4 +57,29 @@ def test_upgrade_from_empty_downgrade_to_base_and_upgrade_again(empty_database_a
         assert table_names() <= {"alembic_version"}
 
         flask_migrate.upgrade()
+        assert schema_differences() == []
+
+
+def test_migrations_keep_existing_rows(empty_database_app):
+    """Each revision upgrades a database that already holds data, not only an empty one."""
+    with empty_database_app.app_context():
+        script = ScriptDirectory.from_config(migrate.get_config(str(MIGRATIONS)))
+        revisions = [revision.revision for revision in script.walk_revisions("base", "heads")]
+        # Oldest first; a user row goes in before each later revision runs.
+        for revision in reversed(revisions[1:]):
+            flask_migrate.upgrade(revision=revision)
+            with db.engine.begin() as connection:
+                connection.execute(
+                    text(
+                        "INSERT INTO users (email, username, password_hash, session_token, "
+                        "display_name, headline, bio, website_url, linkedin_url, github_url, "
+                        "created_at, updated_at) VALUES (:email, :username, 'x', 't', '', '', '', "
+                        "'', '', '', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                    ),
+                    {"email": f"{revision}@example.com", "username": f"u-{revision}"},
+                )
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            users = connection.execute(text("SELECT count(*) FROM users")).scalar()
+        assert users == len(revisions) - 1
         assert schema_differences() == []
