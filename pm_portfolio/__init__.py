@@ -13,6 +13,7 @@ from pm_portfolio.config import build_config
 from pm_portfolio.dashboard.views import bp as dashboard_bp
 from pm_portfolio.database import configure_engine
 from pm_portfolio.demo import bp as demo_bp
+from pm_portfolio.exports.views import bp as exports_bp
 from pm_portfolio.extensions import csrf
 from pm_portfolio.extensions import db
 from pm_portfolio.extensions import login_manager
@@ -60,6 +61,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(products_bp)
     app.register_blueprint(learnings_bp)
     app.register_blueprint(sharing_bp)
+    app.register_blueprint(exports_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(errors_bp)
     app.register_blueprint(demo_bp)

@@ -73,7 +73,8 @@ def build_config(
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
         "PREFERRED_URL_SCHEME": "https" if secure_cookies else "http",
         "PASSWORD_HASH_METHOD": "scrypt",
-        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        # Uploads may be 5 MB; the rest of a form gets a little room on top.
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024 + 64 * 1024,
         # A form token outlives a long editing session; it is still bound to the cookie.
         "WTF_CSRF_TIME_LIMIT": 12 * 60 * 60,
     }

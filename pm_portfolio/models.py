@@ -347,3 +347,19 @@ class ShareLinkView(db.Model):
     )
     day: Mapped[date] = mapped_column(primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
+
+
+class ImportDraft(db.Model):
+    """An uploaded CSV waiting for the maker to confirm its preview.
+
+    Kept in the database, not in memory, so any app server can finish the import.
+    """
+
+    __tablename__ = "import_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    filename: Mapped[str] = mapped_column(String(255), default="")
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

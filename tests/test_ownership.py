@@ -1,5 +1,6 @@
 """Another maker's objects answer 404 to every verb, found by walking `app.url_map`."""
 
+from pm_portfolio.exports.imports import save_draft
 from tests.clients import CSRF_INPUT
 from tests.clients import AuthActions
 from tests.factories import make_learning
@@ -9,7 +10,7 @@ from tests.factories import make_user
 from tests.infrastructure import database_snapshot
 
 # Route arguments that name an object some maker owns.
-OBJECT_ARGUMENTS = {"product_id", "learning_id", "link_id"}
+OBJECT_ARGUMENTS = {"product_id", "learning_id", "link_id", "draft_id"}
 
 
 def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
@@ -18,10 +19,16 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         product_id = make_product(owner.id, skills=["design"], metrics=[("users", "10")])
         learning_id = make_learning(owner.id, product_id, skills=["design"])
         link_id = make_portfolio_link(owner.id, [product_id])
+        draft_id = save_draft(owner.id, "products", "p.csv", "slug,title\n").id
         intruder = make_user()
     AuthActions(client).login(intruder.username, intruder.password)
     token = client.csrf_token("/dashboard")
-    values = {"product_id": product_id, "learning_id": learning_id, "link_id": link_id}
+    values = {
+        "product_id": product_id,
+        "learning_id": learning_id,
+        "link_id": link_id,
+        "draft_id": draft_id,
+    }
     rules = [rule for rule in app.url_map.iter_rules() if rule.arguments & OBJECT_ARGUMENTS]
     assert {rule.endpoint for rule in rules} >= {
         "products.show",
@@ -34,6 +41,7 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         "sharing.revoke_product_link",
         "sharing.edit",
         "sharing.revoke",
+        "exports.preview_import",
     }
     before = database_snapshot(app)
 

@@ -21,6 +21,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "portfolio.case_study",
         "portfolio.share",
         "portfolio.share_case_study",
+        "portfolio.json_resume",
         "portfolio.sitemap",
         "portfolio.robots",
     }
@@ -30,6 +31,7 @@ SAMPLE_VALUES = {
     "product_id": 1,
     "learning_id": 1,
     "link_id": 1,
+    "draft_id": 1,
     "username": "maker",
     "slug": "a-product",
     "token": "not-a-real-token",

@@ -3,6 +3,7 @@ from datetime import date
 import pytest
 from markupsafe import escape
 
+from pm_portfolio.exports.imports import save_draft
 from pm_portfolio.extensions import db
 from pm_portfolio.models import User
 from pm_portfolio.portfolio import analytics
@@ -157,6 +158,7 @@ def test_delete_account_removes_every_row_the_user_owns(logged_in_client, auth, 
         make_learning(user.id, product.id, skills=["execution"])
         make_learning(user.id, None, skills=["strategy"])
         link_id = make_portfolio_link(user.id, [product.id])
+        save_draft(user.id, "products", "products.csv", "slug,title\n")
         analytics.count_profile_view(user.id, date.today())
         analytics.count_product_view(product.id, date.today())
         analytics.count_share_link_view(link_id, date.today())

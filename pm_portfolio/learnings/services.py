@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
+from datetime import datetime
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy.orm import selectinload
@@ -31,6 +32,9 @@ class LearningData:
     product_id: int | None = None
     is_public: bool = False
     skill_keys: list[str] = field(default_factory=list)
+    # Kept from an import or backup; new learnings get the current time.
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 def owned_learning(owner_id: int, learning_id: int) -> Learning | None:
@@ -75,19 +79,32 @@ def _apply(learning: Learning, owner_id: int, data: LearningData) -> None:
     learning.product_id = data.product_id
     learning.is_public = data.is_public
     learning.skills = skills_with_keys(data.skill_keys)
+    if data.created_at is not None:
+        learning.created_at = data.created_at
+    if data.updated_at is not None:
+        learning.updated_at = data.updated_at
+
+
+def stage_learning(owner_id: int, data: LearningData, learning: Learning | None = None) -> Learning:
+    """Put a new learning, or changes to `learning`, in the session without committing."""
+    if learning is None:
+        learning = Learning(user_id=owner_id)
+        _apply(learning, owner_id, data)
+        db.session.add(learning)
+    else:
+        _apply(learning, owner_id, data)
+    return learning
 
 
 def create_learning(owner_id: int, data: LearningData) -> Learning:
-    learning = Learning(user_id=owner_id)
-    _apply(learning, owner_id, data)
-    db.session.add(learning)
+    learning = stage_learning(owner_id, data)
     mark_portfolio_changed(owner_id)
     db.session.commit()
     return learning
 
 
 def update_learning(learning: Learning, data: LearningData) -> Learning:
-    _apply(learning, learning.user_id, data)
+    stage_learning(learning.user_id, data, learning)
     mark_portfolio_changed(learning.user_id)
     db.session.commit()
     return learning

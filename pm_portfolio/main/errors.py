@@ -15,7 +15,7 @@ MESSAGES = {
     403: ("Forbidden", "You do not have permission to see this page."),
     404: ("Page not found", "There is nothing here. Check the address, or start from home."),
     405: ("Method not allowed", "This page cannot be used that way."),
-    413: ("Too large", "What you sent is larger than we accept. Try a smaller file."),
+    413: ("Too large", "What you sent is larger than we accept: files can be up to 5 MB."),
     429: ("Too many requests", "You are going a little fast. Wait a minute and try again."),
     500: ("Something went wrong", "We hit an error on our side and have logged it. Try again."),
     503: ("Temporarily unavailable", "We cannot serve this right now. Try again shortly."),

@@ -5,6 +5,7 @@ Each answers conditional GETs: a page's ETag comes from what decides its content
 costs one query and writes nothing.
 """
 
+import json
 from datetime import date
 
 from flask import Blueprint
@@ -18,6 +19,7 @@ from flask import request
 from flask import url_for
 from flask_login import current_user
 
+from pm_portfolio.exports import services as exports
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import User
 from pm_portfolio.portfolio import analytics
@@ -170,6 +172,23 @@ def share_case_study(token: str, slug: str):
         product=product,
         learnings=services.build_log(product),
     )
+
+
+@bp.get("/u/<username>/resume.json")
+def json_resume(username: str):
+    owner = _visible_owner_or_404(username)
+    etag = _etag("resume", owner.id, owner.portfolio_version)
+    if (not_modified := _not_modified(etag)) is not None:
+        return not_modified
+    resume = exports.json_resume(
+        owner,
+        services.public_products(owner),
+        url_for(".profile", username=owner.username, _external=True),
+    )
+    response = current_app.response_class(
+        json.dumps(resume, ensure_ascii=False, indent=2), mimetype="application/json"
+    )
+    return _cacheable(response, etag)
 
 
 @bp.get("/sitemap.xml")

@@ -5,6 +5,7 @@ import unicodedata
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
+from datetime import datetime
 
 from sqlalchemy import case
 from sqlalchemy import delete
@@ -78,6 +79,9 @@ class ProductData:
     position: int = 0
     skill_keys: list[str] = field(default_factory=list)
     metrics: list[MetricData] = field(default_factory=list)
+    # Kept from an import or backup; new products get the current time.
+    created_at: datetime | None = None
+    updated_at: datetime | None = None
 
 
 def slugify(text: str) -> str:
@@ -198,6 +202,10 @@ def _apply(product: Product, data: ProductData) -> None:
     product.is_featured = data.is_featured
     product.position = data.position
     product.skills = skills_with_keys(data.skill_keys)
+    if data.created_at is not None:
+        product.created_at = data.created_at
+    if data.updated_at is not None:
+        product.updated_at = data.updated_at
     product.metrics = [
         Metric(
             label=metric.label.strip(),
@@ -222,18 +230,36 @@ def _redirect_old_slug(product: Product, old_slug: str) -> None:
     )
 
 
-def _save(product: Product) -> Product:
-    try:
-        db.session.flush()
-        # The slug belongs to a live product now, so no redirect may claim it.
-        db.session.execute(
-            delete(ProductSlugRedirect).where(
-                ProductSlugRedirect.user_id == product.user_id,
-                ProductSlugRedirect.old_slug == product.slug,
-            )
+def stage_product(owner_id: int, data: ProductData, product: Product | None = None) -> Product:
+    """Put a new product, or changes to `product`, in the session without committing.
+
+    Callers that save many products at once (imports) commit them together.
+    """
+    is_new = product is None
+    if product is None:
+        product = Product(user_id=owner_id)
+    old_slug = product.slug
+    _apply(product, data)
+    if is_new:
+        db.session.add(product)
+    elif product.slug != old_slug:
+        _redirect_old_slug(product, old_slug)
+    db.session.flush()
+    # The slug belongs to a live product now, so no redirect may claim it.
+    db.session.execute(
+        delete(ProductSlugRedirect).where(
+            ProductSlugRedirect.user_id == product.user_id,
+            ProductSlugRedirect.old_slug == product.slug,
         )
-        ensure_product_link(product)
-        mark_portfolio_changed(product.user_id)
+    )
+    ensure_product_link(product)
+    return product
+
+
+def _save(owner_id: int, data: ProductData, product: Product | None = None) -> Product:
+    try:
+        product = stage_product(owner_id, data, product)
+        mark_portfolio_changed(owner_id)
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
@@ -244,18 +270,11 @@ def _save(product: Product) -> Product:
 
 
 def create_product(owner_id: int, data: ProductData) -> Product:
-    product = Product(user_id=owner_id)
-    _apply(product, data)
-    db.session.add(product)
-    return _save(product)
+    return _save(owner_id, data)
 
 
 def update_product(product: Product, data: ProductData) -> Product:
-    old_slug = product.slug
-    _apply(product, data)
-    if product.slug != old_slug:
-        _redirect_old_slug(product, old_slug)
-    return _save(product)
+    return _save(product.user_id, data, product)
 
 
 def delete_product(product: Product) -> None:

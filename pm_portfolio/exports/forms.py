@@ -1,0 +1,30 @@
+from flask_wtf.file import FileField
+from flask_wtf.file import FileRequired
+from wtforms import RadioField
+
+from pm_portfolio.exports.imports import LEARNINGS
+from pm_portfolio.exports.imports import PRODUCTS
+from pm_portfolio.forms import Form
+from pm_portfolio.forms import choices
+
+
+class ImportForm(Form):
+    kind = RadioField(
+        "What does the file hold?",
+        choices=choices([(PRODUCTS, "Products"), (LEARNINGS, "Learnings")]),
+        default=PRODUCTS,
+    )
+    file = FileField(
+        "CSV file",
+        validators=[FileRequired("Choose a CSV file to import.")],
+        description="In the same columns as the export. Up to 5 MB and 5,000 rows.",
+    )
+
+
+class RestoreForm(Form):
+    file = FileField(
+        "Backup file",
+        validators=[FileRequired("Choose a backup file (.json) to restore.")],
+        description="A backup downloaded from PM Portfolio. Only into an account with no "
+        "products or learnings yet.",
+    )

@@ -1,0 +1,223 @@
+"""Property-based round trips: export, import into a fresh account, export again, same bytes."""
+
+import io
+from datetime import date
+
+from hypothesis import HealthCheck
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
+
+from pm_portfolio.extensions import db
+from pm_portfolio.learnings.services import LearningData
+from pm_portfolio.learnings.services import create_learning
+from pm_portfolio.models import Learning
+from pm_portfolio.models import Product
+from pm_portfolio.products.services import MetricData
+from pm_portfolio.products.services import ProductData
+from pm_portfolio.products.services import create_product
+from tests.clients import AuthActions
+from tests.factories import make_user
+
+SKILL_KEYS = [
+    "discovery", "strategy", "prioritisation", "execution", "analytics", "design", "technical",
+    "growth", "communication",
+]  # fmt: skip
+TRICKY = [
+    "=SUM(A1:A9)", "-1", "+44 20", "@mention", "'quoted'", "''", "a,b", 'say "hi"',
+    "line\nbreak", "cr\rlf\r\n", "emoji 🚀👩‍💻", "مرحبا", "\u202eRTL", "tab\tinside",
+]  # fmt: skip
+CHARACTERS = st.characters(exclude_categories=["Cs"], exclude_characters="\x00")
+
+
+def text(max_size: int, required: bool = False):
+    """Text the forms accept: no NUL, no surrogates, surrounding whitespace already trimmed."""
+    raw = st.one_of(st.text(CHARACTERS, max_size=max_size), st.sampled_from(TRICKY))
+    cleaned = raw.map(str.strip).filter(lambda value: len(value) <= max_size)
+    return cleaned.filter(bool) if required else cleaned
+
+
+DATES = st.dates(min_value=date(2015, 1, 1), max_value=date(2030, 12, 31))
+URLS = st.sampled_from(["", "https://example.com", "http://a.example/path?q=1&r=2#x"])
+
+
+@st.composite
+def products(draw):
+    status = draw(st.sampled_from(["idea", "building", "shipped", "sunset"]))
+    started = draw(st.none() | DATES)
+    shipped = draw(st.none() | DATES)
+    if status in ("shipped", "sunset") and shipped is None:
+        shipped = draw(DATES)
+    if started and shipped and shipped < started:
+        started, shipped = shipped, started
+    metrics = draw(
+        st.lists(
+            st.builds(MetricData, text(60, required=True), text(40, required=True), text(120)),
+            max_size=3,
+        )
+    )
+    return ProductData(
+        title=draw(text(120, required=True)),
+        tagline=draw(text(160)),
+        target_users=draw(text(200)),
+        problem=draw(text(300)),
+        hypothesis=draw(text(100)),
+        solution=draw(text(100)),
+        tradeoffs=draw(text(100)),
+        outcome=draw(text(100)),
+        role=draw(text(120)),
+        status=status,
+        started_on=started,
+        shipped_on=shipped,
+        live_url=draw(URLS),
+        source_url=draw(URLS),
+        visibility=draw(st.sampled_from(["private", "unlisted", "public"])),
+        is_featured=draw(st.booleans()),
+        position=draw(st.integers(0, 9999)),
+        skill_keys=draw(st.lists(st.sampled_from(SKILL_KEYS), unique=True)),
+        metrics=metrics,
+    )
+
+
+@st.composite
+def learnings(draw, product_count: int):
+    product_index = draw(st.none() | st.integers(0, max(product_count - 1, 0)))
+    return (
+        product_index if product_count else None,
+        LearningData(
+            title=draw(text(160, required=True)),
+            kind=draw(
+                st.sampled_from(["insight", "decision", "experiment", "user_interview", "mistake"])
+            ),
+            learned_on=draw(DATES),
+            body=draw(text(300)),
+            is_public=draw(st.booleans()),
+            skill_keys=draw(st.lists(st.sampled_from(SKILL_KEYS), unique=True)),
+        ),
+    )
+
+
+@st.composite
+def portfolios(draw):
+    product_list = draw(st.lists(products(), max_size=4))
+    learning_list = draw(st.lists(learnings(len(product_list)), max_size=4))
+    return product_list, learning_list
+
+
+ROUND_TRIP_SETTINGS = settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+def make_maker(app, portfolio):
+    product_list, learning_list = portfolio
+    with app.app_context():
+        maker = make_user()
+        ids = [create_product(maker.id, data).id for data in product_list]
+        for product_index, data in learning_list:
+            data.product_id = ids[product_index] if product_index is not None else None
+            create_learning(maker.id, data)
+    client = app.test_client()
+    AuthActions(client).login(maker.username, maker.password)
+    return maker, client
+
+
+def fresh_maker(app):
+    with app.app_context():
+        person = make_user()
+    client = app.test_client()
+    AuthActions(client).login(person.username, person.password)
+    return person, client
+
+
+def post_file(client, path: str, content: bytes, **fields):
+    boundary, body = encode_multipart(
+        {
+            "csrf_token": client.csrf_token("/settings/data"),
+            **fields,
+            "file": FileStorage(io.BytesIO(content), filename="file"),
+        }
+    )
+    return client.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def import_csv(client, kind: str, content: bytes) -> None:
+    response = post_file(client, "/settings/data/import", content, kind=kind)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    confirmed = client.submit(response.headers["Location"])
+    assert confirmed.status_code == 302, confirmed.get_data(as_text=True)
+
+
+def rows_of(app, owner_id: int):
+    """Everything stored for a maker, without database ids, to compare two accounts."""
+    with app.app_context():
+        products = db.session.scalars(
+            db.select(Product).where(Product.user_id == owner_id).order_by(Product.id)
+        ).all()
+        product_rows = [
+            (
+                {
+                    column: getattr(product, column)
+                    for column in (column.key for column in Product.__table__.columns)
+                    if column not in ("id", "user_id")
+                },
+                [(m.label, m.value, m.note, m.position) for m in product.metrics],
+                product.skill_keys,
+            )
+            for product in products
+        ]
+        learning_rows = [
+            (
+                {
+                    column: getattr(learning, column)
+                    for column in (column.key for column in Learning.__table__.columns)
+                    if column not in ("id", "user_id", "product_id")
+                },
+                learning.product.slug if learning.product else None,
+                learning.skill_keys,
+            )
+            for learning in db.session.scalars(
+                db.select(Learning).where(Learning.user_id == owner_id).order_by(Learning.id)
+            )
+        ]
+        return product_rows, learning_rows
+
+
+@ROUND_TRIP_SETTINGS
+@given(portfolio=portfolios())
+def test_csv_export_import_export_is_identical(app, portfolio):
+    maker, original = make_maker(app, portfolio)
+    products_csv = original.get("/export/products.csv").get_data()
+    learnings_csv = original.get("/export/learnings.csv").get_data()
+
+    person, copy = fresh_maker(app)
+    import_csv(copy, "products", products_csv)
+    import_csv(copy, "learnings", learnings_csv)
+
+    assert copy.get("/export/products.csv").get_data() == products_csv
+    assert copy.get("/export/learnings.csv").get_data() == learnings_csv
+    assert rows_of(app, person.id) == rows_of(app, maker.id)
+
+
+@ROUND_TRIP_SETTINGS
+@given(portfolio=portfolios())
+def test_backup_restore_backup_is_identical(app, portfolio):
+    maker, original = make_maker(app, portfolio)
+    backup = original.get("/export/backup.json").get_json()
+
+    person, copy = fresh_maker(app)
+    response = post_file(
+        copy, "/settings/data/restore", original.get("/export/backup.json").get_data()
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    restored = copy.get("/export/backup.json").get_json()
+
+    for document in (backup, restored):
+        del document["exported_at"]
+        del document["profile"]["username"]
+    assert restored == backup
+    assert rows_of(app, person.id) == rows_of(app, maker.id)
