@@ -5,10 +5,13 @@ import re
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from pm_portfolio.exports import imports
+from pm_portfolio.exports import services
 from pm_portfolio.exports.services import LEARNING_COLUMNS
 from pm_portfolio.exports.services import PRODUCT_COLUMNS
 from pm_portfolio.exports.services import from_cell
@@ -32,25 +35,25 @@ def read_csv(response) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(body[len(BOM) :].decode(), newline="")))
 
 
-def post_file(client, path: str, content: bytes, filename: str, **fields: str):
+def post_file(client, path: str, prefix: str, content: bytes, filename: str, **fields: str):
     # Encoded in memory: the test client's own encoder leaves a temporary file open
     # for large bodies.
     boundary, body = encode_multipart(
         {
-            "csrf_token": client.csrf_token("/settings/data"),
-            **fields,
-            "file": FileStorage(io.BytesIO(content), filename=filename),
+            f"{prefix}-csrf_token": client.csrf_token("/settings/data"),
+            **{f"{prefix}-{name}": value for name, value in fields.items()},
+            f"{prefix}-file": FileStorage(io.BytesIO(content), filename=filename),
         }
     )
     return client.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def upload(client, content: bytes, kind: str = "products", filename: str = "data.csv"):
-    return post_file(client, "/settings/data/import", content, filename, kind=kind)
+    return post_file(client, "/settings/data/import", "import", content, filename, kind=kind)
 
 
 def restore(client, content: bytes):
-    return post_file(client, "/settings/data/restore", content, "backup.json")
+    return post_file(client, "/settings/data/restore", "restore", content, "backup.json")
 
 
 def csv_bytes(columns: list[str], rows: list[dict[str, str]]) -> bytes:
@@ -460,3 +463,17 @@ def test_json_resume_is_404_while_unpublished(client, portfolio):
 def test_read_rows_reports_short_rows():
     rows = imports.read_rows("slug,title\r\na\r\n", ["slug", "title"])
     assert rows == [(2, None)]
+
+
+@given(
+    st.lists(
+        st.tuples(st.text(max_size=20), st.text(max_size=20), st.text(max_size=20)), max_size=4
+    )
+)
+def test_metrics_cell_is_the_json_json_dumps_would_write(metrics):
+    expected = json.dumps(
+        [{"label": label, "value": value, "note": note} for label, value, note in metrics],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    assert services._metrics_cell(metrics) == (expected if metrics else "")

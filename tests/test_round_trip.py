@@ -134,19 +134,19 @@ def fresh_maker(app):
     return person, client
 
 
-def post_file(client, path: str, content: bytes, **fields):
+def post_file(client, path: str, prefix: str, content: bytes, **fields):
     boundary, body = encode_multipart(
         {
-            "csrf_token": client.csrf_token("/settings/data"),
-            **fields,
-            "file": FileStorage(io.BytesIO(content), filename="file"),
+            f"{prefix}-csrf_token": client.csrf_token("/settings/data"),
+            **{f"{prefix}-{name}": value for name, value in fields.items()},
+            f"{prefix}-file": FileStorage(io.BytesIO(content), filename="file"),
         }
     )
     return client.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 def import_csv(client, kind: str, content: bytes) -> None:
-    response = post_file(client, "/settings/data/import", content, kind=kind)
+    response = post_file(client, "/settings/data/import", "import", content, kind=kind)
     assert response.status_code == 302, response.get_data(as_text=True)
     confirmed = client.submit(response.headers["Location"])
     assert confirmed.status_code == 302, confirmed.get_data(as_text=True)
@@ -211,7 +211,7 @@ def test_backup_restore_backup_is_identical(app, portfolio):
 
     person, copy = fresh_maker(app)
     response = post_file(
-        copy, "/settings/data/restore", original.get("/export/backup.json").get_data()
+        copy, "/settings/data/restore", "restore", original.get("/export/backup.json").get_data()
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     restored = copy.get("/export/backup.json").get_json()

@@ -393,6 +393,12 @@ class RestoreSummary:
     products: int
     learnings: int
 
+    def __str__(self) -> str:
+        def count(number: int, noun: str) -> str:
+            return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+        return f"{count(self.products, 'product')} and {count(self.learnings, 'learning')}"
+
 
 def _backup_items(backup: dict, key: str) -> list[dict]:
     items = backup.get(key)

@@ -88,13 +88,17 @@ def backup_json():
     )
 
 
-def _data_page(import_form=None, restore_form=None, status=200):
-    page = render_template(
+# Both forms share a page: prefixes keep their field names and ids apart.
+IMPORT_PREFIX = "import"
+RESTORE_PREFIX = "restore"
+
+
+def _data_page(import_form=None, restore_form=None):
+    return render_template(
         "exports/data.html",
-        import_form=import_form or ImportForm(formdata=None),
-        restore_form=restore_form or RestoreForm(formdata=None),
+        import_form=import_form or ImportForm(formdata=None, prefix=IMPORT_PREFIX),
+        restore_form=restore_form or RestoreForm(formdata=None, prefix=RESTORE_PREFIX),
     )
-    return page, status
 
 
 @bp.get("/settings/data")
@@ -104,7 +108,7 @@ def data():
 
 @bp.post("/settings/data/import")
 def upload_import():
-    form = ImportForm()
+    form = ImportForm(prefix=IMPORT_PREFIX)
     if not form.validate_on_submit():
         return _data_page(import_form=form)
     upload = form.file.data
@@ -140,7 +144,7 @@ def preview_import(draft_id: int):
 
 @bp.post("/settings/data/restore")
 def restore():
-    form = RestoreForm()
+    form = RestoreForm(prefix=RESTORE_PREFIX)
     if not form.validate_on_submit():
         return _data_page(restore_form=form)
     try:
@@ -148,7 +152,7 @@ def restore():
     except imports.BadImportFile as error:
         form.file.errors.append(str(error))
         return _data_page(restore_form=form)
-    flash(f"Restored {summary.products} products and {summary.learnings} learnings.", "success")
+    flash(f"Restored {summary}.", "success")
     return redirect(url_for("dashboard.index"))
 
 
@@ -164,4 +168,4 @@ def import_backup_command(backup_file: Path, username: str) -> None:
         summary = imports.restore_backup(user, backup_file.read_bytes())
     except imports.BadImportFile as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Restored {summary.products} products and {summary.learnings} learnings.")
+    click.echo(f"Restored {summary}.")
