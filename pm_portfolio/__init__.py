@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from pm_portfolio.accounts import services as account_services
 from pm_portfolio.accounts.views import bp as accounts_bp
@@ -23,6 +24,7 @@ from pm_portfolio.main.errors import bp as errors_bp
 from pm_portfolio.main.views import bp as main_bp
 from pm_portfolio.portfolio.views import bp as portfolio_bp
 from pm_portfolio.products.views import bp as products_bp
+from pm_portfolio.ratelimits import init_rate_limits
 from pm_portfolio.security import add_security_headers
 from pm_portfolio.sharing.views import bp as sharing_bp
 from pm_portfolio.templating import init_templating
@@ -66,6 +68,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(errors_bp)
     app.register_blueprint(demo_bp)
     app.after_request(add_security_headers)
+    init_rate_limits(app)
+    if app.config["PROXY_COUNT"]:
+        # Trust exactly that many proxies for the client's address, scheme and host.
+        hops = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     return app
 
 

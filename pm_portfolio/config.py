@@ -58,6 +58,7 @@ def build_config(
         f"sqlite:///{Path(instance_path).resolve() / SQLITE_FILE}"
     )
     secure_cookies = production or _flag(environ.get("SESSION_COOKIE_SECURE"))
+    redis_url = environ.get("REDIS_URL", "").strip()
 
     config: dict[str, Any] = {
         "PRODUCTION": production,
@@ -77,6 +78,16 @@ def build_config(
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024 + 64 * 1024,
         # A form token outlives a long editing session; it is still bound to the cookie.
         "WTF_CSRF_TIME_LIMIT": 12 * 60 * 60,
+        # Rate limits are shared by every server through Redis when there is one.
+        "RATELIMIT_ENABLED": _flag(environ.get("RATELIMIT_ENABLED", "true")),
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "RATELIMIT_KEY_PREFIX": "pm-portfolio",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        # If Redis stops answering, keep serving under a generous per-address limit.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_IN_MEMORY_FALLBACK": "120 per minute",
+        "PROXY_COUNT": int(environ.get("PROXY_COUNT", "0") or 0),
     }
     if environ.get("SECRET_KEY"):
         config["SECRET_KEY"] = environ["SECRET_KEY"]

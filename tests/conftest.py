@@ -33,9 +33,14 @@ def migrated_database_url(database_url):
 
 
 @pytest.fixture
-def app(migrated_database_url):
-    app = make_app(migrated_database_url)
-    app.test_client_class = Client
+def app_config() -> dict:
+    """Settings on top of the test defaults; a test module may override this fixture."""
+    return {}
+
+
+@pytest.fixture
+def app(migrated_database_url, app_config):
+    app = make_app(migrated_database_url, **app_config)
     yield app
     with app.app_context():
         db.session.rollback()

@@ -1,7 +1,11 @@
 """The databases and browser the tests run against, and what to do when one is missing."""
 
+import contextlib
 import os
 import secrets
+import select
+import socket
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 from pm_portfolio import create_app
 from pm_portfolio.config import normalise_database_url
 from pm_portfolio.extensions import db
+from tests.clients import Client
 
 TEST_DATABASE_URL_VARIABLE = "TEST_DATABASE_URL"
 
@@ -23,16 +28,20 @@ REFERENCE_TABLES = frozenset({"skills"})
 
 
 def make_app(database_url: str, **overrides):
-    return create_app(
+    app = create_app(
         {
             "TESTING": True,
             "SECRET_KEY": secrets.token_urlsafe(32),
             "SQLALCHEMY_DATABASE_URI": database_url,
             # Still scrypt, at a cost that keeps hundreds of log-ins fast.
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+            # Tests log in far more often than a person would; test_ratelimits turns it on.
+            "RATELIMIT_ENABLED": False,
             **overrides,
         }
     )
+    app.test_client_class = Client
+    return app
 
 
 def in_ci() -> bool:
@@ -108,3 +117,65 @@ def counted_queries(app) -> Iterator[list[str]]:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", record)
+
+
+class TcpProxy:
+    """Forwards a local port to a server; `stop` cuts every connection, as if it went down."""
+
+    def __init__(self, host: str, port: int):
+        self._target = (host, port)
+        self._listener: socket.socket | None = None
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self.port = 0
+
+    def start(self) -> None:
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen()
+        self.port = listener.getsockname()[1]
+        self._listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def stop(self) -> None:
+        with self._lock:
+            for sock in [self._listener, *self._sockets]:
+                if sock is not None:
+                    with contextlib.suppress(OSError):
+                        sock.shutdown(socket.SHUT_RDWR)
+                    sock.close()
+            self._listener = None
+            self._sockets = []
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _address = listener.accept()
+            except OSError:
+                return
+            try:
+                server = socket.create_connection(self._target)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._sockets += [client, server]
+            threading.Thread(target=self._pump, args=(client, server), daemon=True).start()
+
+    @staticmethod
+    def _pump(client: socket.socket, server: socket.socket) -> None:
+        peers = {client: server, server: client}
+        try:
+            while True:
+                readable, _, _ = select.select(list(peers), [], [])
+                for sock in readable:
+                    data = sock.recv(65536)
+                    if not data:
+                        return
+                    peers[sock].sendall(data)
+        except (OSError, ValueError):
+            return
+        finally:
+            client.close()
+            server.close()

@@ -15,6 +15,7 @@ PUBLIC_ENDPOINTS = frozenset(
     {
         "static",
         "main.index",
+        "main.healthz",
         "accounts.login",
         "accounts.register",
         "portfolio.profile",

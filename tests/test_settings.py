@@ -175,3 +175,16 @@ def test_delete_account_removes_every_row_the_user_owns(logged_in_client, auth, 
         for table in owned_tables():
             assert count_rows(table) == 0, f"{table.name} has rows after the account was deleted"
     assert auth.login().status_code == 200
+
+
+def test_deleting_the_account_ends_every_session(app, user):
+    here, elsewhere, remembered = app.test_client(), app.test_client(), app.test_client()
+    AuthActions(here).login()
+    AuthActions(elsewhere).login()
+    AuthActions(remembered).login(remember=True)
+    remembered.delete_cookie("session")
+
+    here.submit("/settings/account", {"password": PASSWORD})
+
+    assert elsewhere.get("/dashboard").status_code == 302
+    assert remembered.get("/dashboard").status_code == 302

@@ -1,12 +1,19 @@
 """Error pages in the site's layout, for browsers and for anything else that asks."""
 
 from flask import Blueprint
+from flask import current_app
+from flask import g
 from flask import render_template
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
 from pm_portfolio.extensions import db
+from pm_portfolio.extensions import login_manager
 
 bp = Blueprint("errors", __name__)
 
@@ -37,10 +44,32 @@ def render_error(code: int, message: str | None = None):
 def http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
-    message = CSRF_MESSAGE if isinstance(error, CSRFError) else None
+    if isinstance(error, CSRFError):
+        message = CSRF_MESSAGE
+    elif isinstance(error, RateLimitExceeded):
+        message = (
+            f"You have reached the limit of {error.description}. Wait a little, then try again."
+        )
+    else:
+        message = None
     body, code = render_error(error.code, message)
     headers = [(name, value) for name, value in error.get_headers() if name != "Content-Type"]
     return body, code, headers
+
+
+@bp.app_errorhandler(OperationalError)
+@bp.app_errorhandler(InterfaceError)
+def database_unavailable(error: Exception):
+    """The database is down or busy: say so with a 503, and recover once it is back."""
+    current_app.logger.warning("database unavailable: %s", error)
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        current_app.logger.debug("rollback failed too", exc_info=True)
+    # Show the page as to a visitor: loading the signed-in user would ask the database again.
+    g._login_user = login_manager.anonymous_user()
+    body, code = render_error(503)
+    return body, code, {"Retry-After": "30"}
 
 
 @bp.app_errorhandler(InternalServerError)

@@ -1,0 +1,82 @@
+"""How often people may try the actions attackers like to repeat.
+
+Every limit is listed here, by endpoint, and applied when the app is built.
+Each app gets its own Limiter: the extension keeps per-app state (its storage,
+whether that storage is down), so one module-level instance would mix apps.
+"""
+
+from flask import Flask
+from flask import Response
+from flask import request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from pm_portfolio.accounts.services import find_user_for_login
+
+# Per client address: enough for a person, too few for a password-guessing script.
+SIGN_IN_PER_ADDRESS = "10 per minute"
+# Failed log-ins per account, from anywhere: guessing one account's password stops.
+FAILED_LOGINS_PER_ACCOUNT = "5 per 15 minutes"
+CREDENTIAL_CHANGES_PER_USER = "10 per hour"
+IMPORTS_PER_USER = "30 per hour"
+
+
+def account_being_logged_into() -> str:
+    """One key per account, whether it is named by username or email."""
+    login = request.form.get("login", "").strip().lower()[:254]
+    user = find_user_for_login(login) if login else None
+    return f"account:{user.id}" if user else f"login:{login}"
+
+
+def login_failed(response: Response) -> bool:
+    # A failed log-in shows the form again; a successful one redirects.
+    return response.status_code == 200
+
+
+def signed_in_user() -> str:
+    if current_user.is_authenticated:
+        return f"user:{current_user.id}"
+    return get_remote_address()
+
+
+ROUTE_LIMITS = {
+    "accounts.register": [{"limit_value": SIGN_IN_PER_ADDRESS, "methods": ["POST"]}],
+    "accounts.login": [
+        {"limit_value": SIGN_IN_PER_ADDRESS, "methods": ["POST"]},
+        {
+            "limit_value": FAILED_LOGINS_PER_ACCOUNT,
+            "methods": ["POST"],
+            "key_func": account_being_logged_into,
+            "deduct_when": login_failed,
+        },
+    ],
+    "accounts.settings_password": [
+        {
+            "limit_value": CREDENTIAL_CHANGES_PER_USER,
+            "methods": ["POST"],
+            "key_func": signed_in_user,
+        }
+    ],
+    "exports.upload_import": [{"limit_value": IMPORTS_PER_USER, "key_func": signed_in_user}],
+    "exports.restore": [{"limit_value": IMPORTS_PER_USER, "key_func": signed_in_user}],
+}
+# Never limited, even by the in-memory fallback while Redis is down.
+EXEMPT = ("main.healthz",)
+
+
+def init_rate_limits(app: Flask) -> Limiter:
+    """Build the app's limiter (storage from RATELIMIT_* settings) and apply ROUTE_LIMITS."""
+    limiter = Limiter(key_func=get_remote_address, app=app)
+    # The wrapped views refer to their limiter weakly; the app keeps it alive.
+    app.extensions["rate_limits"] = limiter
+    if not limiter.enabled:
+        return limiter
+    for endpoint, limits in ROUTE_LIMITS.items():
+        view = app.view_functions[endpoint]
+        for options in limits:
+            view = limiter.limit(**options)(view)
+        app.view_functions[endpoint] = view
+    for endpoint in EXEMPT:
+        app.view_functions[endpoint] = limiter.exempt(app.view_functions[endpoint])
+    return limiter
