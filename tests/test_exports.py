@@ -477,3 +477,15 @@ def test_metrics_cell_is_the_json_json_dumps_would_write(metrics):
         separators=(",", ":"),
     )
     assert services._metrics_cell(metrics) == (expected if metrics else "")
+
+
+def test_a_draft_that_no_longer_reads_sends_the_maker_back_to_upload(logged_in_client, app, user):
+    with app.app_context():
+        draft_id = imports.save_draft(user.id, "products", "old.csv", "not,the,columns\n").id
+
+    response = logged_in_client.get(f"/settings/data/imports/{draft_id}")
+
+    assert response.headers["Location"] == "/settings/data"
+    assert "The header row does not match" in logged_in_client.get("/settings/data").get_data(
+        as_text=True
+    )

@@ -132,7 +132,11 @@ def _owned_draft_or_404(draft_id: int):
 @bp.route("/settings/data/imports/<int:draft_id>", methods=["GET", "POST"])
 def preview_import(draft_id: int):
     draft = _owned_draft_or_404(draft_id)
-    plan = imports.plan_import(current_user.id, draft.kind, draft.content)
+    try:
+        plan = imports.plan_import(current_user.id, draft.kind, draft.content)
+    except imports.BadImportFile as error:
+        flash(str(error), "error")
+        return redirect(url_for("exports.data"))
     form = ConfirmForm()
     if form.validate_on_submit() and not plan.problems:
         imports.complete_import(draft, plan)
