@@ -22,6 +22,7 @@ from pm_portfolio.extensions import migrate
 from pm_portfolio.learnings.views import bp as learnings_bp
 from pm_portfolio.main.errors import bp as errors_bp
 from pm_portfolio.main.views import bp as main_bp
+from pm_portfolio.portfolio.page_cache import PageCache
 from pm_portfolio.portfolio.views import bp as portfolio_bp
 from pm_portfolio.products.views import bp as products_bp
 from pm_portfolio.ratelimits import init_rate_limits
@@ -69,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(demo_bp)
     app.after_request(add_security_headers)
     init_rate_limits(app)
+    app.extensions["page_cache"] = PageCache(app.config["PUBLIC_PAGE_CACHE_SIZE"])
     if app.config["PROXY_COUNT"]:
         # Trust exactly that many proxies for the client's address, scheme and host.
         hops = app.config["PROXY_COUNT"]

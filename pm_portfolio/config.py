@@ -88,6 +88,8 @@ def build_config(
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_IN_MEMORY_FALLBACK": "120 per minute",
         "PROXY_COUNT": int(environ.get("PROXY_COUNT", "0") or 0),
+        # Rendered public pages kept per process (0 turns it off); see portfolio/page_cache.py.
+        "PUBLIC_PAGE_CACHE_SIZE": int(environ.get("PUBLIC_PAGE_CACHE_SIZE", "256") or 0),
     }
     if environ.get("SECRET_KEY"):
         config["SECRET_KEY"] = environ["SECRET_KEY"]

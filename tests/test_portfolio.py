@@ -7,6 +7,8 @@ from pm_portfolio.extensions import db
 from pm_portfolio.models import ProductView
 from pm_portfolio.models import ProfileView
 from pm_portfolio.models import User
+from pm_portfolio.portfolio.page_cache import CachedPage
+from pm_portfolio.portfolio.page_cache import PageCache
 from pm_portfolio.products.services import ProductData
 from pm_portfolio.products.services import create_product
 from pm_portfolio.products.services import update_product
@@ -369,3 +371,27 @@ def test_public_pages_cost_a_fixed_few_queries(app, client):
         large_count = public_page_queries(app, client, path.format("large"))
         assert small_count == large_count, path
         assert large_count <= 6, path
+
+
+def test_page_cache_keeps_the_most_recent_pages():
+    cache = PageCache(2)
+    for name in ("a", "b", "c"):
+        cache.put(name, CachedPage(name))
+    assert cache.get("a") is None
+    assert cache.get("b").body == "b"
+    cache.put("d", CachedPage("d"))
+    assert cache.get("c") is None
+    assert cache.get("b").body == "b"
+
+
+def test_a_visitor_never_sees_a_page_rendered_for_someone_else(app, client, maker):
+    owner = app.test_client()
+    AuthActions(owner).login("ada", maker.password)
+    owner_page = get(owner, "/u/ada").get_data(as_text=True)
+    assert "Log out" in owner_page
+
+    visitor_page = get(client, "/u/ada").get_data(as_text=True)
+    again = get(client, "/u/ada").get_data(as_text=True)
+
+    assert "Log out" not in visitor_page
+    assert visitor_page == again

@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import and_
+from sqlalchemy import bindparam
 from sqlalchemy import case
 from sqlalchemy import or_
 from sqlalchemy import update
@@ -51,23 +52,51 @@ def mark_portfolio_changed(user_id: int) -> None:
     )
 
 
-def find_owner(username: str) -> User | None:
-    return db.session.scalar(db.select(User).where(User.username == username.lower()))
+@dataclass(frozen=True)
+class PublicOwner:
+    """What public pages know of a maker; read as one plain row, as public pages are hot."""
+
+    id: int
+    username: str
+    display_name: str
+    headline: str
+    bio: str
+    website_url: str
+    linkedin_url: str
+    github_url: str
+    is_published: bool
+    show_ideas: bool
+    portfolio_version: int
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
 
 
-def can_see_portfolio(owner: User, viewer_id: int | None) -> bool:
+# Built once: every public request, even a 304, starts with this query.
+_OWNER_BY_USERNAME = db.select(
+    *(getattr(User, name) for name in PublicOwner.__dataclass_fields__)
+).where(User.username == bindparam("username"))
+
+
+def find_owner(username: str) -> PublicOwner | None:
+    row = db.session.execute(_OWNER_BY_USERNAME, {"username": username.lower()}).first()
+    return PublicOwner(*row) if row else None
+
+
+def can_see_portfolio(owner: PublicOwner, viewer_id: int | None) -> bool:
     """Anyone once it is published; before that only its maker, as a preview."""
     return owner.is_published or viewer_id == owner.id
 
 
-def _shown_statuses(owner: User) -> list[str]:
+def _shown_statuses(owner: PublicOwner | User) -> list[str]:
     statuses = [ProductStatus.BUILDING, ProductStatus.SHIPPED, ProductStatus.SUNSET]
     if owner.show_ideas:
         statuses.append(ProductStatus.IDEA)
     return statuses
 
 
-def _public_products_query(owner: User):
+def _public_products_query(owner: PublicOwner | User):
     return db.select(Product).where(
         Product.user_id == owner.id,
         Product.visibility == Visibility.PUBLIC,
@@ -87,7 +116,7 @@ def portfolio_order():
     )
 
 
-def public_products(owner: User) -> list[Product]:
+def public_products(owner: PublicOwner | User) -> list[Product]:
     query = (
         _public_products_query(owner)
         .options(selectinload(Product.metrics), selectinload(Product.skills))
@@ -96,7 +125,7 @@ def public_products(owner: User) -> list[Product]:
     return list(db.session.scalars(query))
 
 
-def public_product(owner: User, slug: str) -> Product | None:
+def public_product(owner: PublicOwner, slug: str) -> Product | None:
     query = (
         _public_products_query(owner)
         .where(Product.slug == slug)
@@ -105,7 +134,7 @@ def public_product(owner: User, slug: str) -> Product | None:
     return db.session.scalars(query).unique().first()
 
 
-def renamed_product_slug(owner: User, old_slug: str) -> str | None:
+def renamed_product_slug(owner: PublicOwner, old_slug: str) -> str | None:
     """The current slug of the public product that used to live at `old_slug`."""
     return db.session.scalar(
         _public_products_query(owner)
@@ -126,7 +155,7 @@ def build_log(product: Product) -> list[Learning]:
     )
 
 
-def latest_public_learnings(owner: User, limit: int = LATEST_LEARNINGS) -> list[Learning]:
+def latest_public_learnings(owner: PublicOwner, limit: int = LATEST_LEARNINGS) -> list[Learning]:
     shown_product_ids = (
         _public_products_query(owner).with_only_columns(Product.id).scalar_subquery()
     )

@@ -2,7 +2,8 @@
 
 Each answers conditional GETs: a page's ETag comes from what decides its content
 (the maker's portfolio version, the viewer, the templates), so a revalidation
-costs one query and writes nothing.
+costs one query and writes nothing. The same ETag finds an already rendered
+page for anonymous visitors, so a page is rendered once per version.
 """
 
 import json
@@ -16,14 +17,16 @@ from flask import make_response
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
 from flask_login import current_user
 
 from pm_portfolio.exports import services as exports
 from pm_portfolio.models import ShareLink
-from pm_portfolio.models import User
 from pm_portfolio.portfolio import analytics
 from pm_portfolio.portfolio import services
+from pm_portfolio.portfolio.page_cache import CachedPage
+from pm_portfolio.portfolio.page_cache import PageCache
 from pm_portfolio.sharing import services as sharing
 
 bp = Blueprint("portfolio", __name__)
@@ -60,12 +63,25 @@ def _counts_as_view(owner_id: int) -> bool:
     return analytics.should_count(request.user_agent.string, _viewer_id(), owner_id)
 
 
-def _visible_owner_or_404(username: str) -> User:
+def _visible_owner_or_404(username: str) -> services.PublicOwner:
     """The maker, if this viewer may see their portfolio; else the same 404 as a stranger."""
     owner = services.find_owner(username)
     if owner is None or not services.can_see_portfolio(owner, _viewer_id()):
         abort(404)
     return owner
+
+
+def _page(etag: str, render) -> CachedPage | None:
+    """This version of a page: reused for visitors, or rendered by `render()` and kept."""
+    cache: PageCache = current_app.extensions["page_cache"]
+    # Only anonymous pages are shared; one showing a flash message is for its reader alone.
+    shareable = _viewer_id() is None and not session.get("_flashes")
+    page = cache.get(etag) if shareable else None
+    if page is None:
+        page = render()
+        if shareable and page is not None:
+            cache.put(etag, page)
+    return page
 
 
 @bp.get("/u/<username>")
@@ -76,18 +92,21 @@ def profile(username: str):
         return not_modified
     if _counts_as_view(owner.id):
         analytics.count_profile_view(owner.id, date.today())
-    products = services.public_products(owner)
-    response = make_response(
-        render_template(
-            "portfolio/profile.html",
-            owner=owner,
-            products=products,
-            skills=services.skills_demonstrated(products),
-            timeline=services.shipping_timeline(products),
-            learnings=services.latest_public_learnings(owner),
+
+    def render() -> CachedPage:
+        products = services.public_products(owner)
+        return CachedPage(
+            render_template(
+                "portfolio/profile.html",
+                owner=owner,
+                products=products,
+                skills=services.skills_demonstrated(products),
+                timeline=services.shipping_timeline(products),
+                learnings=services.latest_public_learnings(owner),
+            )
         )
-    )
-    return _cacheable(response, etag)
+
+    return _cacheable(make_response(_page(etag, render).body), etag)
 
 
 @bp.get("/u/<username>/<slug>")
@@ -96,24 +115,29 @@ def case_study(username: str, slug: str):
     etag = _etag("case-study", owner.id, owner.portfolio_version, slug)
     if (not_modified := _not_modified(etag)) is not None:
         return not_modified
-    product = services.public_product(owner, slug)
-    if product is None:
-        new_slug = services.renamed_product_slug(owner, slug)
-        if new_slug is None:
-            abort(404)
-        return redirect(url_for(".case_study", username=owner.username, slug=new_slug), 301)
-    if _counts_as_view(owner.id):
-        analytics.count_product_view(product.id, date.today())
-    response = make_response(
-        render_template(
+
+    def render() -> CachedPage | None:
+        product = services.public_product(owner, slug)
+        if product is None:
+            return None
+        body = render_template(
             "portfolio/case_study.html",
             owner=owner,
             product=product,
             learnings=services.build_log(product),
             share_link=None,
         )
-    )
-    return _cacheable(response, etag)
+        return CachedPage(body, product_id=product.id)
+
+    page = _page(etag, render)
+    if page is None:
+        new_slug = services.renamed_product_slug(owner, slug)
+        if new_slug is None:
+            abort(404)
+        return redirect(url_for(".case_study", username=owner.username, slug=new_slug), 301)
+    if _counts_as_view(owner.id):
+        analytics.count_product_view(page.product_id, date.today())
+    return _cacheable(make_response(page.body), etag)
 
 
 def _open_link_or_404(token: str) -> ShareLink:
@@ -123,12 +147,26 @@ def _open_link_or_404(token: str) -> ShareLink:
     return link
 
 
-def _share_page(link: ShareLink, etag: str, template: str, **context) -> Response:
+def _share_response(link: ShareLink, etag: str, render) -> Response:
+    page = _page(etag, render)
+    if page is None:
+        abort(404)
     if _counts_as_view(link.user_id):
         analytics.count_share_link_view(link.id, date.today())
-    response = make_response(render_template(template, owner=link.user, share_link=link, **context))
+    response = make_response(page.body)
     response.headers["X-Robots-Tag"] = NOINDEX
     return _cacheable(response, etag)
+
+
+def _share_case_study(link: ShareLink, product) -> CachedPage:
+    body = render_template(
+        "portfolio/case_study.html",
+        owner=link.user,
+        share_link=link,
+        product=product,
+        learnings=services.build_log(product),
+    )
+    return CachedPage(body, product_id=product.id)
 
 
 @bp.get("/s/<token>")
@@ -138,19 +176,17 @@ def share(token: str):
     if (not_modified := _not_modified(etag)) is not None:
         not_modified.headers["X-Robots-Tag"] = NOINDEX
         return not_modified
-    products = sharing.products_behind(link)
-    if not link.is_portfolio_link:
-        if not products:
-            abort(404)
-        product = products[0]
-        return _share_page(
-            link,
-            etag,
-            "portfolio/case_study.html",
-            product=product,
-            learnings=services.build_log(product),
+
+    def render() -> CachedPage | None:
+        products = sharing.products_behind(link)
+        if not link.is_portfolio_link:
+            return _share_case_study(link, products[0]) if products else None
+        body = render_template(
+            "portfolio/share.html", owner=link.user, share_link=link, products=products
         )
-    return _share_page(link, etag, "portfolio/share.html", products=products)
+        return CachedPage(body)
+
+    return _share_response(link, etag, render)
 
 
 @bp.get("/s/<token>/<slug>")
@@ -162,16 +198,12 @@ def share_case_study(token: str, slug: str):
     if (not_modified := _not_modified(etag)) is not None:
         not_modified.headers["X-Robots-Tag"] = NOINDEX
         return not_modified
-    product = next((p for p in sharing.products_behind(link) if p.slug == slug), None)
-    if product is None:
-        abort(404)
-    return _share_page(
-        link,
-        etag,
-        "portfolio/case_study.html",
-        product=product,
-        learnings=services.build_log(product),
-    )
+
+    def render() -> CachedPage | None:
+        product = next((p for p in sharing.products_behind(link) if p.slug == slug), None)
+        return _share_case_study(link, product) if product else None
+
+    return _share_response(link, etag, render)
 
 
 @bp.get("/u/<username>/resume.json")

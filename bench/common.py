@@ -1,0 +1,210 @@
+"""What the benchmarks share: a scratch database, a gunicorn server, a logged-in client."""
+
+import http.cookiejar
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from contextlib import contextmanager
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import create_engine
+from sqlalchemy import insert
+from sqlalchemy import select
+from sqlalchemy.engine import make_url
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(ROOT))
+
+from pm_portfolio.accounts.services import create_user  # noqa: E402
+from pm_portfolio.config import normalise_database_url  # noqa: E402
+from pm_portfolio.extensions import db  # noqa: E402
+from pm_portfolio.models import Learning  # noqa: E402
+from pm_portfolio.models import Metric  # noqa: E402
+from pm_portfolio.models import Product  # noqa: E402
+from pm_portfolio.models import Skill  # noqa: E402
+from pm_portfolio.models import learning_skills  # noqa: E402
+from pm_portfolio.models import product_skills  # noqa: E402
+
+PASSWORD = "benchmark password"  # noqa: S105 - a throw-away account on a scratch database
+BATCH = 5_000
+
+
+@contextmanager
+def scratch_database(folder: Path):
+    """SQLite in `folder`, or with DATABASE_URL a new database on that server, dropped after."""
+    server = os.environ.get("DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{folder / 'bench.sqlite3'}"
+        return
+    url = make_url(normalise_database_url(server))
+    name = f"pm_portfolio_bench_{secrets.token_hex(4)}"
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def backend_name() -> str:
+    return "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
+
+
+def migrate(database_url: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"],
+        cwd=ROOT,
+        env={**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": "bench"},
+        check=True,
+        capture_output=True,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(database_url: str, workers: int, app: str = "app:app"):
+    """Serve `app` with gunicorn on loopback; yields (base URL, pid of the first worker)."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": secrets.token_hex(32),
+        # Only the WSGI modules: bench/http.py would hide the standard library's http.
+        "PYTHONPATH": str(BENCH / "wsgi"),
+    }
+    server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "gunicorn", app, "--workers", str(workers), "--bind",
+         f"127.0.0.1:{port}", "--timeout", "300", "--log-level", "warning"],
+        cwd=ROOT,
+        env=env,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.1)
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        yield f"http://127.0.0.1:{port}", int(children[0])
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def logged_in_opener(base: str, username: str) -> tuple[urllib.request.OpenerDirector, str]:
+    """An HTTP client signed in as `username`, and its session cookie as a header value."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/login").read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    form = urllib.parse.urlencode({"csrf_token": token, "login": username, "password": PASSWORD})
+    opener.open(f"{base}/login", data=form.encode()).read()
+    cookie = "; ".join(f"{item.name}={item.value}" for item in jar)
+    return opener, cookie
+
+
+def in_batches(rows):
+    batch = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def seed_portfolio(app, username: str, products: int, learnings_each: int) -> None:
+    """A published maker with products (3 metrics, 2 skills) and learnings, by bulk INSERTs."""
+    with app.app_context():
+        user = create_user(f"{username}@example.com", username, PASSWORD)
+        user.is_published = True
+        skill_ids = list(db.session.scalars(select(Skill.id).order_by(Skill.position)))
+        now = datetime.now(UTC)
+        first = (db.session.scalar(select(db.func.max(Product.id))) or 0) + 1
+        ids = range(first, first + products)
+        for batch in in_batches(
+            {
+                "id": product_id,
+                "user_id": user.id,
+                "title": f'Product {product_id}, with "quotes" and a comma',
+                "slug": f"product-{product_id}",
+                "tagline": "A tagline that is long enough to look like real text",
+                "target_users": "Remote teams",
+                "problem": "The problem, in a few sentences of Markdown.\n\n- with a list",
+                "hypothesis": "If we build it, 30% will keep using it.",
+                "solution": "A small web app.",
+                "tradeoffs": "No mobile app.",
+                "outcome": "It worked, mostly.",
+                "role": "Solo maker",
+                "status": "shipped",
+                "shipped_on": date(2026, 1, 1),
+                "visibility": "public",
+                "is_featured": False,
+                "position": 0,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for product_id in ids
+        ):
+            db.session.execute(insert(Product), batch)
+        for batch in in_batches(
+            {"product_id": product_id, "label": label, "value": value, "note": "", "position": n}
+            for product_id in ids
+            for n, (label, value) in enumerate(
+                (("users", "140"), ("rating", "4.6/5"), ("mrr", "$90"))
+            )
+        ):
+            db.session.execute(insert(Metric), batch)
+        for batch in in_batches(
+            {"product_id": product_id, "skill_id": skill_ids[(product_id + k) % len(skill_ids)]}
+            for product_id in ids
+            for k in range(2)
+        ):
+            db.session.execute(insert(product_skills), batch)
+        first_learning = (db.session.scalar(select(db.func.max(Learning.id))) or 0) + 1
+        learning_ids = range(first_learning, first_learning + products * learnings_each)
+        for batch in in_batches(
+            {
+                "id": learning_id,
+                "user_id": user.id,
+                "product_id": first + (learning_id - first_learning) // learnings_each,
+                "title": f"Learning {learning_id}",
+                "kind": "insight",
+                "body": "What happened, what we decided, and what we would do next time.",
+                "learned_on": date(2026, 2, 1),
+                "is_public": True,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for learning_id in learning_ids
+        ):
+            db.session.execute(insert(Learning), batch)
+        for batch in in_batches(
+            {"learning_id": learning_id, "skill_id": skill_ids[learning_id % len(skill_ids)]}
+            for learning_id in learning_ids
+        ):
+            db.session.execute(insert(learning_skills), batch)
+        db.session.commit()

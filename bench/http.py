@@ -1,0 +1,140 @@
+"""Benchmark the main pages through gunicorn (2 workers): requests/s and latency.
+
+Seeds a realistic maker (30 products, each with 5 learnings and 3 metrics),
+serves the app with gunicorn, and loads each page with wrk (Debian package
+`wrk`; a Python load generator stands in when it is missing): a "hello world"
+route on the same server (the ceiling), the public profile, a case study, the
+dashboard (signed in) and a 304 revalidation of the profile. Prints each page's
+throughput as a ratio to the ceiling.
+
+    .venv/bin/python bench/http.py                   # SQLite in a temporary folder
+    DATABASE_URL=postgresql://postgres@127.0.0.1/postgres .venv/bin/python bench/http.py
+"""
+
+import sys
+from pathlib import Path
+
+# This file is bench/http.py; with its folder first on the path, `import http` would find
+# it instead of the standard library. Look in the folder last.
+BENCH = Path(__file__).resolve().parent
+sys.path = [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH]
+sys.path.append(str(BENCH))
+
+import re  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+
+from common import backend_name  # noqa: E402
+from common import gunicorn  # noqa: E402
+from common import logged_in_opener  # noqa: E402
+from common import migrate  # noqa: E402
+from common import scratch_database  # noqa: E402
+from common import seed_portfolio  # noqa: E402
+
+from pm_portfolio import create_app  # noqa: E402
+from pm_portfolio.extensions import db  # noqa: E402
+
+DURATION_SECONDS = 10
+CONNECTIONS = 16
+THREADS = 2
+WORKERS = 2
+# A person's browser: views from it are counted, as they would be in production.
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
+TARGETS = {"profile": 0.5, "revalidation (304)": 0.8, "dashboard": 0.4}
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+def wrk(url: str, headers: dict[str, str]) -> tuple[float, float, float]:
+    """(requests/s, p50 ms, p99 ms) measured by wrk."""
+    command = [
+        "wrk", "--threads", str(THREADS), "--connections", str(CONNECTIONS),
+        "--duration", f"{DURATION_SECONDS}s", "--latency",
+    ]  # fmt: skip
+    for name, value in headers.items():
+        command += ["--header", f"{name}: {value}"]
+    output = subprocess.run(  # noqa: S603 - wrk with our own arguments
+        [*command, url], capture_output=True, text=True, check=True
+    ).stdout
+    if "Non-2xx or 3xx responses" in output:
+        raise RuntimeError(f"errors while loading {url}:\n{output}")
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+    def percentile(label: str) -> float:
+        value, unit = re.search(rf"\s{label}%\s+([\d.]+)(us|ms|s)", output).groups()
+        return float(value) * UNITS[unit]
+
+    return rate, percentile("50"), percentile("99")
+
+
+def python_load(url: str, headers: dict[str, str]) -> tuple[float, float, float]:
+    """The same measurement with threads and urllib, when wrk is not installed."""
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + DURATION_SECONDS
+
+    def client():
+        while time.monotonic() < deadline:
+            request = urllib.request.Request(url, headers=headers)  # noqa: S310 - loopback http
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request) as response:  # noqa: S310
+                    response.read()
+            except urllib.error.HTTPError as error:
+                if error.code != 304:
+                    raise
+            with lock:
+                latencies.append((time.perf_counter() - started) * 1000)
+
+    workers = [threading.Thread(target=client) for _ in range(CONNECTIONS)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    cuts = statistics.quantiles(latencies, n=100)
+    return len(latencies) / DURATION_SECONDS, cuts[49], cuts[98]
+
+
+def main() -> None:
+    load = wrk if shutil.which("wrk") else python_load
+    with tempfile.TemporaryDirectory() as folder, scratch_database(Path(folder)) as url:
+        migrate(url)
+        seeding_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+        seed_portfolio(seeding_app, "maker", products=30, learnings_each=5)
+        with seeding_app.app_context():
+            db.engine.dispose()
+        with gunicorn(url, workers=WORKERS, app="hello:app") as (base, _worker):
+            _opener, cookie = logged_in_opener(base, "maker")
+            case_study = f"{base}/u/maker/product-1"
+            with urllib.request.urlopen(f"{base}/u/maker") as response:  # noqa: S310
+                etag = response.headers["ETag"]
+            pages = {
+                "hello world (ceiling)": (f"{base}/bench/hello", {}),
+                "profile": (f"{base}/u/maker", {"User-Agent": BROWSER}),
+                "case study": (case_study, {"User-Agent": BROWSER}),
+                "dashboard": (f"{base}/dashboard", {"Cookie": cookie}),
+                "revalidation (304)": (
+                    f"{base}/u/maker",
+                    {"User-Agent": BROWSER, "If-None-Match": etag},
+                ),
+            }
+            results = {name: load(page, headers) for name, (page, headers) in pages.items()}
+
+    tool = "wrk" if load is wrk else "a Python load generator (install wrk for better numbers)"
+    print(f"gunicorn, {WORKERS} workers, {backend_name()}; {CONNECTIONS} connections for "
+          f"{DURATION_SECONDS} s each, measured with {tool}")  # fmt: skip
+    ceiling = results["hello world (ceiling)"][0]
+    print(f"{'page':<24} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ratio':>6}  target")
+    for name, (rate, p50, p99) in results.items():
+        target = TARGETS.get(name)
+        verdict = f"≥ {target}: {'met' if rate / ceiling >= target else 'missed'}" if target else ""
+        print(f"{name:<24} {rate:>9,.0f} {p50:>8.2f} {p99:>8.2f} {rate / ceiling:>6.2f}  {verdict}")
+
+
+if __name__ == "__main__":
+    main()
