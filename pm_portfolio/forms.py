@@ -85,18 +85,17 @@ def _text_values(fields):
 
 
 class Form(FlaskForm):
-    """A FlaskForm that refuses text no database can store, instead of failing on save."""
+    """A FlaskForm that refuses text no database can store, before any rule looks it up."""
 
     def validate(self, extra_validators=None) -> bool:
-        valid = super().validate(extra_validators)
-        for field in _text_values(self):
-            if "\x00" in field.data:
-                field.errors = [*field.errors, "Remove the invisible NUL characters."]
-                valid = False
-        if not valid and not self.errors:
-            # A nested row's error does not reach `errors` after validation; say it once here.
-            self.form_errors.append("Some text contains characters that cannot be saved.")
-        return valid
+        unstorable = [field for field in _text_values(self) if "\x00" in field.data]
+        if not unstorable:
+            return super().validate(extra_validators)
+        # Other rules (some ask the database) wait until the text can be stored.
+        for field in unstorable:
+            field.errors = ["Remove the invisible NUL characters."]
+        self.form_errors.append("Some text contains characters that cannot be saved.")
+        return False
 
 
 class ConfirmForm(Form):

@@ -13,8 +13,15 @@ from tests.clients import Client
 from tests.factories import Credentials
 from tests.factories import make_user
 from tests.infrastructure import REFERENCE_TABLES
+from tests.infrastructure import close_created_apps
 from tests.infrastructure import make_app
 from tests.infrastructure import temporary_database
+
+
+@pytest.fixture(autouse=True)
+def close_apps_after_each_test():
+    yield
+    close_created_apps()
 
 
 @pytest.fixture(scope="session")

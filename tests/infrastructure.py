@@ -31,6 +31,18 @@ TEST_DATABASE_URL_VARIABLE = "TEST_DATABASE_URL"
 REFERENCE_TABLES = frozenset({"skills"})
 
 
+# Every app a test makes, so that its connections are closed when the test ends: a pooled
+# PostgreSQL connection left to the garbage collector warns in whichever test runs then.
+CREATED_APPS: list = []
+
+
+def close_created_apps() -> None:
+    while CREATED_APPS:
+        app = CREATED_APPS.pop()
+        with app.app_context():
+            db.engine.dispose()
+
+
 def make_app(database_url: str, **overrides):
     app = create_app(
         {
@@ -45,6 +57,7 @@ def make_app(database_url: str, **overrides):
         }
     )
     app.test_client_class = Client
+    CREATED_APPS.append(app)
     return app
 
 

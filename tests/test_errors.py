@@ -65,3 +65,17 @@ def test_500_never_shows_a_traceback(failing_app):
     assert "Something went wrong" in page
     assert "secret internal detail" not in page
     assert "Traceback" not in page
+
+
+@pytest.mark.parametrize("path", ["/u/nul%00name", "/u/nul%00name/slug", "/s/token%00"])
+def test_a_nul_byte_in_an_address_is_a_bad_request_or_not_found(client, path):
+    assert client.get(path).status_code in {400, 404}
+
+
+def test_a_nul_byte_in_a_form_is_refused_before_any_lookup(client):
+    response = client.submit(
+        "/register",
+        {"email": "a\x00@example.com", "username": "nul\x00", "password": "x" * 12, "confirm": ""},
+    )
+    assert response.status_code == 200
+    assert "Remove the invisible NUL characters." in response.get_data(as_text=True)

@@ -250,8 +250,9 @@ def test_each_link_counts_its_own_views(app, logged_in_client, products, user):
     assert globex not in counts
 
     page = logged_in_client.get("/dashboard").get_data(as_text=True)
-    assert re.search(r"<th scope=\"row\">Acme</th>\s*<td>2</td>\s*<td>\d+ \w+ \d{4}</td>", page)
-    assert re.search(r"<th scope=\"row\">Globex</th>\s*<td>0</td>\s*<td>Not yet</td>", page)
+    views, opened = '<td data-label="Views">', '<td data-label="Last opened">'
+    assert re.search(rf'row">Acme</th>\s*{views}2</td>\s*{opened}\d+ \w+ \d{{4}}</td>', page)
+    assert re.search(rf'row">Globex</th>\s*{views}0</td>\s*{opened}Not yet</td>', page)
 
 
 def test_share_pages_answer_conditional_gets(app, unlisted):

@@ -6,6 +6,7 @@ from flask import g
 from flask import render_template
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from sqlalchemy.exc import InterfaceError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import SQLAlchemyError
@@ -70,6 +71,14 @@ def database_unavailable(error: Exception):
     g._login_user = login_manager.anonymous_user()
     body, code = render_error(503)
     return body, code, {"Retry-After": "30"}
+
+
+@bp.app_errorhandler(DataError)
+def unstorable_input(error: DataError):
+    """Input the database cannot take (a NUL byte in a URL, say) is a bad request, not a crash."""
+    current_app.logger.info("refused input the database cannot store: %s", error.orig)
+    db.session.rollback()
+    return render_error(400)
 
 
 @bp.app_errorhandler(InternalServerError)

@@ -1,0 +1,98 @@
+"""Every kind of page the app renders, reached once, for the HTML and accessibility checks."""
+
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+
+from pm_portfolio.demo import seed_demo_portfolio
+from pm_portfolio.exports.imports import save_draft
+from pm_portfolio.exports.services import PRODUCT_COLUMNS
+from pm_portfolio.extensions import db
+from pm_portfolio.models import Learning
+from pm_portfolio.models import Product
+from pm_portfolio.models import ShareLink
+from tests.factories import PASSWORD
+from tests.factories import make_portfolio_link
+from tests.factories import make_user
+
+MAKER = "demo"
+NEWCOMER = "newcomer"
+# The right columns, with a row the preview must reject.
+BAD_PRODUCT_CSV = ",".join(PRODUCT_COLUMNS) + "\n" + ",".join(["x"] * len(PRODUCT_COLUMNS)) + "\n"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str
+    # Who looks at it: None for a visitor, else the username.
+    who: str | None = None
+    # Submitted as a form (with a CSRF token) to show its errors.
+    form: dict = field(default_factory=dict)
+
+
+def build_catalogue(app) -> list[Page]:
+    """A published demo maker with everything, a newcomer with nothing, and their pages."""
+    with app.app_context():
+        maker_id = seed_demo_portfolio(MAKER, PASSWORD, date.today())
+        make_user(username=NEWCOMER)
+        product = db.session.scalars(
+            db.select(Product).where(Product.user_id == maker_id, Product.visibility == "public")
+        ).first()
+        learning_id = db.session.scalar(db.select(Learning.id).where(Learning.user_id == maker_id))
+        shown = db.session.scalars(
+            db.select(Product.id).where(
+                Product.user_id == maker_id, Product.visibility.in_(["public", "unlisted"])
+            )
+        ).all()
+        link_id = make_portfolio_link(maker_id, list(shown), name="Acme — Senior PM")
+        link_token = db.session.get(ShareLink, link_id).token
+        product_token = db.session.scalar(
+            db.select(ShareLink.token).where(ShareLink.product_id.is_not(None))
+        )
+        draft_id = save_draft(maker_id, "products", "bad.csv", BAD_PRODUCT_CSV).id
+        product_id, slug = product.id, product.slug
+
+    pages = [
+        Page("landing", "/"),
+        Page("login", "/login"),
+        Page("login-errors", "/login", form={"login": "", "password": ""}),
+        Page("register", "/register"),
+        Page("register-errors", "/register", form={"email": "nope", "username": "a"}),
+        Page("not-found", "/no-such-page"),
+        Page("method-not-allowed", "/logout"),
+        Page("public-profile", f"/u/{MAKER}"),
+        Page("case-study", f"/u/{MAKER}/{slug}"),
+        Page("share-portfolio", f"/s/{link_token}"),
+        Page("share-case-study", f"/s/{link_token}/{slug}"),
+        Page("share-product", f"/s/{product_token}"),
+        Page("dashboard", "/dashboard", MAKER),
+        Page("products", "/products", MAKER),
+        Page("product", f"/products/{product_id}", MAKER),
+        Page("product-new", "/products/new", MAKER),
+        Page("product-errors", "/products/new", MAKER, {"title": "", "status": "shipped"}),
+        Page("product-edit", f"/products/{product_id}/edit", MAKER),
+        Page("product-delete", f"/products/{product_id}/delete", MAKER),
+        Page("journal", "/learnings", MAKER),
+        Page("learning-new", "/learnings/new", MAKER),
+        Page("learning-errors", "/learnings/new", MAKER, {"title": "", "learned_on": "x"}),
+        Page("learning-for-product", f"/products/{product_id}/learnings/new", MAKER),
+        Page("learning-edit", f"/learnings/{learning_id}/edit", MAKER),
+        Page("learning-delete", f"/learnings/{learning_id}/delete", MAKER),
+        Page("share-links", "/share-links", MAKER),
+        Page("share-link-new", "/share-links/new", MAKER),
+        Page("share-link-errors", "/share-links/new", MAKER, {"name": ""}),
+        Page("share-link-edit", f"/share-links/{link_id}/edit", MAKER),
+        Page("share-link-revoke", f"/share-links/{link_id}/revoke", MAKER),
+        Page("settings-profile", "/settings", MAKER),
+        Page("settings-errors", "/settings", MAKER, {"website_url": "javascript:x"}),
+        Page("settings-password", "/settings/password", MAKER),
+        Page("settings-data", "/settings/data", MAKER),
+        Page("import-preview", f"/settings/data/imports/{draft_id}", MAKER),
+        Page("settings-account", "/settings/account", MAKER),
+        Page("dashboard-empty", "/dashboard", NEWCOMER),
+        Page("products-empty", "/products", NEWCOMER),
+        Page("journal-empty", "/learnings", NEWCOMER),
+        Page("share-links-empty", "/share-links", NEWCOMER),
+    ]
+    return pages
