@@ -1,8 +1,11 @@
 """Test clients that behave like a browser: forms carry their CSRF token."""
 
+import io
 import re
 
 from flask.testing import FlaskClient
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from tests.factories import PASSWORD
 
@@ -23,6 +26,19 @@ class Client(FlaskClient):
         """POST `data` to `path` with the token from the form page (`page`, else `path`)."""
         token = self.csrf_token(page or path)
         return self.post(path, data={"csrf_token": token, **(data or {})}, **kwargs)
+
+    def upload(self, path: str, prefix: str, content: bytes, filename: str, **fields: str):
+        """POST a file as a browser does, from a form whose fields are named `prefix-...`."""
+        # Encoded in memory: the test client's own encoder leaves a temporary file
+        # open for large bodies.
+        boundary, body = encode_multipart(
+            {
+                f"{prefix}-csrf_token": self.csrf_token("/settings/data"),
+                **{f"{prefix}-{name}": value for name, value in fields.items()},
+                f"{prefix}-file": FileStorage(io.BytesIO(content), filename=filename),
+            }
+        )
+        return self.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
 
 class AuthActions:

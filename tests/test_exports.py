@@ -7,8 +7,6 @@ from datetime import date
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from pm_portfolio.exports import imports
 from pm_portfolio.exports import services
@@ -35,25 +33,12 @@ def read_csv(response) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(body[len(BOM) :].decode(), newline="")))
 
 
-def post_file(client, path: str, prefix: str, content: bytes, filename: str, **fields: str):
-    # Encoded in memory: the test client's own encoder leaves a temporary file open
-    # for large bodies.
-    boundary, body = encode_multipart(
-        {
-            f"{prefix}-csrf_token": client.csrf_token("/settings/data"),
-            **{f"{prefix}-{name}": value for name, value in fields.items()},
-            f"{prefix}-file": FileStorage(io.BytesIO(content), filename=filename),
-        }
-    )
-    return client.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
-
-
 def upload(client, content: bytes, kind: str = "products", filename: str = "data.csv"):
-    return post_file(client, "/settings/data/import", "import", content, filename, kind=kind)
+    return client.upload("/settings/data/import", "import", content, filename, kind=kind)
 
 
 def restore(client, content: bytes):
-    return post_file(client, "/settings/data/restore", "restore", content, "backup.json")
+    return client.upload("/settings/data/restore", "restore", content, "backup.json")
 
 
 def csv_bytes(columns: list[str], rows: list[dict[str, str]]) -> bytes:

@@ -1,14 +1,11 @@
 """Property-based round trips: export, import into a fresh account, export again, same bytes."""
 
-import io
 from datetime import date
 
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
-from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from pm_portfolio.extensions import db
 from pm_portfolio.learnings.services import LearningData
@@ -134,19 +131,8 @@ def fresh_maker(app):
     return person, client
 
 
-def post_file(client, path: str, prefix: str, content: bytes, **fields):
-    boundary, body = encode_multipart(
-        {
-            f"{prefix}-csrf_token": client.csrf_token("/settings/data"),
-            **{f"{prefix}-{name}": value for name, value in fields.items()},
-            f"{prefix}-file": FileStorage(io.BytesIO(content), filename="file"),
-        }
-    )
-    return client.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
-
-
 def import_csv(client, kind: str, content: bytes) -> None:
-    response = post_file(client, "/settings/data/import", "import", content, kind=kind)
+    response = client.upload("/settings/data/import", "import", content, "data.csv", kind=kind)
     assert response.status_code == 302, response.get_data(as_text=True)
     confirmed = client.submit(response.headers["Location"])
     assert confirmed.status_code == 302, confirmed.get_data(as_text=True)
@@ -210,8 +196,8 @@ def test_backup_restore_backup_is_identical(app, portfolio):
     backup = original.get("/export/backup.json").get_json()
 
     person, copy = fresh_maker(app)
-    response = post_file(
-        copy, "/settings/data/restore", "restore", original.get("/export/backup.json").get_data()
+    response = copy.upload(
+        "/settings/data/restore", "restore", original.get("/export/backup.json").get_data(), "b"
     )
     assert response.status_code == 302, response.get_data(as_text=True)
     restored = copy.get("/export/backup.json").get_json()

@@ -7,7 +7,6 @@ from dataclasses import field
 from datetime import date
 from datetime import datetime
 
-from sqlalchemy import case
 from sqlalchemy import delete
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +22,7 @@ from pm_portfolio.models import ProductStatus
 from pm_portfolio.models import Skill
 from pm_portfolio.models import Visibility
 from pm_portfolio.portfolio.services import mark_portfolio_changed
+from pm_portfolio.portfolio.services import portfolio_order
 from pm_portfolio.sharing.services import ensure_product_link
 from pm_portfolio.skills import skills_with_keys
 
@@ -164,14 +164,7 @@ def list_products(
         db.select(Product)
         .where(Product.user_id == owner_id)
         .options(selectinload(Product.skills), selectinload(Product.metrics))
-        .order_by(
-            Product.is_featured.desc(),
-            Product.position,
-            case((Product.shipped_on.is_(None), 1), else_=0),
-            Product.shipped_on.desc(),
-            Product.updated_at.desc(),
-            Product.id.desc(),
-        )
+        .order_by(*portfolio_order())
     )
     if status:
         query = query.where(Product.status == status)

@@ -20,6 +20,16 @@ def log_in(page: Page, live_server: str, username: str, password: str = PASSWORD
     expect(page).to_have_url(f"{live_server}/dashboard")
 
 
+def register(page: Page, live_server: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{live_server}/register")
+    page.get_by_label("Email").fill(f"{username}@example.com")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_label("Confirm password").fill(password)
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(f"{live_server}/dashboard")
+
+
 def save_screenshot(page: Page, name: str, width: int, color_scheme: str = "light") -> Path:
     """A full-page screenshot at `width` pixels in the given colour scheme."""
     ARTIFACTS.mkdir(exist_ok=True)

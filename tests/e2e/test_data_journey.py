@@ -4,7 +4,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import log_in
-from tests.factories import PASSWORD
+from tests.e2e.helpers import register
 from tests.factories import make_learning
 from tests.factories import make_product
 from tests.factories import make_user
@@ -13,16 +13,6 @@ from tests.factories import make_user
 def public_text(page: Page, url: str, username: str) -> str:
     page.goto(url)
     return page.get_by_role("main").inner_text().replace(username, "USERNAME")
-
-
-def register(page: Page, live_server: str, username: str) -> None:
-    page.goto(f"{live_server}/register")
-    page.get_by_label("Email").fill(f"{username}@example.com")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Confirm password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page).to_have_url(f"{live_server}/dashboard")
 
 
 def test_back_up_restore_elsewhere_and_get_the_same_portfolio(

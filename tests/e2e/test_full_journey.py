@@ -3,8 +3,8 @@
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import register
 from tests.e2e.helpers import save_screenshot
-from tests.factories import PASSWORD
 
 WIDTHS = (390, 1280)
 SCHEMES = ("light", "dark")
@@ -57,11 +57,8 @@ def test_a_new_maker_from_sign_up_to_a_shared_portfolio(page: Page, live_server,
     page.goto(live_server)
     photograph(page, "landing")
     page.get_by_role("link", name="Start your portfolio").click()
-    page.get_by_label("Email").fill("grace@example.com")
-    page.get_by_label("Username").fill("grace")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_label("Confirm password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(f"{live_server}/register")
+    register(page, live_server, "grace")
     expect(page.get_by_role("heading", name="Get started")).to_be_visible()
     expect(page.get_by_role("heading", name="Make products.")).to_be_visible()
 
