@@ -8,6 +8,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from tests.factories import PASSWORD
+from tests.factories import make_user
 
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*\bvalue="([^"]+)"')
 
@@ -39,6 +40,15 @@ class Client(FlaskClient):
             }
         )
         return self.post(path, data=body, content_type=f"multipart/form-data; boundary={boundary}")
+
+
+def signed_in_maker(app):
+    """A new maker and a client logged in as them."""
+    with app.app_context():
+        maker = make_user()
+    client = app.test_client()
+    AuthActions(client).login(maker.username, maker.password)
+    return maker, client
 
 
 class AuthActions:

@@ -19,7 +19,7 @@ from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Product
 from pm_portfolio.models import User
-from tests.clients import AuthActions
+from tests.clients import signed_in_maker
 from tests.factories import make_learning
 from tests.factories import make_product
 from tests.factories import make_user
@@ -335,17 +335,9 @@ def test_backup_json_holds_everything_but_share_tokens(logged_in_client, app, po
     assert tokens[0] not in response.get_data(as_text=True)
 
 
-def new_logged_in_client(app):
-    with app.app_context():
-        person = make_user()
-    client = app.test_client()
-    AuthActions(client).login(person.username, person.password)
-    return client, person
-
-
 def test_restore_a_backup_into_an_empty_account(logged_in_client, app, portfolio):
     content = logged_in_client.get("/export/backup.json").get_data()
-    client, person = new_logged_in_client(app)
+    person, client = signed_in_maker(app)
 
     response = restore(client, content)
 
@@ -378,7 +370,7 @@ def test_restore_refuses_an_account_with_data(logged_in_client, portfolio):
 )
 def test_restore_explains_a_bad_backup(logged_in_client, app, portfolio, change, message):
     backup = logged_in_client.get("/export/backup.json").get_json()
-    client, _person = new_logged_in_client(app)
+    _person, client = signed_in_maker(app)
     changed = change(backup)
     content = changed.encode() if isinstance(changed, str) else json.dumps(changed).encode()
 
@@ -391,7 +383,7 @@ def test_restore_explains_a_bad_backup(logged_in_client, app, portfolio, change,
 def test_restore_is_all_or_nothing(logged_in_client, app, portfolio):
     backup = logged_in_client.get("/export/backup.json").get_json()
     backup["learnings"][-1]["kind"] = "rumour"
-    client, person = new_logged_in_client(app)
+    person, client = signed_in_maker(app)
 
     response = restore(client, json.dumps(backup).encode())
 

@@ -1,7 +1,6 @@
 """Many makers writing at once through gunicorn, while others read: nothing lost, no errors."""
 
 import http.cookiejar
-import re
 import threading
 import urllib.error
 import urllib.parse
@@ -12,6 +11,7 @@ from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
+from tests.clients import CSRF_INPUT
 from tests.factories import make_product
 from tests.factories import make_user
 from tests.infrastructure import gunicorn_server
@@ -20,7 +20,6 @@ WRITERS = 16
 PRODUCTS_EACH = 25
 READERS = 4
 WORKERS = 4
-CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 class Browser:
@@ -47,7 +46,7 @@ class Browser:
 
     def submit(self, path: str, form: dict) -> tuple[int, str, str]:
         _status, page, _location = self.request(path)
-        return self.request(path, {"csrf_token": CSRF.search(page).group(1), **form})
+        return self.request(path, {"csrf_token": CSRF_INPUT.search(page).group(1), **form})
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):

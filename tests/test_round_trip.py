@@ -16,6 +16,7 @@ from pm_portfolio.products.services import MetricData
 from pm_portfolio.products.services import ProductData
 from pm_portfolio.products.services import create_product
 from tests.clients import AuthActions
+from tests.clients import signed_in_maker
 from tests.factories import make_user
 
 SKILL_KEYS = [
@@ -123,14 +124,6 @@ def make_maker(app, portfolio):
     return maker, client
 
 
-def fresh_maker(app):
-    with app.app_context():
-        person = make_user()
-    client = app.test_client()
-    AuthActions(client).login(person.username, person.password)
-    return person, client
-
-
 def import_csv(client, kind: str, content: bytes) -> None:
     response = client.upload("/settings/data/import", "import", content, "data.csv", kind=kind)
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -180,7 +173,7 @@ def test_csv_export_import_export_is_identical(app, portfolio):
     products_csv = original.get("/export/products.csv").get_data()
     learnings_csv = original.get("/export/learnings.csv").get_data()
 
-    person, copy = fresh_maker(app)
+    person, copy = signed_in_maker(app)
     import_csv(copy, "products", products_csv)
     import_csv(copy, "learnings", learnings_csv)
 
@@ -195,7 +188,7 @@ def test_backup_restore_backup_is_identical(app, portfolio):
     maker, original = make_maker(app, portfolio)
     backup = original.get("/export/backup.json").get_json()
 
-    person, copy = fresh_maker(app)
+    person, copy = signed_in_maker(app)
     response = copy.upload(
         "/settings/data/restore", "restore", original.get("/export/backup.json").get_data(), "b"
     )

@@ -13,6 +13,7 @@ from werkzeug.security import generate_password_hash
 from pm_portfolio.extensions import db
 from pm_portfolio.models import User
 from pm_portfolio.models import new_session_token
+from pm_portfolio.portfolio.services import mark_portfolio_changed
 
 USERNAME_MIN = 3
 USERNAME_MAX = 30
@@ -149,7 +150,7 @@ def update_profile(
     user.github_url = github_url.strip()
     user.is_published = is_published
     user.show_ideas = show_ideas
-    user.portfolio_version += 1
+    mark_portfolio_changed(user.id)
     db.session.commit()
 
 

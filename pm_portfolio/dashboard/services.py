@@ -69,10 +69,6 @@ class Dashboard:
     share_links: list[ShareLinkStats]
 
     @property
-    def product_count(self) -> int:
-        return sum(self.status_counts.values())
-
-    @property
     def needs_nudge(self) -> bool:
         """Nothing shipped yet, or not for a month: time to make something."""
         return self.days_since_ship is None or self.days_since_ship > NUDGE_AFTER_DAYS

@@ -510,6 +510,6 @@ def restore_backup(user: User, content: bytes) -> RestoreSummary:
         raise BadImportFile(_problem_summary("learning", learnings.problems))
     _stage(user.id, learnings)
     profile_form.populate_obj(user)
-    user.portfolio_version += 1
+    mark_portfolio_changed(user.id)
     db.session.commit()
     return RestoreSummary(products=len(products.products), learnings=len(learnings.learnings))

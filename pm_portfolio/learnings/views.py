@@ -14,8 +14,8 @@ from pm_portfolio.forms import ConfirmForm
 from pm_portfolio.learnings import services
 from pm_portfolio.learnings.forms import JournalFilterForm
 from pm_portfolio.learnings.forms import LearningForm
-from pm_portfolio.products.services import owned_product
 from pm_portfolio.products.services import product_titles
+from pm_portfolio.products.views import owned_product_or_404
 from pm_portfolio.skills import all_skills
 
 bp = Blueprint("learnings", __name__)
@@ -79,9 +79,7 @@ def new():
 
 @bp.route("/products/<int:product_id>/learnings/new", methods=["GET", "POST"])
 def new_for_product(product_id: int):
-    product = owned_product(current_user.id, product_id)
-    if product is None:
-        abort(404)
+    product = owned_product_or_404(product_id)
     form = learning_form(product_id=product.id)
     saved = _submit(form, lambda data: services.create_learning(current_user.id, data))
     return saved or render_template(

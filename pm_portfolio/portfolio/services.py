@@ -89,14 +89,14 @@ def can_see_portfolio(owner: PublicOwner, viewer_id: int | None) -> bool:
     return owner.is_published or viewer_id == owner.id
 
 
-def _shown_statuses(owner: PublicOwner | User) -> list[str]:
+def _shown_statuses(owner: PublicOwner) -> list[str]:
     statuses = [ProductStatus.BUILDING, ProductStatus.SHIPPED, ProductStatus.SUNSET]
     if owner.show_ideas:
         statuses.append(ProductStatus.IDEA)
     return statuses
 
 
-def _public_products_query(owner: PublicOwner | User):
+def _public_products_query(owner: PublicOwner):
     return db.select(Product).where(
         Product.user_id == owner.id,
         Product.visibility == Visibility.PUBLIC,
@@ -116,7 +116,7 @@ def portfolio_order():
     )
 
 
-def public_products(owner: PublicOwner | User) -> list[Product]:
+def public_products(owner: PublicOwner) -> list[Product]:
     query = (
         _public_products_query(owner)
         .options(selectinload(Product.metrics), selectinload(Product.skills))

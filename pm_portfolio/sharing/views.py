@@ -11,7 +11,7 @@ from flask_login import login_required
 
 from pm_portfolio.forms import ConfirmForm
 from pm_portfolio.portfolio import analytics
-from pm_portfolio.products.services import owned_product
+from pm_portfolio.products.views import owned_product_or_404
 from pm_portfolio.sharing import services
 from pm_portfolio.sharing.forms import PortfolioLinkForm
 
@@ -29,13 +29,6 @@ def owned_link_or_404(link_id: int):
     if link is None:
         abort(404)
     return link
-
-
-def owned_product_or_404(product_id: int):
-    product = owned_product(current_user.id, product_id)
-    if product is None:
-        abort(404)
-    return product
 
 
 @bp.post("/products/<int:product_id>/share-link")

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page
 
 from pm_portfolio import PROJECT_ROOT
+from tests.clients import CSRF_INPUT
 from tests.e2e.conftest import CHROMIUM_FLAGS
 from tests.e2e.conftest import CHROMIUM_PATH
 from tests.e2e.helpers import ARTIFACTS
@@ -83,7 +84,7 @@ def test_every_page_passes_axe(browser, live_server, app, color_scheme):
 def session_cookie(live_server: str, username: str) -> str:
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
     login_page = opener.open(f"{live_server}/login").read().decode()
-    token = login_page.split('name="csrf_token"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    token = CSRF_INPUT.search(login_page).group(1)
     form = urllib.parse.urlencode({"csrf_token": token, "login": username, "password": PASSWORD})
     opener.open(f"{live_server}/login", data=form.encode()).read()
     jar = next(h for h in opener.handlers if isinstance(h, urllib.request.HTTPCookieProcessor))
