@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT))
 
-from pm_portfolio.accounts.services import create_user  # noqa: E402
 from pm_portfolio.config import normalise_database_url  # noqa: E402
+from pm_portfolio.core.accounts import create_user  # noqa: E402
 from pm_portfolio.extensions import db  # noqa: E402
 from pm_portfolio.models import Learning  # noqa: E402
 from pm_portfolio.models import Metric  # noqa: E402

@@ -8,9 +8,10 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from pm_portfolio.accounts import services as account_services
 from pm_portfolio.accounts.views import bp as accounts_bp
 from pm_portfolio.config import build_config
+from pm_portfolio.core.accounts import load_user_from_session
+from pm_portfolio.core.portfolio_version import follow_portfolio_changes
 from pm_portfolio.dashboard.views import bp as dashboard_bp
 from pm_portfolio.database import configure_engine
 from pm_portfolio.demo import bp as demo_bp
@@ -25,11 +26,11 @@ from pm_portfolio.main.views import bp as main_bp
 from pm_portfolio.portfolio.page_cache import PageCache
 from pm_portfolio.portfolio.views import bp as portfolio_bp
 from pm_portfolio.products.views import bp as products_bp
-from pm_portfolio.ratelimits import init_rate_limits
-from pm_portfolio.security import add_security_headers
 from pm_portfolio.sharing.views import bp as sharing_bp
-from pm_portfolio.templating import init_templating
-from pm_portfolio.templating import render_version
+from pm_portfolio.web.ratelimits import init_rate_limits
+from pm_portfolio.web.security import add_security_headers
+from pm_portfolio.web.templating import init_templating
+from pm_portfolio.web.templating import render_version
 
 # Templates, static files, migrations and instance data sit beside the package,
 # found from this file so the app works from any working directory.
@@ -53,6 +54,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+    follow_portfolio_changes(db.session)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     _init_login(app)
@@ -84,4 +86,4 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(account_services.load_user_from_session)
+    login_manager.user_loader(load_user_from_session)

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from pm_portfolio.flags import parse_flag
+
 PRODUCTION = "production"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 SQLITE_FILE = "pm_portfolio.sqlite3"
@@ -41,8 +43,13 @@ def load_or_create_secret_key(instance_path: str | Path) -> str:
     return key
 
 
-def _flag(value: str | None) -> bool:
-    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    if name not in environ:
+        return default
+    value = parse_flag(environ[name])
+    if value is None:
+        raise ConfigError(f"{name}={environ[name]!r} is not a yes or no; use true or false.")
+    return value
 
 
 def build_config(
@@ -57,7 +64,7 @@ def build_config(
     database_url = environ.get("DATABASE_URL") or (
         f"sqlite:///{Path(instance_path).resolve() / SQLITE_FILE}"
     )
-    secure_cookies = production or _flag(environ.get("SESSION_COOKIE_SECURE"))
+    secure_cookies = production or _flag(environ, "SESSION_COOKIE_SECURE", default=False)
     redis_url = environ.get("REDIS_URL", "").strip()
 
     config: dict[str, Any] = {
@@ -79,7 +86,7 @@ def build_config(
         # A form token outlives a long editing session; it is still bound to the cookie.
         "WTF_CSRF_TIME_LIMIT": 12 * 60 * 60,
         # Rate limits are shared by every server through Redis when there is one.
-        "RATELIMIT_ENABLED": _flag(environ.get("RATELIMIT_ENABLED", "true")),
+        "RATELIMIT_ENABLED": _flag(environ, "RATELIMIT_ENABLED", default=True),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "RATELIMIT_KEY_PREFIX": "pm-portfolio",

@@ -7,12 +7,12 @@ from datetime import timedelta
 import click
 from flask import Blueprint
 
-from pm_portfolio.accounts import services as accounts
-from pm_portfolio.learnings.services import LearningData
-from pm_portfolio.learnings.services import create_learning
-from pm_portfolio.products.services import MetricData
-from pm_portfolio.products.services import ProductData
-from pm_portfolio.products.services import create_product
+from pm_portfolio.core import accounts
+from pm_portfolio.core.learnings import LearningData
+from pm_portfolio.core.learnings import create_learning
+from pm_portfolio.core.products import MetricData
+from pm_portfolio.core.products import ProductData
+from pm_portfolio.core.products import create_product
 
 bp = Blueprint("demo", __name__, cli_group=None)
 
@@ -210,15 +210,16 @@ def seed_demo_portfolio(username: str, password: str, today: date) -> int:
     user = accounts.create_user(DEMO_EMAIL, username, password)
     accounts.update_profile(
         user,
-        display_name="Dana Demo",
-        headline="Engineer turning side projects into products",
-        bio="I make small products to learn product management by doing: "
-        "interviews, bets, trade-offs, and honest outcomes.",
-        website_url="https://example.com",
-        linkedin_url="https://www.linkedin.com/in/example",
-        github_url="https://github.com/example",
-        is_published=True,
-        show_ideas=False,
+        accounts.ProfileData(
+            display_name="Dana Demo",
+            headline="Engineer turning side projects into products",
+            bio="I make small products to learn product management by doing: "
+            "interviews, bets, trade-offs, and honest outcomes.",
+            website_url="https://example.com",
+            linkedin_url="https://www.linkedin.com/in/example",
+            github_url="https://github.com/example",
+            is_published=True,
+        ),
     )
     product_ids = {}
     for position, spec in enumerate(PRODUCTS):

@@ -313,40 +313,41 @@ class ShareLink(db.Model):
         return self.product_id is None
 
 
-class ProfileView(db.Model):
-    """Views of a maker's public portfolio page on one day. No visitor data is kept."""
+class DailyViews:
+    """How often one page was viewed on one day. No visitor data is kept."""
+
+    day: Mapped[date] = mapped_column(primary_key=True)
+    count: Mapped[int] = mapped_column(default=0)
+
+
+class ProfileView(DailyViews, db.Model):
+    """Views of a maker's public portfolio page."""
 
     __tablename__ = "profile_views"
 
     user_id: Mapped[int] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, sort_order=-1
     )
-    day: Mapped[date] = mapped_column(primary_key=True)
-    count: Mapped[int] = mapped_column(default=0)
 
 
-class ProductView(db.Model):
-    """Views of a product's public case study on one day."""
+class ProductView(DailyViews, db.Model):
+    """Views of a product's public case study."""
 
     __tablename__ = "product_views"
 
     product_id: Mapped[int] = mapped_column(
-        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, sort_order=-1
     )
-    day: Mapped[date] = mapped_column(primary_key=True)
-    count: Mapped[int] = mapped_column(default=0)
 
 
-class ShareLinkView(db.Model):
-    """Views of a share link's pages on one day."""
+class ShareLinkView(DailyViews, db.Model):
+    """Views of a share link's pages."""
 
     __tablename__ = "share_link_views"
 
     share_link_id: Mapped[int] = mapped_column(
-        ForeignKey("share_links.id", ondelete="CASCADE"), primary_key=True
+        ForeignKey("share_links.id", ondelete="CASCADE"), primary_key=True, sort_order=-1
     )
-    day: Mapped[date] = mapped_column(primary_key=True)
-    count: Mapped[int] = mapped_column(default=0)
 
 
 class ImportDraft(db.Model):

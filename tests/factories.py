@@ -4,15 +4,15 @@ import itertools
 from dataclasses import dataclass
 from datetime import date
 
-from pm_portfolio.accounts import services as accounts
+from pm_portfolio.core import accounts
+from pm_portfolio.core.share_links import new_token
+from pm_portfolio.core.skills import skills_with_keys
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkProduct
-from pm_portfolio.sharing.services import new_token
-from pm_portfolio.skills import skills_with_keys
 
 PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)

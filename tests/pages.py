@@ -5,8 +5,7 @@ from dataclasses import field
 from datetime import date
 
 from pm_portfolio.demo import seed_demo_portfolio
-from pm_portfolio.exports.imports import save_draft
-from pm_portfolio.exports.services import PRODUCT_COLUMNS
+from pm_portfolio.exports.csv_import import save_draft
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Product
@@ -17,8 +16,13 @@ from tests.factories import make_user
 
 MAKER = "demo"
 NEWCOMER = "newcomer"
-# The right columns, with a row the preview must reject.
-BAD_PRODUCT_CSV = ",".join(PRODUCT_COLUMNS) + "\n" + ",".join(["x"] * len(PRODUCT_COLUMNS)) + "\n"
+# The right columns (as the README lists them), with a row the preview must reject.
+PRODUCTS_HEADER = (
+    "slug,title,tagline,target_users,status,role,started_on,shipped_on,url,source_url,"
+    "visibility,featured,position,skills,metrics,problem,hypothesis,solution,tradeoffs,"
+    "outcome,created_at,updated_at"
+)
+BAD_PRODUCT_CSV = f"{PRODUCTS_HEADER}\n" + ",".join(["x"] * 22) + "\n"
 
 
 @dataclass(frozen=True)

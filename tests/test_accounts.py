@@ -1,6 +1,6 @@
 import pytest
 
-from pm_portfolio.accounts import services
+from pm_portfolio.core import accounts
 from pm_portfolio.extensions import db
 from pm_portfolio.models import User
 from tests.factories import PASSWORD
@@ -183,7 +183,7 @@ def test_login_never_redirects_off_site(client, user, next_url):
     ],
 )
 def test_safe_redirect_target(target, expected):
-    assert services.safe_redirect_target(target) == expected
+    assert accounts.safe_redirect_target(target) == expected
 
 
 def test_login_page_redirects_when_already_logged_in(logged_in_client):
@@ -207,10 +207,10 @@ def test_logout_signs_out(logged_in_client, auth):
 def test_only_the_current_session_token_loads_the_user(app, user):
     with app.app_context():
         current = db.session.get(User, user.id).get_id()
-        assert services.load_user_from_session(current).id == user.id
-        assert services.load_user_from_session(f"{user.id}:wrong-token") is None
-        assert services.load_user_from_session(f"{user.id}:") is None
-        assert services.load_user_from_session("not-a-session") is None
+        assert accounts.load_user_from_session(current).id == user.id
+        assert accounts.load_user_from_session(f"{user.id}:wrong-token") is None
+        assert accounts.load_user_from_session(f"{user.id}:") is None
+        assert accounts.load_user_from_session("not-a-session") is None
 
 
 @pytest.mark.parametrize(
@@ -227,7 +227,7 @@ def test_only_the_current_session_token_loads_the_user(app, user):
     ],
 )
 def test_username_rules(username, problem):
-    found = services.username_problem(username)
+    found = accounts.username_problem(username)
     if problem is None:
         assert found is None
     else:
@@ -241,4 +241,4 @@ def test_no_username_can_look_like_a_top_level_route(app):
         if rule.rule != "/" and not rule.rule.startswith("/<")
     }
     for segment in first_segments:
-        assert services.username_problem(segment) is not None, segment
+        assert accounts.username_problem(segment) is not None, segment

@@ -8,12 +8,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pm_portfolio.exports import imports
-from pm_portfolio.exports import services
-from pm_portfolio.exports.services import LEARNING_COLUMNS
-from pm_portfolio.exports.services import PRODUCT_COLUMNS
-from pm_portfolio.exports.services import from_cell
-from pm_portfolio.exports.services import to_cell
+from pm_portfolio.exports import csv_export
+from pm_portfolio.exports import csv_import
+from pm_portfolio.exports.formats import from_cell
+from pm_portfolio.exports.formats import to_cell
 from pm_portfolio.extensions import db
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
@@ -25,6 +23,15 @@ from tests.factories import make_product
 from tests.factories import make_user
 
 BOM = "\ufeff".encode()
+# The header rows as the README documents them: a public contract, pinned here by hand.
+PRODUCTS_HEADER = (
+    "slug,title,tagline,target_users,status,role,started_on,shipped_on,url,source_url,"
+    "visibility,featured,position,skills,metrics,problem,hypothesis,solution,tradeoffs,"
+    "outcome,created_at,updated_at"
+)
+LEARNINGS_HEADER = "product_slug,title,kind,learned_on,skills,public,body,created_at,updated_at"
+PRODUCT_COLUMNS = PRODUCTS_HEADER.split(",")
+LEARNING_COLUMNS = LEARNINGS_HEADER.split(",")
 
 
 def read_csv(response) -> list[dict[str, str]]:
@@ -99,8 +106,8 @@ def test_products_csv(logged_in_client, portfolio):
     )
     body = response.get_data()
     assert body.count(b"\r\n") >= 3
+    assert body.split(b"\r\n")[0] == BOM + PRODUCTS_HEADER.encode()
     rows = read_csv(response)
-    assert list(rows[0]) == PRODUCT_COLUMNS
     assert [row["slug"] for row in rows] == ["bot", "idea"]
     bot = rows[0]
     assert bot["title"] == '\'=HYPERLINK("https://evil.example")'
@@ -124,9 +131,10 @@ def test_product_export_follows_the_list_filters(logged_in_client, portfolio):
 
 
 def test_learnings_csv(logged_in_client, portfolio):
-    rows = read_csv(logged_in_client.get("/export/learnings.csv"))
+    response = logged_in_client.get("/export/learnings.csv")
+    rows = read_csv(response)
 
-    assert list(rows[0]) == LEARNING_COLUMNS
+    assert response.get_data().split(b"\r\n")[0] == BOM + LEARNINGS_HEADER.encode()
     assert [(row["product_slug"], row["title"]) for row in rows] == [
         ("bot", "'-1 is a number"),
         ("", "General"),
@@ -316,7 +324,7 @@ def test_a_learning_for_an_unknown_product_is_rejected(logged_in_client):
 
 def test_backup_json_holds_everything_but_share_tokens(logged_in_client, app, portfolio):
     with app.app_context():
-        from pm_portfolio.sharing.services import new_token
+        from pm_portfolio.core.share_links import new_token
 
         tokens = [new_token()]
     response = logged_in_client.get("/export/backup.json")
@@ -438,7 +446,7 @@ def test_json_resume_is_404_while_unpublished(client, portfolio):
 
 
 def test_read_rows_reports_short_rows():
-    rows = imports.read_rows("slug,title\r\na\r\n", ["slug", "title"])
+    rows = csv_import.read_rows("slug,title\r\na\r\n", ["slug", "title"])
     assert rows == [(2, None)]
 
 
@@ -453,12 +461,12 @@ def test_metrics_cell_is_the_json_json_dumps_would_write(metrics):
         ensure_ascii=False,
         separators=(",", ":"),
     )
-    assert services._metrics_cell(metrics) == (expected if metrics else "")
+    assert csv_export._metrics_cell(metrics) == (expected if metrics else "")
 
 
 def test_a_draft_that_no_longer_reads_sends_the_maker_back_to_upload(logged_in_client, app, user):
     with app.app_context():
-        draft_id = imports.save_draft(user.id, "products", "old.csv", "not,the,columns\n").id
+        draft_id = csv_import.save_draft(user.id, "products", "old.csv", "not,the,columns\n").id
 
     response = logged_in_client.get(f"/settings/data/imports/{draft_id}")
 

@@ -14,7 +14,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import encode_multipart
 
-from pm_portfolio.exports.imports import save_draft
+from pm_portfolio.core.products import SLUG_PATTERN
+from pm_portfolio.exports.csv_import import save_draft
 from pm_portfolio.extensions import db
 from pm_portfolio.models import SHIPPED_STATUSES
 from pm_portfolio.models import Learning
@@ -22,7 +23,6 @@ from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkProduct
-from pm_portfolio.products.services import SLUG_PATTERN
 from tests.clients import AuthActions
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link

@@ -3,9 +3,9 @@ from datetime import date
 
 import pytest
 
+from pm_portfolio.core import learnings
+from pm_portfolio.core.learnings import LearningData
 from pm_portfolio.extensions import db
-from pm_portfolio.learnings import services
-from pm_portfolio.learnings.services import LearningData
 from pm_portfolio.models import Learning
 from tests.factories import learning_form
 from tests.factories import make_learning
@@ -110,8 +110,8 @@ def test_the_service_refuses_someone_elses_product(app, user):
     with app.app_context():
         other = make_user()
         their_product = make_product(other.id)
-        with pytest.raises(services.ProductNotOwned):
-            services.create_learning(
+        with pytest.raises(learnings.ProductNotOwned):
+            learnings.create_learning(
                 user.id, LearningData("x", date(2026, 1, 1), product_id=their_product)
             )
 

@@ -3,7 +3,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from pm_portfolio.markdown import render_markdown
+from pm_portfolio.core.markdown import render_markdown
 
 XSS_PAYLOADS = [
     "<script>alert(1)</script>",

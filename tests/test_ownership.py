@@ -1,6 +1,6 @@
 """Another maker's objects answer 404 to every verb, found by walking `app.url_map`."""
 
-from pm_portfolio.exports.imports import save_draft
+from pm_portfolio.exports.csv_import import save_draft
 from tests.clients import CSRF_INPUT
 from tests.clients import AuthActions
 from tests.factories import make_learning

@@ -3,15 +3,15 @@ from datetime import date
 
 import pytest
 
+from pm_portfolio.core.products import ProductData
+from pm_portfolio.core.products import create_product
+from pm_portfolio.core.products import update_product
 from pm_portfolio.extensions import db
 from pm_portfolio.models import ProductView
 from pm_portfolio.models import ProfileView
 from pm_portfolio.models import User
 from pm_portfolio.portfolio.page_cache import CachedPage
 from pm_portfolio.portfolio.page_cache import PageCache
-from pm_portfolio.products.services import ProductData
-from pm_portfolio.products.services import create_product
-from pm_portfolio.products.services import update_product
 from tests.clients import AuthActions
 from tests.factories import make_learning
 from tests.factories import make_product

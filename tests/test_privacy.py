@@ -2,12 +2,12 @@
 
 from datetime import date
 
+from pm_portfolio.core.products import MetricData
+from pm_portfolio.core.products import ProductData
+from pm_portfolio.core.products import create_product
+from pm_portfolio.core.share_links import product_link
 from pm_portfolio.extensions import db
 from pm_portfolio.models import ShareLink
-from pm_portfolio.products.services import MetricData
-from pm_portfolio.products.services import ProductData
-from pm_portfolio.products.services import create_product
-from pm_portfolio.sharing.services import product_link
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_user

@@ -2,11 +2,11 @@ from datetime import date
 
 import pytest
 
+from pm_portfolio.core import products as product_rules
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
-from pm_portfolio.products import services
 from tests.factories import make_learning
 from tests.factories import make_product
 from tests.factories import make_user
@@ -230,7 +230,10 @@ def test_list_is_featured_first_then_latest_shipped(logged_in_client, app, user)
         make_product(user.id, title="New ship", status="shipped", shipped_on=date(2026, 1, 1))
         make_product(user.id, title="Featured idea", status="idea", is_featured=True)
         make_product(user.id, title="Plain idea", status="idea")
-        titles = [product.title for product in services.list_products(user.id)]
+        titles = [
+            product.title
+            for product in product_rules.list_products(user.id, product_rules.ProductFilters())
+        ]
     assert titles == ["Featured idea", "New ship", "Old ship", "Plain idea"]
 
     page = logged_in_client.get("/products").get_data(as_text=True)
@@ -277,7 +280,7 @@ def test_others_products_are_not_listed(logged_in_client, app, user):
     ],
 )
 def test_slugify(title, slug):
-    assert services.slugify(title) == slug
+    assert product_rules.slugify(title) == slug
 
 
 @pytest.mark.parametrize(
@@ -292,4 +295,4 @@ def test_slugify(title, slug):
     ],
 )
 def test_date_rules(status, started, shipped, problems):
-    assert set(services.date_problems(status, started, shipped)) == problems
+    assert set(product_rules.date_problems(status, started, shipped)) == problems

@@ -7,14 +7,14 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from pm_portfolio.core.learnings import LearningData
+from pm_portfolio.core.learnings import create_learning
+from pm_portfolio.core.products import MetricData
+from pm_portfolio.core.products import ProductData
+from pm_portfolio.core.products import create_product
 from pm_portfolio.extensions import db
-from pm_portfolio.learnings.services import LearningData
-from pm_portfolio.learnings.services import create_learning
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Product
-from pm_portfolio.products.services import MetricData
-from pm_portfolio.products.services import ProductData
-from pm_portfolio.products.services import create_product
 from tests.clients import AuthActions
 from tests.clients import signed_in_maker
 from tests.factories import make_user

@@ -7,7 +7,7 @@ tests do not know, they fail and ask for a sample value.
 import pytest
 from flask import url_for
 
-from pm_portfolio.security import SECURITY_HEADERS
+from pm_portfolio.web.security import SECURITY_HEADERS
 from tests.infrastructure import database_snapshot
 
 # Routes anyone may use without logging in. Adding one here is a decision.

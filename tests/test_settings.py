@@ -3,14 +3,14 @@ from datetime import date
 import pytest
 from markupsafe import escape
 
-from pm_portfolio.exports.imports import save_draft
+from pm_portfolio.core import analytics
+from pm_portfolio.core.products import MetricData
+from pm_portfolio.core.products import ProductData
+from pm_portfolio.core.products import create_product
+from pm_portfolio.core.products import update_product
+from pm_portfolio.exports.csv_import import save_draft
 from pm_portfolio.extensions import db
 from pm_portfolio.models import User
-from pm_portfolio.portfolio import analytics
-from pm_portfolio.products.services import MetricData
-from pm_portfolio.products.services import ProductData
-from pm_portfolio.products.services import create_product
-from pm_portfolio.products.services import update_product
 from tests.clients import AuthActions
 from tests.factories import PASSWORD
 from tests.factories import make_learning

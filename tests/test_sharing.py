@@ -4,10 +4,10 @@ from datetime import timedelta
 
 import pytest
 
+from pm_portfolio.core import share_links
 from pm_portfolio.extensions import db
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkView
-from pm_portfolio.sharing import services
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
@@ -23,7 +23,7 @@ def share_url(token: str) -> str:
 
 def product_link_token(app, product_id: int) -> str | None:
     with app.app_context():
-        link = services.product_link(product_id)
+        link = share_links.product_link(product_id)
         return link.token if link else None
 
 

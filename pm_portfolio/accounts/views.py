@@ -12,12 +12,12 @@ from flask_login import login_required
 from flask_login import login_user
 from flask_login import logout_user
 
-from pm_portfolio.accounts import services
 from pm_portfolio.accounts.forms import DeleteAccountForm
 from pm_portfolio.accounts.forms import LoginForm
 from pm_portfolio.accounts.forms import PasswordChangeForm
-from pm_portfolio.accounts.forms import ProfileForm
 from pm_portfolio.accounts.forms import RegisterForm
+from pm_portfolio.core import accounts
+from pm_portfolio.forms.profile import ProfileForm
 
 bp = Blueprint("accounts", __name__)
 
@@ -31,8 +31,8 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.create_user(form.email.data, form.username.data, form.password.data)
-        except services.AccountTaken:
+            user = accounts.create_user(form.email.data, form.username.data, form.password.data)
+        except accounts.AccountTaken:
             form.username.errors.append("That email or username was just taken. Try another.")
         else:
             login_user(user)
@@ -43,12 +43,12 @@ def register():
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    next_url = services.safe_redirect_target(request.args.get("next"))
+    next_url = accounts.safe_redirect_target(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.login.data, form.password.data)
+        user = accounts.authenticate(form.login.data, form.password.data)
         if user is None:
             form.password.errors.append(LOGIN_FAILED)
         else:
@@ -71,17 +71,7 @@ def logout():
 def settings_profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        services.update_profile(
-            current_user,
-            display_name=form.display_name.data,
-            headline=form.headline.data,
-            bio=form.bio.data,
-            website_url=form.website_url.data,
-            linkedin_url=form.linkedin_url.data,
-            github_url=form.github_url.data,
-            is_published=form.is_published.data,
-            show_ideas=form.show_ideas.data,
-        )
+        accounts.update_profile(current_user, form.to_data())
         flash("Profile saved.", "success")
         return redirect(url_for("accounts.settings_profile"))
     return render_template("accounts/settings_profile.html", form=form)
@@ -92,11 +82,11 @@ def settings_profile():
 def settings_password():
     form = PasswordChangeForm()
     if form.validate_on_submit():
-        if not services.verify_password(current_user, form.current_password.data):
+        if not accounts.verify_password(current_user, form.current_password.data):
             form.current_password.errors.append("That is not your current password.")
         else:
             user = current_user._get_current_object()
-            services.change_password(user, form.new_password.data)
+            accounts.change_password(user, form.new_password.data)
             # The old session token is void now: sign this browser in again under the new one.
             remembered = current_app.config["REMEMBER_COOKIE_NAME"] in request.cookies
             login_user(user, remember=remembered)
@@ -110,12 +100,12 @@ def settings_password():
 def settings_account():
     form = DeleteAccountForm()
     if form.validate_on_submit():
-        if not services.verify_password(current_user, form.password.data):
+        if not accounts.verify_password(current_user, form.password.data):
             form.password.errors.append("That is not your password.")
         else:
             user = current_user._get_current_object()
             logout_user()
-            services.delete_account(user)
+            accounts.delete_account(user)
             flash("Your account and everything in it have been deleted.", "info")
             return redirect(url_for("main.index"))
     return render_template("accounts/settings_account.html", form=form)

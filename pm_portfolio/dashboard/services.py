@@ -9,6 +9,11 @@ from sqlalchemy import literal
 from sqlalchemy import union_all
 from sqlalchemy.orm import joinedload
 
+from pm_portfolio.core.analytics import ShareLinkStats
+from pm_portfolio.core.analytics import ViewSummary
+from pm_portfolio.core.analytics import recent_views
+from pm_portfolio.core.analytics import share_link_stats
+from pm_portfolio.core.skills import all_skills
 from pm_portfolio.extensions import db
 from pm_portfolio.models import SHIPPED_STATUSES
 from pm_portfolio.models import Learning
@@ -18,11 +23,6 @@ from pm_portfolio.models import Skill
 from pm_portfolio.models import User
 from pm_portfolio.models import learning_skills
 from pm_portfolio.models import product_skills
-from pm_portfolio.portfolio.analytics import ShareLinkStats
-from pm_portfolio.portfolio.analytics import ViewSummary
-from pm_portfolio.portfolio.analytics import recent_views
-from pm_portfolio.portfolio.analytics import share_link_stats
-from pm_portfolio.skills import all_skills
 
 CADENCE_MONTHS = 12
 NUDGE_AFTER_DAYS = 30

@@ -5,16 +5,16 @@ from datetime import date
 from flask import Blueprint
 from flask import render_template
 from flask_login import current_user
-from flask_login import login_required
 
 from pm_portfolio.dashboard import charts
 from pm_portfolio.dashboard import services
+from pm_portfolio.web.helpers import require_login
 
 bp = Blueprint("dashboard", __name__)
+require_login(bp)
 
 
 @bp.get("/dashboard")
-@login_required
 def index():
     dashboard = services.build_dashboard(current_user, today=date.today())
     return render_template(

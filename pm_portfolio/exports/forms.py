@@ -2,10 +2,10 @@ from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
 from wtforms import RadioField
 
-from pm_portfolio.exports.imports import LEARNINGS
-from pm_portfolio.exports.imports import PRODUCTS
-from pm_portfolio.forms import Form
-from pm_portfolio.forms import choices
+from pm_portfolio.exports.formats import LEARNINGS
+from pm_portfolio.exports.formats import PRODUCTS
+from pm_portfolio.forms.fields import Form
+from pm_portfolio.forms.fields import choices
 
 
 class ImportForm(Form):

@@ -9,7 +9,6 @@ from pathlib import Path
 import click
 from flask import Blueprint
 from flask import Response
-from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -17,26 +16,28 @@ from flask import request
 from flask import stream_with_context
 from flask import url_for
 from flask_login import current_user
-from flask_login import login_required
 
-from pm_portfolio.accounts.services import find_user_for_login
-from pm_portfolio.exports import imports
-from pm_portfolio.exports import services
+from pm_portfolio.core.accounts import find_user_for_login
+from pm_portfolio.core.products import product_titles
+from pm_portfolio.core.skills import all_skills
+from pm_portfolio.exports import backup
+from pm_portfolio.exports import csv_export
+from pm_portfolio.exports import csv_import
+from pm_portfolio.exports.formats import COLUMNS
+from pm_portfolio.exports.formats import LEARNING_COLUMNS
+from pm_portfolio.exports.formats import PRODUCT_COLUMNS
+from pm_portfolio.exports.formats import PRODUCTS
+from pm_portfolio.exports.formats import export_filename
 from pm_portfolio.exports.forms import ImportForm
 from pm_portfolio.exports.forms import RestoreForm
-from pm_portfolio.forms import ConfirmForm
-from pm_portfolio.learnings.forms import JournalFilterForm
-from pm_portfolio.products.forms import ProductFilterForm
-from pm_portfolio.products.services import product_titles
-from pm_portfolio.skills import all_skills
+from pm_portfolio.forms.fields import ConfirmForm
+from pm_portfolio.forms.filters import JournalFilterForm
+from pm_portfolio.forms.filters import ProductFilterForm
+from pm_portfolio.web.helpers import owned_or_404
+from pm_portfolio.web.helpers import require_login
 
 bp = Blueprint("exports", __name__, cli_group=None)
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page here belongs to the logged-in maker."""
+require_login(bp)
 
 
 def _attachment(body, filename: str, mimetype: str) -> Response:
@@ -52,38 +53,34 @@ def _attachment(body, filename: str, mimetype: str) -> Response:
 
 def _csv(rows, columns: list[str], kind: str) -> Response:
     return _attachment(
-        stream_with_context(services.stream_csv(columns, rows)),
-        services.export_filename(kind, date.today()),
+        stream_with_context(csv_export.stream_csv(columns, rows)),
+        export_filename(kind, date.today()),
         "text/csv; charset=utf-8",
     )
 
 
 @bp.get("/export/products.csv")
 def products_csv():
-    filters = ProductFilterForm(request.args, skills=all_skills())
-    status, skill = (filters.status.data, filters.skill.data) if filters.validate() else ("", "")
-    rows = services.product_rows(current_user.id, status=status, skill_key=skill)
-    return _csv(rows, services.PRODUCT_COLUMNS, "products")
+    filters = ProductFilterForm.from_query(request.args, all_skills())
+    rows = csv_export.product_rows(current_user.id, filters.to_filters())
+    return _csv(rows, PRODUCT_COLUMNS, "products")
 
 
 @bp.get("/export/learnings.csv")
 def learnings_csv():
-    filters = JournalFilterForm(
-        request.args, skills=all_skills(), products=product_titles(current_user.id)
+    filters = JournalFilterForm.from_query(
+        request.args, all_skills(), product_titles(current_user.id)
     )
-    product, skill = (filters.product.data, filters.skill.data) if filters.validate() else ("", "")
-    rows = services.learning_rows(
-        current_user.id, product_id=int(product) if product else None, skill_key=skill
-    )
-    return _csv(rows, services.LEARNING_COLUMNS, "learnings")
+    rows = csv_export.learning_rows(current_user.id, filters.to_filters())
+    return _csv(rows, LEARNING_COLUMNS, "learnings")
 
 
 @bp.get("/export/backup.json")
 def backup_json():
-    backup = services.backup(current_user, datetime.now(UTC))
+    document = backup.backup(current_user, datetime.now(UTC))
     return _attachment(
-        json.dumps(backup, ensure_ascii=False, indent=2),
-        services.export_filename("backup", date.today(), "json"),
+        json.dumps(document, ensure_ascii=False, indent=2),
+        export_filename("backup", date.today(), "json"),
         "application/json",
     )
 
@@ -113,35 +110,28 @@ def upload_import():
         return _data_page(import_form=form)
     upload = form.file.data
     try:
-        text = imports.decode_upload(upload.read())
-        imports.read_rows(text, imports.COLUMNS[form.kind.data])
-    except imports.BadImportFile as error:
+        text = csv_import.decode_upload(upload.read())
+        csv_import.read_rows(text, COLUMNS[form.kind.data])
+    except csv_import.BadImportFile as error:
         form.file.errors.append(str(error))
         return _data_page(import_form=form)
-    draft = imports.save_draft(current_user.id, form.kind.data, upload.filename or "", text)
+    draft = csv_import.save_draft(current_user.id, form.kind.data, upload.filename or "", text)
     return redirect(url_for("exports.preview_import", draft_id=draft.id))
-
-
-def _owned_draft_or_404(draft_id: int):
-    draft = imports.owned_draft(current_user.id, draft_id)
-    if draft is None:
-        abort(404)
-    return draft
 
 
 @bp.route("/settings/data/imports/<int:draft_id>", methods=["GET", "POST"])
 def preview_import(draft_id: int):
-    draft = _owned_draft_or_404(draft_id)
+    draft = owned_or_404(csv_import.owned_draft, draft_id)
     try:
-        plan = imports.plan_import(current_user.id, draft.kind, draft.content)
-    except imports.BadImportFile as error:
+        plan = csv_import.plan_import(current_user.id, draft.kind, draft.content)
+    except csv_import.BadImportFile as error:
         flash(str(error), "error")
         return redirect(url_for("exports.data"))
     form = ConfirmForm()
     if form.validate_on_submit() and not plan.problems:
-        imports.complete_import(draft, plan)
+        csv_import.complete_import(draft, plan)
         flash(f"Imported {plan.creates} new and {plan.updates} updated {draft.kind}.", "success")
-        endpoint = "products.index" if draft.kind == imports.PRODUCTS else "learnings.journal"
+        endpoint = "products.index" if draft.kind == PRODUCTS else "learnings.journal"
         return redirect(url_for(endpoint))
     return render_template("exports/preview.html", draft=draft, plan=plan, form=form)
 
@@ -152,8 +142,8 @@ def restore():
     if not form.validate_on_submit():
         return _data_page(restore_form=form)
     try:
-        summary = imports.restore_backup(current_user, form.file.data.read())
-    except imports.BadImportFile as error:
+        summary = backup.restore_backup(current_user, form.file.data.read())
+    except csv_import.BadImportFile as error:
         form.file.errors.append(str(error))
         return _data_page(restore_form=form)
     flash(f"Restored {summary}.", "success")
@@ -169,7 +159,7 @@ def import_backup_command(backup_file: Path, username: str) -> None:
     if user is None:
         raise click.ClickException(f"No user with the username {username!r}.")
     try:
-        summary = imports.restore_backup(user, backup_file.read_bytes())
-    except imports.BadImportFile as error:
+        summary = backup.restore_backup(user, backup_file.read_bytes())
+    except csv_import.BadImportFile as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored {summary}.")

@@ -1,37 +1,25 @@
 """The maker's journal of learnings: list, add, edit, delete."""
 
 from flask import Blueprint
-from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
-from flask_login import login_required
 
-from pm_portfolio.forms import ConfirmForm
-from pm_portfolio.learnings import services
-from pm_portfolio.learnings.forms import JournalFilterForm
-from pm_portfolio.learnings.forms import LearningForm
-from pm_portfolio.products.services import product_titles
-from pm_portfolio.products.views import owned_product_or_404
-from pm_portfolio.skills import all_skills
+from pm_portfolio.core import learnings
+from pm_portfolio.core.products import owned_product
+from pm_portfolio.core.products import product_titles
+from pm_portfolio.core.skills import all_skills
+from pm_portfolio.forms.fields import ConfirmForm
+from pm_portfolio.forms.filters import JournalFilterForm
+from pm_portfolio.forms.learnings import LearningForm
+from pm_portfolio.web.helpers import owned_or_404
+from pm_portfolio.web.helpers import require_login
 
 bp = Blueprint("learnings", __name__)
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page here belongs to the logged-in maker."""
-
-
-def owned_learning_or_404(learning_id: int):
-    learning = services.owned_learning(current_user.id, learning_id)
-    if learning is None:
-        abort(404)
-    return learning
+require_login(bp)
 
 
 def learning_form(**kwargs) -> LearningForm:
@@ -44,7 +32,7 @@ def _submit(form: LearningForm, save):
         return None
     try:
         learning = save(form.to_data())
-    except services.ProductNotOwned:
+    except learnings.ProductNotOwned:
         form.product_id.errors.append("Choose one of your products.")
         return None
     flash(f"Saved “{learning.title}”.", "success")
@@ -57,15 +45,11 @@ def _submit(form: LearningForm, save):
 
 @bp.get("/learnings")
 def journal():
-    products = product_titles(current_user.id)
-    filters = JournalFilterForm(request.args, skills=all_skills(), products=products)
-    if not filters.validate():
-        filters = JournalFilterForm(formdata=None, skills=all_skills(), products=products)
-    page = services.journal_page(
-        current_user.id,
-        page=request.args.get("page", 1, type=int),
-        product_id=int(filters.product.data) if filters.product.data else None,
-        skill_key=filters.skill.data or None,
+    filters = JournalFilterForm.from_query(
+        request.args, all_skills(), product_titles(current_user.id)
+    )
+    page = learnings.journal_page(
+        current_user.id, filters.to_filters(), page=request.args.get("page", 1, type=int)
     )
     return render_template("learnings/journal.html", page=page, filters=filters)
 
@@ -73,15 +57,15 @@ def journal():
 @bp.route("/learnings/new", methods=["GET", "POST"])
 def new():
     form = learning_form()
-    saved = _submit(form, lambda data: services.create_learning(current_user.id, data))
+    saved = _submit(form, lambda data: learnings.create_learning(current_user.id, data))
     return saved or render_template("learnings/form.html", form=form, learning=None, product=None)
 
 
 @bp.route("/products/<int:product_id>/learnings/new", methods=["GET", "POST"])
 def new_for_product(product_id: int):
-    product = owned_product_or_404(product_id)
+    product = owned_or_404(owned_product, product_id)
     form = learning_form(product_id=product.id)
-    saved = _submit(form, lambda data: services.create_learning(current_user.id, data))
+    saved = _submit(form, lambda data: learnings.create_learning(current_user.id, data))
     return saved or render_template(
         "learnings/form.html", form=form, learning=None, product=product
     )
@@ -89,9 +73,9 @@ def new_for_product(product_id: int):
 
 @bp.route("/learnings/<int:learning_id>/edit", methods=["GET", "POST"])
 def edit(learning_id: int):
-    learning = owned_learning_or_404(learning_id)
+    learning = owned_or_404(learnings.owned_learning, learning_id)
     form = learning_form(obj=learning)
-    saved = _submit(form, lambda data: services.update_learning(learning, data))
+    saved = _submit(form, lambda data: learnings.update_learning(learning, data))
     return saved or render_template(
         "learnings/form.html", form=form, learning=learning, product=None
     )
@@ -99,11 +83,11 @@ def edit(learning_id: int):
 
 @bp.route("/learnings/<int:learning_id>/delete", methods=["GET", "POST"])
 def delete(learning_id: int):
-    learning = owned_learning_or_404(learning_id)
+    learning = owned_or_404(learnings.owned_learning, learning_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         title = learning.title
-        services.delete_learning(learning)
+        learnings.delete_learning(learning)
         flash(f"Deleted “{title}”.", "info")
         return redirect(url_for("learnings.journal"))
     return render_template("learnings/delete.html", learning=learning, form=form)

@@ -19,33 +19,29 @@ from flask import render_template
 from flask import request
 from flask import session
 from flask import url_for
-from flask_login import current_user
 
-from pm_portfolio.exports import services as exports
+from pm_portfolio.core import analytics
+from pm_portfolio.core import publishing
+from pm_portfolio.core import share_links
 from pm_portfolio.models import ShareLink
-from pm_portfolio.portfolio import analytics
-from pm_portfolio.portfolio import services
+from pm_portfolio.portfolio.json_resume import build_resume
 from pm_portfolio.portfolio.page_cache import CachedPage
 from pm_portfolio.portfolio.page_cache import PageCache
-from pm_portfolio.sharing import services as sharing
+from pm_portfolio.web.helpers import signed_in_user_id
 
 bp = Blueprint("portfolio", __name__)
 
 NOINDEX = "noindex, nofollow"
 
 
-def _viewer_id() -> int | None:
-    return current_user.id if current_user.is_authenticated else None
-
-
 def _etag(*parts: object) -> str:
-    return services.public_etag(current_app.config["RENDER_VERSION"], _viewer_id(), *parts)
+    return publishing.public_etag(current_app.config["RENDER_VERSION"], signed_in_user_id(), *parts)
 
 
 def _cacheable(response: Response, etag: str) -> Response:
     response.set_etag(etag)
     # Signed-in viewers see their own header and form tokens: keep those out of shared caches.
-    if _viewer_id() is None:
+    if signed_in_user_id() is None:
         response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
     else:
         response.headers["Cache-Control"] = "private, no-cache"
@@ -60,13 +56,13 @@ def _not_modified(etag: str) -> Response | None:
 
 
 def _counts_as_view(owner_id: int) -> bool:
-    return analytics.should_count(request.user_agent.string, _viewer_id(), owner_id)
+    return analytics.should_count(request.user_agent.string, signed_in_user_id(), owner_id)
 
 
-def _visible_owner_or_404(username: str) -> services.PublicOwner:
+def _visible_owner_or_404(username: str) -> publishing.PublicOwner:
     """The maker, if this viewer may see their portfolio; else the same 404 as a stranger."""
-    owner = services.find_owner(username)
-    if owner is None or not services.can_see_portfolio(owner, _viewer_id()):
+    owner = publishing.find_owner(username)
+    if owner is None or not publishing.can_see_portfolio(owner, signed_in_user_id()):
         abort(404)
     return owner
 
@@ -75,7 +71,7 @@ def _page(etag: str, render) -> CachedPage | None:
     """This version of a page: reused for visitors, or rendered by `render()` and kept."""
     cache: PageCache = current_app.extensions["page_cache"]
     # Only anonymous pages are shared; one showing a flash message is for its reader alone.
-    shareable = _viewer_id() is None and not session.get("_flashes")
+    shareable = signed_in_user_id() is None and not session.get("_flashes")
     page = cache.get(etag) if shareable else None
     if page is None:
         page = render()
@@ -94,15 +90,15 @@ def profile(username: str):
         analytics.count_profile_view(owner.id, date.today())
 
     def render() -> CachedPage:
-        products = services.public_products(owner)
+        products = publishing.public_products(owner)
         return CachedPage(
             render_template(
                 "portfolio/profile.html",
                 owner=owner,
                 products=products,
-                skills=services.skills_demonstrated(products),
-                timeline=services.shipping_timeline(products),
-                learnings=services.latest_public_learnings(owner),
+                skills=publishing.skills_demonstrated(products),
+                timeline=publishing.shipping_timeline(products),
+                learnings=publishing.latest_public_learnings(owner),
             )
         )
 
@@ -117,21 +113,21 @@ def case_study(username: str, slug: str):
         return not_modified
 
     def render() -> CachedPage | None:
-        product = services.public_product(owner, slug)
+        product = publishing.public_product(owner, slug)
         if product is None:
             return None
         body = render_template(
             "portfolio/case_study.html",
             owner=owner,
             product=product,
-            learnings=services.build_log(product),
+            learnings=publishing.build_log(product),
             share_link=None,
         )
         return CachedPage(body, product_id=product.id)
 
     page = _page(etag, render)
     if page is None:
-        new_slug = services.renamed_product_slug(owner, slug)
+        new_slug = publishing.renamed_product_slug(owner, slug)
         if new_slug is None:
             abort(404)
         return redirect(url_for(".case_study", username=owner.username, slug=new_slug), 301)
@@ -141,7 +137,7 @@ def case_study(username: str, slug: str):
 
 
 def _open_link_or_404(token: str) -> ShareLink:
-    link = sharing.find_open_link(token, date.today())
+    link = share_links.find_open_link(token, date.today())
     if link is None:
         abort(404)
     return link
@@ -164,7 +160,7 @@ def _share_case_study(link: ShareLink, product) -> CachedPage:
         owner=link.user,
         share_link=link,
         product=product,
-        learnings=services.build_log(product),
+        learnings=publishing.build_log(product),
     )
     return CachedPage(body, product_id=product.id)
 
@@ -178,7 +174,7 @@ def share(token: str):
         return not_modified
 
     def render() -> CachedPage | None:
-        products = sharing.products_behind(link)
+        products = share_links.products_behind(link)
         if not link.is_portfolio_link:
             return _share_case_study(link, products[0]) if products else None
         body = render_template(
@@ -200,7 +196,7 @@ def share_case_study(token: str, slug: str):
         return not_modified
 
     def render() -> CachedPage | None:
-        product = next((p for p in sharing.products_behind(link) if p.slug == slug), None)
+        product = next((p for p in share_links.products_behind(link) if p.slug == slug), None)
         return _share_case_study(link, product) if product else None
 
     return _share_response(link, etag, render)
@@ -212,9 +208,9 @@ def json_resume(username: str):
     etag = _etag("resume", owner.id, owner.portfolio_version)
     if (not_modified := _not_modified(etag)) is not None:
         return not_modified
-    resume = exports.json_resume(
+    resume = build_resume(
         owner,
-        services.public_products(owner),
+        publishing.public_products(owner),
         url_for(".profile", username=owner.username, _external=True),
     )
     response = current_app.response_class(
@@ -226,7 +222,7 @@ def json_resume(username: str):
 @bp.get("/sitemap.xml")
 def sitemap():
     response = make_response(
-        render_template("portfolio/sitemap.xml", entries=services.sitemap_entries())
+        render_template("portfolio/sitemap.xml", entries=publishing.sitemap_entries())
     )
     response.mimetype = "application/xml"
     return response

@@ -1,49 +1,35 @@
 """The maker's own products: list, create, read, edit, delete."""
 
 from flask import Blueprint
-from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
 from flask_login import current_user
-from flask_login import login_required
 
-from pm_portfolio.forms import ConfirmForm
-from pm_portfolio.products import services
-from pm_portfolio.products.forms import ProductFilterForm
-from pm_portfolio.products.forms import ProductForm
-from pm_portfolio.sharing.services import product_link
-from pm_portfolio.skills import all_skills
+from pm_portfolio.core import products
+from pm_portfolio.core.publishing import reach
+from pm_portfolio.core.share_links import product_link
+from pm_portfolio.core.skills import all_skills
+from pm_portfolio.forms.fields import ConfirmForm
+from pm_portfolio.forms.filters import ProductFilterForm
+from pm_portfolio.forms.products import ProductForm
+from pm_portfolio.web.helpers import owned_or_404
+from pm_portfolio.web.helpers import require_login
 
 bp = Blueprint("products", __name__, url_prefix="/products")
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page here belongs to the logged-in maker."""
-
-
-def owned_product_or_404(product_id: int, with_details: bool = False):
-    find = services.owned_product_with_details if with_details else services.owned_product
-    product = find(current_user.id, product_id)
-    if product is None:
-        abort(404)
-    return product
+require_login(bp)
 
 
 @bp.get("")
 def index():
-    skills = all_skills()
-    filters = ProductFilterForm(request.args, skills=skills)
-    if not filters.validate():
-        filters = ProductFilterForm(formdata=None, skills=skills)
-    products = services.list_products(
-        current_user.id, status=filters.status.data, skill_key=filters.skill.data
+    filters = ProductFilterForm.from_query(request.args, all_skills())
+    return render_template(
+        "products/index.html",
+        products=products.list_products(current_user.id, filters.to_filters()),
+        filters=filters,
     )
-    return render_template("products/index.html", products=products, filters=filters)
 
 
 def _submit(form: ProductForm, save):
@@ -54,7 +40,7 @@ def _submit(form: ProductForm, save):
     if form.validate_on_submit():
         try:
             product = save(form.to_data())
-        except services.SlugTaken:
+        except products.SlugTaken:
             form.slug.errors.append("You already have a product at this address.")
         else:
             flash(f"Saved “{product.title}”.", "success")
@@ -66,16 +52,17 @@ def _submit(form: ProductForm, save):
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = ProductForm(skills=all_skills(), owner_id=current_user.id)
-    saved = _submit(form, lambda data: services.create_product(current_user.id, data))
+    saved = _submit(form, lambda data: products.create_product(current_user.id, data))
     return saved or render_template("products/form.html", form=form, product=None)
 
 
 @bp.get("/<int:product_id>")
 def show(product_id: int):
-    product = owned_product_or_404(product_id, with_details=True)
+    product = owned_or_404(products.owned_product_with_details, product_id)
     return render_template(
         "products/show.html",
         product=product,
+        reach=reach(product, current_user.show_ideas),
         share_link=product_link(product.id),
         confirm_form=ConfirmForm(),
     )
@@ -83,21 +70,21 @@ def show(product_id: int):
 
 @bp.route("/<int:product_id>/edit", methods=["GET", "POST"])
 def edit(product_id: int):
-    product = owned_product_or_404(product_id)
+    product = owned_or_404(products.owned_product, product_id)
     form = ProductForm(
         obj=product, skills=all_skills(), owner_id=current_user.id, product_id=product.id
     )
-    saved = _submit(form, lambda data: services.update_product(product, data))
+    saved = _submit(form, lambda data: products.update_product(product, data))
     return saved or render_template("products/form.html", form=form, product=product)
 
 
 @bp.route("/<int:product_id>/delete", methods=["GET", "POST"])
 def delete(product_id: int):
-    product = owned_product_or_404(product_id)
+    product = owned_or_404(products.owned_product, product_id)
     form = ConfirmForm()
     if form.validate_on_submit():
         title = product.title
-        services.delete_product(product)
+        products.delete_product(product)
         flash(f"Deleted “{title}” with its metrics and learnings.", "info")
         return redirect(url_for("products.index"))
     return render_template("products/delete.html", product=product, form=form)

@@ -1,3 +1,5 @@
+"""The form for a per-employer share link."""
+
 from datetime import date
 
 from wtforms import BooleanField
@@ -12,13 +14,13 @@ from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
-from pm_portfolio.forms import Form
-from pm_portfolio.forms import IsoDateField
-from pm_portfolio.forms import max_length
-from pm_portfolio.forms import strip_whitespace
+from pm_portfolio.core.share_links import PortfolioLinkData
+from pm_portfolio.forms.fields import Form
+from pm_portfolio.forms.fields import IsoDateField
+from pm_portfolio.forms.fields import max_length
+from pm_portfolio.forms.fields import strip_whitespace
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
-from pm_portfolio.sharing import services
 
 
 class LinkItemForm(SubForm):
@@ -67,13 +69,13 @@ class PortfolioLinkForm(Form):
         if not any(row.form.include.data for row in field):
             raise ValidationError("Choose at least one product to show.")
 
-    def to_data(self) -> services.PortfolioLinkData:
+    def to_data(self) -> PortfolioLinkData:
         included = [
             (row.form.position.data or 999, index, row.form.product_id.data)
             for index, row in enumerate(self.items)
             if row.form.include.data
         ]
-        return services.PortfolioLinkData(
+        return PortfolioLinkData(
             name=self.name.data,
             expires_on=self.expires_on.data,
             product_ids=[product_id for _position, _index, product_id in sorted(included)],

@@ -7,56 +7,45 @@ from flask import redirect
 from flask import render_template
 from flask import url_for
 from flask_login import current_user
-from flask_login import login_required
 
-from pm_portfolio.forms import ConfirmForm
-from pm_portfolio.portfolio import analytics
-from pm_portfolio.products.views import owned_product_or_404
-from pm_portfolio.sharing import services
+from pm_portfolio.core import share_links
+from pm_portfolio.core.analytics import share_link_stats
+from pm_portfolio.core.products import owned_product
+from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.sharing.forms import PortfolioLinkForm
+from pm_portfolio.web.helpers import owned_or_404
+from pm_portfolio.web.helpers import require_login
 
 bp = Blueprint("sharing", __name__)
-
-
-@bp.before_request
-@login_required
-def require_login():
-    """Every page here belongs to the logged-in maker."""
-
-
-def owned_link_or_404(link_id: int):
-    link = services.owned_link(current_user.id, link_id)
-    if link is None:
-        abort(404)
-    return link
+require_login(bp)
 
 
 @bp.post("/products/<int:product_id>/share-link")
 def regenerate_product_link(product_id: int):
-    product = owned_product_or_404(product_id)
+    product = owned_or_404(owned_product, product_id)
     if ConfirmForm().validate_on_submit():
-        services.regenerate_product_link(product)
+        share_links.regenerate_product_link(product)
         flash("New share link made. The old one no longer works.", "success")
     return redirect(url_for("products.show", product_id=product.id, _anchor="sharing"))
 
 
 @bp.post("/products/<int:product_id>/share-link/revoke")
 def revoke_product_link(product_id: int):
-    product = owned_product_or_404(product_id)
-    link = services.product_link(product.id)
+    product = owned_or_404(owned_product, product_id)
+    link = share_links.product_link(product.id)
     if link is not None and ConfirmForm().validate_on_submit():
-        services.revoke_link(link)
+        share_links.revoke_link(link)
         flash("Share link revoked. Anyone who opens it now finds nothing.", "info")
     return redirect(url_for("products.show", product_id=product.id, _anchor="sharing"))
 
 
 @bp.get("/share-links")
 def index():
-    return render_template("sharing/index.html", links=analytics.share_link_stats(current_user.id))
+    return render_template("sharing/index.html", links=share_link_stats(current_user.id))
 
 
 def _link_form_page(form: PortfolioLinkForm, link=None):
-    products = {product.id: product for product in services.shareable_products(current_user.id)}
+    products = {product.id: product for product in share_links.shareable_products(current_user.id)}
     return render_template("sharing/form.html", form=form, link=link, products=products)
 
 
@@ -64,11 +53,11 @@ def _link_form_page(form: PortfolioLinkForm, link=None):
 def new():
     form = PortfolioLinkForm()
     if not form.is_submitted():
-        form.fill_products(services.shareable_products(current_user.id))
+        form.fill_products(share_links.shareable_products(current_user.id))
     elif form.validate():
         try:
-            services.create_portfolio_link(current_user.id, form.to_data())
-        except services.ProductNotShareable:
+            share_links.create_portfolio_link(current_user.id, form.to_data())
+        except share_links.ProductNotShareable:
             form.items.errors.append("Choose among your public and unlisted products.")
         else:
             flash("Share link ready. Copy it and send it.", "success")
@@ -78,16 +67,16 @@ def new():
 
 @bp.route("/share-links/<int:link_id>/edit", methods=["GET", "POST"])
 def edit(link_id: int):
-    link = owned_link_or_404(link_id)
+    link = owned_or_404(share_links.owned_link, link_id)
     if not link.is_portfolio_link:
         abort(404)
     form = PortfolioLinkForm(obj=link)
     if not form.is_submitted():
-        form.fill_products(services.shareable_products(current_user.id), link)
+        form.fill_products(share_links.shareable_products(current_user.id), link)
     elif form.validate():
         try:
-            services.update_portfolio_link(link, form.to_data())
-        except services.ProductNotShareable:
+            share_links.update_portfolio_link(link, form.to_data())
+        except share_links.ProductNotShareable:
             form.items.errors.append("Choose among your public and unlisted products.")
         else:
             flash("Share link saved.", "success")
@@ -97,10 +86,10 @@ def edit(link_id: int):
 
 @bp.route("/share-links/<int:link_id>/revoke", methods=["GET", "POST"])
 def revoke(link_id: int):
-    link = owned_link_or_404(link_id)
+    link = owned_or_404(share_links.owned_link, link_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        services.revoke_link(link)
+        share_links.revoke_link(link)
         flash("Share link revoked. Anyone who opens it now finds nothing.", "info")
         return redirect(url_for("sharing.index"))
     return render_template("sharing/revoke.html", link=link, form=form)

@@ -1,3 +1,5 @@
+"""The product form: what makes a valid case study, for the pages and for imports."""
+
 from wtforms import BooleanField
 from wtforms import FieldList
 from wtforms import Form as SubForm
@@ -14,20 +16,25 @@ from wtforms.validators import DataRequired
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
-from pm_portfolio.forms import MARKDOWN_MAX
-from pm_portfolio.forms import URL_MAX
-from pm_portfolio.forms import Form
-from pm_portfolio.forms import IsoDateField
-from pm_portfolio.forms import MultiCheckboxField
-from pm_portfolio.forms import choices
-from pm_portfolio.forms import http_url
-from pm_portfolio.forms import max_length
-from pm_portfolio.forms import strip_whitespace
+from pm_portfolio.core.products import MAX_METRICS
+from pm_portfolio.core.products import MetricData
+from pm_portfolio.core.products import ProductData
+from pm_portfolio.core.products import date_problems
+from pm_portfolio.core.products import slug_problem
+from pm_portfolio.core.products import slug_taken
+from pm_portfolio.core.skills import skill_options
+from pm_portfolio.forms.fields import MARKDOWN_MAX
+from pm_portfolio.forms.fields import URL_MAX
+from pm_portfolio.forms.fields import Form
+from pm_portfolio.forms.fields import IsoDateField
+from pm_portfolio.forms.fields import MultiCheckboxField
+from pm_portfolio.forms.fields import choices
+from pm_portfolio.forms.fields import http_url
+from pm_portfolio.forms.fields import max_length
+from pm_portfolio.forms.fields import strip_whitespace
 from pm_portfolio.models import ProductStatus
 from pm_portfolio.models import Skill
 from pm_portfolio.models import Visibility
-from pm_portfolio.products import services
-from pm_portfolio.skills import skill_options
 
 MARKDOWN_HELP = "Markdown works: **bold**, lists, [links](https://example.com)."
 VISIBILITY_OPTIONS = [
@@ -109,7 +116,7 @@ class ProductForm(Form):
     solution = markdown_field("What you built", "What you built and how.")
     tradeoffs = markdown_field("Trade-offs", "What you cut or did not build, and why.")
     outcome = markdown_field("Outcome", "What happened. Killed or pivoted are honest outcomes too.")
-    metrics = FieldList(FormField(MetricForm), max_entries=services.MAX_METRICS)
+    metrics = FieldList(FormField(MetricForm), max_entries=MAX_METRICS)
     add_metric = SubmitField("Add another metric")
     skill_keys = MultiCheckboxField("PM skills it demonstrates")
     live_url = URLField(
@@ -147,38 +154,36 @@ class ProductForm(Form):
     def validate_slug(self, field) -> None:
         if not field.data:
             return
-        problem = services.slug_problem(field.data)
+        problem = slug_problem(field.data)
         if problem:
             raise ValidationError(problem)
-        if services.slug_taken(self._owner_id, field.data, self._product_id):
+        if slug_taken(self._owner_id, field.data, self._product_id):
             raise ValidationError("You already have a product at this address.")
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        problems = services.date_problems(
-            self.status.data, self.started_on.data, self.shipped_on.data
-        )
+        problems = date_problems(self.status.data, self.started_on.data, self.shipped_on.data)
         for name, message in problems.items():
             self[name].errors = [*self[name].errors, message]
         return valid and not problems
 
     def add_metric_row(self) -> None:
-        if len(self.metrics) < services.MAX_METRICS:
+        if len(self.metrics) < MAX_METRICS:
             self.metrics.append_entry()
 
     def ensure_blank_metric_row(self) -> None:
         """Leave one empty row to type a new metric into, while there is room."""
         rows = self.metrics.entries
         has_blank = rows and rows[-1].form.is_blank()
-        if not has_blank and len(rows) < services.MAX_METRICS:
+        if not has_blank and len(rows) < MAX_METRICS:
             self.metrics.append_entry()
 
     def metric_row_template(self) -> MetricForm:
         """An empty row named like the next one, which the browser copies to add rows."""
         return MetricForm(prefix=f"{self.metrics.name}-__index__-")
 
-    def to_data(self) -> services.ProductData:
-        return services.ProductData(
+    def to_data(self) -> ProductData:
+        return ProductData(
             title=self.title.data,
             slug=self.slug.data or "",
             tagline=self.tagline.data or "",
@@ -199,26 +204,8 @@ class ProductForm(Form):
             position=self.position.data or 0,
             skill_keys=list(self.skill_keys.data or []),
             metrics=[
-                services.MetricData(row.label.data, row.value.data, row.note.data or "")
+                MetricData(row.label.data, row.value.data, row.note.data or "")
                 for row in (entry.form for entry in self.metrics)
                 if not row.is_blank()
             ],
         )
-
-
-class ProductFilterForm(Form):
-    """The filters above the product list; read from the query string."""
-
-    class Meta:
-        csrf = False
-
-    status = SelectField(
-        "Status",
-        choices=choices([("", "Any status"), *STATUS_OPTIONS]),
-        default="",
-    )
-    skill = SelectField("Skill", default="")
-
-    def __init__(self, *args, skills: list[Skill], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.skill.choices = choices([("", "Any skill"), *skill_options(skills)])

@@ -1,3 +1,5 @@
+"""The learning form: what makes a valid learning, for the pages and for imports."""
+
 from datetime import date
 
 from wtforms import BooleanField
@@ -7,17 +9,17 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 
-from pm_portfolio.forms import MARKDOWN_MAX
-from pm_portfolio.forms import Form
-from pm_portfolio.forms import IsoDateField
-from pm_portfolio.forms import MultiCheckboxField
-from pm_portfolio.forms import choices
-from pm_portfolio.forms import max_length
-from pm_portfolio.forms import strip_whitespace
-from pm_portfolio.learnings import services
+from pm_portfolio.core.learnings import LearningData
+from pm_portfolio.core.skills import skill_options
+from pm_portfolio.forms.fields import MARKDOWN_MAX
+from pm_portfolio.forms.fields import Form
+from pm_portfolio.forms.fields import IsoDateField
+from pm_portfolio.forms.fields import MultiCheckboxField
+from pm_portfolio.forms.fields import choices
+from pm_portfolio.forms.fields import max_length
+from pm_portfolio.forms.fields import strip_whitespace
 from pm_portfolio.models import LearningKind
 from pm_portfolio.models import Skill
-from pm_portfolio.skills import skill_options
 
 GENERAL = ("", "General — not tied to a product")
 
@@ -60,8 +62,8 @@ class LearningForm(Form):
         self.skill_keys.choices = choices(skill_options(skills))
         self.product_id.choices = choices([GENERAL, *products])
 
-    def to_data(self) -> services.LearningData:
-        return services.LearningData(
+    def to_data(self) -> LearningData:
+        return LearningData(
             title=self.title.data,
             kind=self.kind.data,
             learned_on=self.learned_on.data,
@@ -70,18 +72,3 @@ class LearningForm(Form):
             is_public=self.is_public.data,
             skill_keys=list(self.skill_keys.data or []),
         )
-
-
-class JournalFilterForm(Form):
-    """The filters above the journal; read from the query string."""
-
-    class Meta:
-        csrf = False
-
-    product = SelectField("Product", coerce=optional_id, default="")
-    skill = SelectField("Skill", default="")
-
-    def __init__(self, *args, skills: list[Skill], products: list[tuple[int, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.product.choices = choices([("", "All products"), *products])
-        self.skill.choices = choices([("", "Any skill"), *skill_options(skills)])

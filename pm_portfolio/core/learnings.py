@@ -6,15 +6,15 @@ from datetime import date
 from datetime import datetime
 
 from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select
 from sqlalchemy.orm import selectinload
 
+from pm_portfolio.core.skills import skills_with_keys
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import LearningKind
 from pm_portfolio.models import Product
 from pm_portfolio.models import Skill
-from pm_portfolio.portfolio.services import mark_portfolio_changed
-from pm_portfolio.skills import skills_with_keys
 
 JOURNAL_PAGE_SIZE = 20
 
@@ -44,24 +44,33 @@ def owned_learning(owner_id: int, learning_id: int) -> Learning | None:
     )
 
 
+@dataclass(frozen=True)
+class LearningFilters:
+    """What the journal, and its CSV export, are narrowed to; empty means any."""
+
+    product_id: int | None = None
+    skill_key: str = ""
+
+
+def filtered_learnings(owner_id: int, filters: LearningFilters) -> Select:
+    """The owner's learnings that pass `filters`, unordered: the journal and the export."""
+    query = db.select(Learning).where(Learning.user_id == owner_id)
+    if filters.product_id is not None:
+        query = query.where(Learning.product_id == filters.product_id)
+    if filters.skill_key:
+        query = query.where(Learning.skills.any(Skill.key == filters.skill_key))
+    return query
+
+
 def journal_page(
-    owner_id: int,
-    page: int,
-    product_id: int | None = None,
-    skill_key: str | None = None,
-    per_page: int = JOURNAL_PAGE_SIZE,
+    owner_id: int, filters: LearningFilters, page: int, per_page: int = JOURNAL_PAGE_SIZE
 ) -> Pagination:
     """One page of the owner's learnings, newest first."""
     query = (
-        db.select(Learning)
-        .where(Learning.user_id == owner_id)
+        filtered_learnings(owner_id, filters)
         .options(selectinload(Learning.skills), selectinload(Learning.product))
         .order_by(Learning.learned_on.desc(), Learning.id.desc())
     )
-    if product_id is not None:
-        query = query.where(Learning.product_id == product_id)
-    if skill_key:
-        query = query.where(Learning.skills.any(Skill.key == skill_key))
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
 
 
@@ -98,20 +107,16 @@ def stage_learning(owner_id: int, data: LearningData, learning: Learning | None 
 
 def create_learning(owner_id: int, data: LearningData) -> Learning:
     learning = stage_learning(owner_id, data)
-    mark_portfolio_changed(owner_id)
     db.session.commit()
     return learning
 
 
 def update_learning(learning: Learning, data: LearningData) -> Learning:
     stage_learning(learning.user_id, data, learning)
-    mark_portfolio_changed(learning.user_id)
     db.session.commit()
     return learning
 
 
 def delete_learning(learning: Learning) -> None:
-    owner_id = learning.user_id
     db.session.delete(learning)
-    mark_portfolio_changed(owner_id)
     db.session.commit()

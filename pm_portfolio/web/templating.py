@@ -7,7 +7,8 @@ from pathlib import Path
 from flask import Flask
 from wtforms import Field
 
-from pm_portfolio.markdown import render_markdown
+from pm_portfolio.core.markdown import render_markdown
+from pm_portfolio.core.publishing import card_metrics
 
 
 def field_aria(field: Field, help_text: str | None) -> dict[str, str]:
@@ -42,5 +43,6 @@ def render_version(*folders: Path) -> str:
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.globals["field_aria"] = field_aria
+    app.jinja_env.globals["card_metrics"] = card_metrics
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date_label"] = date_label

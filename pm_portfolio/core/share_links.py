@@ -7,17 +7,16 @@ from datetime import date
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
+from pm_portfolio.core.publishing import portfolio_order
+from pm_portfolio.core.publishing import reachable_by_link
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkProduct
 from pm_portfolio.models import Visibility
-from pm_portfolio.portfolio.services import mark_portfolio_changed
-from pm_portfolio.portfolio.services import portfolio_order
 
 # 32 random bytes: 256 bits, far beyond guessing.
 TOKEN_BYTES = 32
-SHAREABLE = (Visibility.UNLISTED, Visibility.PUBLIC)
 
 
 class ProductNotShareable(Exception):
@@ -67,16 +66,13 @@ def regenerate_product_link(product: Product) -> ShareLink:
         db.session.flush()
     link = ShareLink(user_id=product.user_id, product_id=product.id, token=new_token())
     db.session.add(link)
-    mark_portfolio_changed(product.user_id)
     db.session.commit()
     return link
 
 
 def revoke_link(link: ShareLink) -> None:
     """Delete the link: its address answers 404 from now on."""
-    owner_id = link.user_id
     db.session.delete(link)
-    mark_portfolio_changed(owner_id)
     db.session.commit()
 
 
@@ -91,7 +87,7 @@ def shareable_products(owner_id: int) -> list[Product]:
     return list(
         db.session.scalars(
             db.select(Product)
-            .where(Product.user_id == owner_id, Product.visibility.in_(SHAREABLE))
+            .where(Product.user_id == owner_id, reachable_by_link())
             .order_by(*portfolio_order())
         )
     )
@@ -113,7 +109,6 @@ def create_portfolio_link(owner_id: int, data: PortfolioLinkData) -> ShareLink:
     )
     _set_items(link, owner_id, data.product_ids)
     db.session.add(link)
-    mark_portfolio_changed(owner_id)
     db.session.commit()
     return link
 
@@ -122,7 +117,6 @@ def update_portfolio_link(link: ShareLink, data: PortfolioLinkData) -> ShareLink
     link.name = data.name.strip()
     link.expires_on = data.expires_on
     _set_items(link, link.user_id, data.product_ids)
-    mark_portfolio_changed(link.user_id)
     db.session.commit()
     return link
 
@@ -138,7 +132,7 @@ def products_behind(link: ShareLink) -> list[Product]:
             .where(ShareLinkProduct.share_link_id == link.id)
             .order_by(ShareLinkProduct.position)
         )
-    query = query.where(Product.visibility.in_(SHAREABLE)).options(
+    query = query.where(reachable_by_link()).options(
         selectinload(Product.metrics), selectinload(Product.skills)
     )
     return list(db.session.scalars(query))

@@ -1,4 +1,4 @@
-"""Form pieces shared by every blueprint."""
+"""Form pieces every form shares: the base form, fields and validators."""
 
 from urllib.parse import urlsplit
 

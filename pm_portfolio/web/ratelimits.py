@@ -12,7 +12,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from pm_portfolio.accounts.services import find_user_for_login
+from pm_portfolio.core.accounts import find_user_for_login
 
 # Per client address: enough for a person, too few for a password-guessing script.
 SIGN_IN_PER_ADDRESS = "10 per minute"

@@ -1,24 +1,33 @@
-"""What the public may see of a maker, and the version that public pages are cached by.
+"""What a reader may see of a maker, and in which order.
 
-Every rule about visibility lives here: a product is on a public page only if it
-is public (and, for ideas, the maker chose to show ideas); a learning only if it
-is marked public and its product is public.
+Every rule about visibility lives here, as SQL clauses for queries and as plain
+predicates for pages that explain them to the maker:
+
+- a product is on the published portfolio if it is public, and, while it is an
+  idea, only if the maker chose to show ideas;
+- a product can be opened through a share link if it is public or unlisted;
+- a learning is public if it is marked public and its product is on the portfolio.
+
+Nothing private reaches a public surface because every public query starts here.
 """
 
 import hashlib
 from collections import Counter
 from dataclasses import dataclass
 
+from sqlalchemy import ColumnElement
 from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import case
+from sqlalchemy import false
 from sqlalchemy import or_
-from sqlalchemy import update
+from sqlalchemy import true
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
+from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductSlugRedirect
 from pm_portfolio.models import ProductStatus
@@ -26,29 +35,61 @@ from pm_portfolio.models import Skill
 from pm_portfolio.models import User
 from pm_portfolio.models import Visibility
 
+SHAREABLE = (Visibility.UNLISTED, Visibility.PUBLIC)
 LATEST_LEARNINGS = 5
+# A card is a summary: its first few results, the case study has them all.
 CARD_METRICS = 3
 
 
-@dataclass(frozen=True)
-class SitemapEntry:
-    username: str
-    slugs: list[str]
+def on_portfolio(show_ideas: bool | ColumnElement[bool]) -> ColumnElement[bool]:
+    """Products listed on a published portfolio; `show_ideas` is the owner's choice or column."""
+    if isinstance(show_ideas, bool):
+        show_ideas = true() if show_ideas else false()
+    return and_(
+        Product.visibility == Visibility.PUBLIC,
+        or_(Product.status != ProductStatus.IDEA, show_ideas),
+    )
+
+
+def reachable_by_link() -> ColumnElement[bool]:
+    """Products a share link may show."""
+    return Product.visibility.in_(SHAREABLE)
 
 
 @dataclass(frozen=True)
-class SkillCount:
-    skill: Skill
-    products: int
+class Reach:
+    """Who can read a product, as the maker's own pages explain it."""
+
+    visibility: Visibility
+    on_portfolio: bool
+    by_link: bool
+
+    @property
+    def hidden_idea(self) -> bool:
+        """Public, but off the portfolio because ideas are not shown."""
+        return self.visibility == Visibility.PUBLIC and not self.on_portfolio
 
 
-def mark_portfolio_changed(user_id: int) -> None:
-    """Record that something public pages show may have changed (part of the caller's commit)."""
-    db.session.execute(
-        update(User)
-        .where(User.id == user_id)
-        .values(portfolio_version=User.portfolio_version + 1)
-        .execution_options(synchronize_session=False)
+def reach(product: Product, show_ideas: bool) -> Reach:
+    """The Python twin of `on_portfolio` and `reachable_by_link`, for one product."""
+    visibility = Visibility(product.visibility)
+    return Reach(
+        visibility=visibility,
+        on_portfolio=visibility == Visibility.PUBLIC
+        and (product.status != ProductStatus.IDEA or show_ideas),
+        by_link=visibility in SHAREABLE,
+    )
+
+
+def portfolio_order():
+    """Featured first, in the maker's order, then the most recently shipped or updated."""
+    return (
+        Product.is_featured.desc(),
+        Product.position,
+        case((Product.shipped_on.is_(None), 1), else_=0),
+        Product.shipped_on.desc(),
+        Product.updated_at.desc(),
+        Product.id.desc(),
     )
 
 
@@ -73,6 +114,18 @@ class PublicOwner:
         return self.display_name or self.username
 
 
+@dataclass(frozen=True)
+class SitemapEntry:
+    username: str
+    slugs: list[str]
+
+
+@dataclass(frozen=True)
+class SkillCount:
+    skill: Skill
+    products: int
+
+
 # Built once: every public request, even a 304, starts with this query.
 _OWNER_BY_USERNAME = db.select(
     *(getattr(User, name) for name in PublicOwner.__dataclass_fields__)
@@ -89,36 +142,13 @@ def can_see_portfolio(owner: PublicOwner, viewer_id: int | None) -> bool:
     return owner.is_published or viewer_id == owner.id
 
 
-def _shown_statuses(owner: PublicOwner) -> list[str]:
-    statuses = [ProductStatus.BUILDING, ProductStatus.SHIPPED, ProductStatus.SUNSET]
-    if owner.show_ideas:
-        statuses.append(ProductStatus.IDEA)
-    return statuses
-
-
-def _public_products_query(owner: PublicOwner):
-    return db.select(Product).where(
-        Product.user_id == owner.id,
-        Product.visibility == Visibility.PUBLIC,
-        Product.status.in_(_shown_statuses(owner)),
-    )
-
-
-def portfolio_order():
-    """Featured first, in the maker's order, then the most recently shipped or updated."""
-    return (
-        Product.is_featured.desc(),
-        Product.position,
-        case((Product.shipped_on.is_(None), 1), else_=0),
-        Product.shipped_on.desc(),
-        Product.updated_at.desc(),
-        Product.id.desc(),
-    )
+def _portfolio_products(owner: PublicOwner):
+    return db.select(Product).where(Product.user_id == owner.id, on_portfolio(owner.show_ideas))
 
 
 def public_products(owner: PublicOwner) -> list[Product]:
     query = (
-        _public_products_query(owner)
+        _portfolio_products(owner)
         .options(selectinload(Product.metrics), selectinload(Product.skills))
         .order_by(*portfolio_order())
     )
@@ -127,7 +157,7 @@ def public_products(owner: PublicOwner) -> list[Product]:
 
 def public_product(owner: PublicOwner, slug: str) -> Product | None:
     query = (
-        _public_products_query(owner)
+        _portfolio_products(owner)
         .where(Product.slug == slug)
         .options(joinedload(Product.metrics), joinedload(Product.skills))
     )
@@ -137,7 +167,7 @@ def public_product(owner: PublicOwner, slug: str) -> Product | None:
 def renamed_product_slug(owner: PublicOwner, old_slug: str) -> str | None:
     """The current slug of the public product that used to live at `old_slug`."""
     return db.session.scalar(
-        _public_products_query(owner)
+        _portfolio_products(owner)
         .with_only_columns(Product.slug)
         .join(ProductSlugRedirect, ProductSlugRedirect.product_id == Product.id)
         .where(ProductSlugRedirect.user_id == owner.id, ProductSlugRedirect.old_slug == old_slug)
@@ -145,7 +175,7 @@ def renamed_product_slug(owner: PublicOwner, old_slug: str) -> str | None:
 
 
 def build_log(product: Product) -> list[Learning]:
-    """The learnings of a shown product that its maker marked public, oldest first."""
+    """The public learnings of a product a reader may already see, oldest first."""
     return list(
         db.session.scalars(
             db.select(Learning)
@@ -156,9 +186,7 @@ def build_log(product: Product) -> list[Learning]:
 
 
 def latest_public_learnings(owner: PublicOwner, limit: int = LATEST_LEARNINGS) -> list[Learning]:
-    shown_product_ids = (
-        _public_products_query(owner).with_only_columns(Product.id).scalar_subquery()
-    )
+    shown_product_ids = _portfolio_products(owner).with_only_columns(Product.id).scalar_subquery()
     return list(
         db.session.scalars(
             db.select(Learning)
@@ -172,6 +200,10 @@ def latest_public_learnings(owner: PublicOwner, limit: int = LATEST_LEARNINGS) -
             .limit(limit)
         )
     )
+
+
+def card_metrics(product: Product) -> list[Metric]:
+    return product.metrics[:CARD_METRICS]
 
 
 def skills_demonstrated(products: list[Product]) -> list[SkillCount]:
@@ -189,15 +221,10 @@ def shipping_timeline(products: list[Product]) -> list[Product]:
 
 
 def sitemap_entries() -> list[SitemapEntry]:
-    """Every published portfolio with the slugs of its public products."""
-    shown = and_(
-        Product.user_id == User.id,
-        Product.visibility == Visibility.PUBLIC,
-        or_(Product.status != ProductStatus.IDEA, User.show_ideas.is_(True)),
-    )
+    """Every published portfolio with the slugs of the products on it."""
     rows = db.session.execute(
         db.select(User.username, Product.slug)
-        .outerjoin(Product, shown)
+        .outerjoin(Product, and_(Product.user_id == User.id, on_portfolio(User.show_ideas)))
         .where(User.is_published.is_(True))
         .order_by(User.username, Product.slug)
     )

@@ -3,6 +3,7 @@
 import functools
 import hmac
 import re
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from flask import current_app
@@ -13,7 +14,6 @@ from werkzeug.security import generate_password_hash
 from pm_portfolio.extensions import db
 from pm_portfolio.models import User
 from pm_portfolio.models import new_session_token
-from pm_portfolio.portfolio.services import mark_portfolio_changed
 
 USERNAME_MIN = 3
 USERNAME_MAX = 30
@@ -130,27 +130,40 @@ def verify_password(user: User, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
 
 
-def update_profile(
-    user: User,
-    *,
-    display_name: str,
-    headline: str,
-    bio: str,
-    website_url: str,
-    linkedin_url: str,
-    github_url: str,
-    is_published: bool,
-    show_ideas: bool,
-) -> None:
-    user.display_name = display_name.strip()
-    user.headline = headline.strip()
-    user.bio = bio.strip()
-    user.website_url = website_url.strip()
-    user.linkedin_url = linkedin_url.strip()
-    user.github_url = github_url.strip()
-    user.is_published = is_published
-    user.show_ideas = show_ideas
-    mark_portfolio_changed(user.id)
+@dataclass
+class ProfileData:
+    """What the maker tells employers about themselves, and whether the portfolio is live."""
+
+    display_name: str = ""
+    headline: str = ""
+    bio: str = ""
+    website_url: str = ""
+    linkedin_url: str = ""
+    github_url: str = ""
+    is_published: bool = False
+    show_ideas: bool = False
+
+
+PROFILE_TEXT_FIELDS = (
+    "display_name",
+    "headline",
+    "bio",
+    "website_url",
+    "linkedin_url",
+    "github_url",
+)
+
+
+def stage_profile(user: User, data: ProfileData) -> None:
+    """Put profile changes in the session without committing (a restore commits them later)."""
+    for name in PROFILE_TEXT_FIELDS:
+        setattr(user, name, getattr(data, name).strip())
+    user.is_published = data.is_published
+    user.show_ideas = data.show_ideas
+
+
+def update_profile(user: User, data: ProfileData) -> None:
+    stage_profile(user, data)
     db.session.commit()
 
 

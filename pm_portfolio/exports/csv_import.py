@@ -1,8 +1,10 @@
-"""Importing CSV files and JSON backups: every row is checked first, then all are written at once.
+"""Importing a CSV of products or learnings: upload, preview, then all rows or none.
 
 Rows are checked by the same forms that check what a maker types, so an import
-can never store what the pages would refuse. Nothing is written unless every
-row passes, and then everything is written in one transaction.
+can never store what the pages would refuse. The upload waits as a draft (any
+app server can finish it) while the maker reads a preview of what would be
+created, updated or rejected; nothing is written unless every row passes, and
+then everything is written in one transaction.
 """
 
 import csv
@@ -11,43 +13,35 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import UTC
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from pm_portfolio.accounts.forms import ProfileForm
-from pm_portfolio.exports.services import BACKUP_FORMAT
-from pm_portfolio.exports.services import BACKUP_FORMAT_VERSION
-from pm_portfolio.exports.services import LEARNING_COLUMNS
-from pm_portfolio.exports.services import PRODUCT_COLUMNS
-from pm_portfolio.exports.services import SKILL_SEPARATOR
-from pm_portfolio.exports.services import flag
-from pm_portfolio.exports.services import from_cell
+from pm_portfolio.core.learnings import LearningData
+from pm_portfolio.core.learnings import stage_learning
+from pm_portfolio.core.products import ProductData
+from pm_portfolio.core.products import stage_product
+from pm_portfolio.core.skills import all_skills
+from pm_portfolio.exports.formats import COLUMNS
+from pm_portfolio.exports.formats import LEARNING_COLUMNS
+from pm_portfolio.exports.formats import LEARNINGS
+from pm_portfolio.exports.formats import PRODUCT_COLUMNS
+from pm_portfolio.exports.formats import PRODUCTS
+from pm_portfolio.exports.formats import SKILL_SEPARATOR
+from pm_portfolio.exports.formats import from_cell
+from pm_portfolio.exports.formats import parse_timestamp
 from pm_portfolio.extensions import db
-from pm_portfolio.learnings.forms import LearningForm
-from pm_portfolio.learnings.services import LearningData
-from pm_portfolio.learnings.services import stage_learning
+from pm_portfolio.flags import parse_flag
+from pm_portfolio.forms.learnings import LearningForm
+from pm_portfolio.forms.products import ProductForm
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Product
-from pm_portfolio.models import User
-from pm_portfolio.portfolio.services import mark_portfolio_changed
-from pm_portfolio.products.forms import ProductForm
-from pm_portfolio.products.services import ProductData
-from pm_portfolio.products.services import stage_product
-from pm_portfolio.skills import all_skills
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
-PRODUCTS = "products"
-LEARNINGS = "learnings"
-COLUMNS = {PRODUCTS: PRODUCT_COLUMNS, LEARNINGS: LEARNING_COLUMNS}
-TRUE_WORDS = {"true", "yes", "1", "y"}
-FALSE_WORDS = {"false", "no", "0", "n", ""}
 # Form field names that differ from the CSV column they come from.
 PRODUCT_FIELD_COLUMNS = {"live_url": "url", "is_featured": "featured", "skill_keys": "skills"}
 LEARNING_FIELD_COLUMNS = {
@@ -55,10 +49,7 @@ LEARNING_FIELD_COLUMNS = {
     "is_public": "public",
     "skill_keys": "skills",
 }
-PROFILE_FIELDS = [
-    "display_name", "headline", "bio", "website_url", "linkedin_url", "github_url",
-    "is_published", "show_ideas",
-]  # fmt: skip
+# Columns that go into the product form as they are.
 PRODUCT_TEXT_FIELDS = [
     "slug", "title", "tagline", "target_users", "status", "role", "started_on", "shipped_on",
     "source_url", "visibility", "problem", "hypothesis", "solution", "tradeoffs", "outcome",
@@ -168,24 +159,7 @@ def read_rows(text: str, columns: list[str]) -> list[tuple[int, dict[str, str] |
     return rows
 
 
-def _flag(value: str) -> bool | None:
-    word = value.strip().lower()
-    if word in TRUE_WORDS:
-        return True
-    if word in FALSE_WORDS:
-        return False
-    return None
-
-
-def _timestamp(value: str) -> datetime | None:
-    """An ISO 8601 date and time; raises ValueError for anything else."""
-    if not value.strip():
-        return None
-    parsed = datetime.fromisoformat(value.strip())
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
-def _form_problems(line: int, errors: dict, columns: dict[str, str]) -> Iterable[Problem]:
+def form_problems(line: int, errors: dict, columns: dict[str, str]) -> Iterable[Problem]:
     for name, messages in errors.items():
         column = columns.get(name, name) if name else "row"
         for message in _flatten(messages):
@@ -207,7 +181,7 @@ def _product_formdata(line: int, values: dict[str, str], problems: list[Problem]
     formdata = MultiDict({name: values[name] for name in PRODUCT_TEXT_FIELDS})
     formdata["live_url"] = values["url"]
     formdata["position"] = values["position"].strip() or "0"
-    featured = _flag(values["featured"])
+    featured = parse_flag(values["featured"])
     if featured is None:
         problems.append(Problem(line, "featured", "Write true or false."))
     elif featured:
@@ -241,7 +215,7 @@ def _timestamps(line: int, values: dict[str, str], problems: list[Problem]):
     stamps = []
     for column in ("created_at", "updated_at"):
         try:
-            stamps.append(_timestamp(values[column]))
+            stamps.append(parse_timestamp(values[column]))
         except ValueError:
             problems.append(
                 Problem(line, column, "Write a date and time, e.g. 2026-03-31T09:30:00Z.")
@@ -279,7 +253,7 @@ def plan_products(owner_id: int, rows) -> ImportPlan:
             product_id=product.id if product else None,
         )
         if not form.validate():
-            problems.extend(_form_problems(line, form.errors, PRODUCT_FIELD_COLUMNS))
+            problems.extend(form_problems(line, form.errors, PRODUCT_FIELD_COLUMNS))
         if problems:
             plan.problems.extend(problems)
             continue
@@ -317,7 +291,7 @@ def plan_learnings(owner_id: int, rows) -> ImportPlan:
                 Problem(line, "product_slug", "No product has this slug; import products first.")
             )
         formdata["product_id"] = str(product_ids.get(product_slug, ""))
-        public = _flag(values["public"])
+        public = parse_flag(values["public"])
         if public is None:
             problems.append(Problem(line, "public", "Write true or false."))
         elif public:
@@ -330,7 +304,7 @@ def plan_learnings(owner_id: int, rows) -> ImportPlan:
             formdata=formdata, meta={"csrf": False}, skills=skills, products=choices
         )
         if not form.validate():
-            problems.extend(_form_problems(line, form.errors, LEARNING_FIELD_COLUMNS))
+            problems.extend(form_problems(line, form.errors, LEARNING_FIELD_COLUMNS))
         if problems:
             plan.problems.extend(problems)
             continue
@@ -348,7 +322,7 @@ def plan_import(owner_id: int, kind: str, text: str) -> ImportPlan:
     return planner(owner_id, rows)
 
 
-def _stage(owner_id: int, plan: ImportPlan) -> None:
+def stage_plan(owner_id: int, plan: ImportPlan) -> None:
     """Put a checked plan's rows in the session; a slug clash undoes the whole import."""
     try:
         for data, product in plan.products:
@@ -382,134 +356,6 @@ def complete_import(draft: ImportDraft, plan: ImportPlan) -> None:
     """Write every row of a checked plan and drop the draft, in one transaction."""
     if plan.problems:
         raise BadImportFile("Fix the problems listed and upload the file again.")
-    _stage(draft.user_id, plan)
+    stage_plan(draft.user_id, plan)
     db.session.delete(draft)
-    mark_portfolio_changed(draft.user_id)
     db.session.commit()
-
-
-@dataclass(frozen=True)
-class RestoreSummary:
-    products: int
-    learnings: int
-
-    def __str__(self) -> str:
-        def count(number: int, noun: str) -> str:
-            return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
-
-        return f"{count(self.products, 'product')} and {count(self.learnings, 'learning')}"
-
-
-def _backup_items(backup: dict, key: str) -> list[dict]:
-    items = backup.get(key)
-    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-        raise BadImportFile(f"The backup's “{key}” is not a list of objects.")
-    return items
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return flag(value)
-    if isinstance(value, str | int):
-        return str(value)
-    raise TypeError
-
-
-def _product_values(item: dict) -> dict[str, str]:
-    values = {column: _text(item.get(column)) for column in PRODUCT_TEXT_FIELDS}
-    values["position"] = _text(item.get("position"))
-    values["created_at"] = _text(item.get("created_at"))
-    values["updated_at"] = _text(item.get("updated_at"))
-    values["url"] = _text(item.get("live_url"))
-    values["featured"] = _text(bool(item.get("is_featured")))
-    values["skills"] = SKILL_SEPARATOR.join(map(_text, item.get("skills") or []))
-    values["metrics"] = json.dumps(item.get("metrics") or [])
-    return values
-
-
-def _learning_values(item: dict) -> dict[str, str]:
-    values = {
-        column: _text(item.get(column))
-        for column in ("product_slug", "title", "kind", "learned_on", "body", "created_at",
-                       "updated_at")
-    }  # fmt: skip
-    values["public"] = _text(bool(item.get("is_public")))
-    values["skills"] = SKILL_SEPARATOR.join(map(_text, item.get("skills") or []))
-    return values
-
-
-def _as_rows(items: list[dict], convert) -> list[tuple[int, dict[str, str] | None]]:
-    rows = []
-    for number, item in enumerate(items, start=1):
-        try:
-            rows.append((number, convert(item)))
-        except (TypeError, AttributeError):
-            rows.append((number, None))
-    return rows
-
-
-def _problem_summary(kind: str, problems: list[Problem]) -> str:
-    shown = "; ".join(
-        f"{kind} {problem.line}, {problem.column}: {problem.message}" for problem in problems[:5]
-    )
-    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-    return f"The backup has problems, so nothing was restored: {shown}{more}."
-
-
-def restore_backup(user: User, content: bytes) -> RestoreSummary:
-    """Put a JSON backup into an empty account: profile, products and learnings, or nothing."""
-    try:
-        backup = json.loads(decode_upload(content))
-    except ValueError as error:
-        raise BadImportFile("This is not a PM Portfolio backup: it is not valid JSON.") from error
-    if not isinstance(backup, dict) or backup.get("format") != BACKUP_FORMAT:
-        raise BadImportFile("This is not a PM Portfolio backup (its “format” is missing).")
-    if backup.get("format_version") != BACKUP_FORMAT_VERSION:
-        raise BadImportFile(
-            f"This backup has format version {backup.get('format_version')!r}; "
-            f"this server reads version {BACKUP_FORMAT_VERSION}."
-        )
-    owns_anything = db.session.scalar(
-        db.select(Product.id).where(Product.user_id == user.id).limit(1)
-    ) or db.session.scalar(db.select(Learning.id).where(Learning.user_id == user.id).limit(1))
-    if owns_anything:
-        raise BadImportFile(
-            "A backup is restored into an empty account, and this one already has products "
-            "or learnings. Restore it into a new account instead."
-        )
-    profile = backup.get("profile") or {}
-    if not isinstance(profile, dict):
-        raise BadImportFile("The backup's “profile” is not an object.")
-    try:
-        formdata = MultiDict(
-            {
-                name: "y" if profile.get(name) is True else _text(profile.get(name))
-                for name in PROFILE_FIELDS
-                if profile.get(name) not in (None, False)
-            }
-        )
-    except TypeError as error:
-        raise BadImportFile("The backup's profile has a value of the wrong type.") from error
-    profile_form = ProfileForm(formdata=formdata, meta={"csrf": False})
-    if not profile_form.validate():
-        problems = list(_form_problems(1, profile_form.errors, {}))
-        raise BadImportFile(_problem_summary("profile", problems))
-
-    products = plan_products(user.id, _as_rows(_backup_items(backup, "products"), _product_values))
-    if products.problems:
-        raise BadImportFile(_problem_summary("product", products.problems))
-    _stage(user.id, products)
-    db.session.flush()
-    learnings = plan_learnings(
-        user.id, _as_rows(_backup_items(backup, "learnings"), _learning_values)
-    )
-    if learnings.problems:
-        db.session.rollback()
-        raise BadImportFile(_problem_summary("learning", learnings.problems))
-    _stage(user.id, learnings)
-    profile_form.populate_obj(user)
-    mark_portfolio_changed(user.id)
-    db.session.commit()
-    return RestoreSummary(products=len(products.products), learnings=len(learnings.learnings))

@@ -7,11 +7,14 @@ from dataclasses import field
 from datetime import date
 from datetime import datetime
 
-from sqlalchemy import delete
+from sqlalchemy import Select
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from pm_portfolio.core.publishing import portfolio_order
+from pm_portfolio.core.share_links import ensure_product_link
+from pm_portfolio.core.skills import skills_with_keys
 from pm_portfolio.extensions import db
 from pm_portfolio.models import SHIPPED_STATUSES
 from pm_portfolio.models import Learning
@@ -21,10 +24,6 @@ from pm_portfolio.models import ProductSlugRedirect
 from pm_portfolio.models import ProductStatus
 from pm_portfolio.models import Skill
 from pm_portfolio.models import Visibility
-from pm_portfolio.portfolio.services import mark_portfolio_changed
-from pm_portfolio.portfolio.services import portfolio_order
-from pm_portfolio.sharing.services import ensure_product_link
-from pm_portfolio.skills import skills_with_keys
 
 SLUG_MAX = 80
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -156,20 +155,31 @@ def owned_product_with_details(owner_id: int, product_id: int) -> Product | None
     )
 
 
-def list_products(
-    owner_id: int, status: str | None = None, skill_key: str | None = None
-) -> list[Product]:
-    """The owner's products: featured first, then the most recently shipped or updated."""
+@dataclass(frozen=True)
+class ProductFilters:
+    """What the product list, and its CSV export, are narrowed to; empty means any."""
+
+    status: str = ""
+    skill_key: str = ""
+
+
+def filtered_products(owner_id: int, filters: ProductFilters) -> Select:
+    """The owner's products that pass `filters`, unordered: the list page and the export."""
+    query = db.select(Product).where(Product.user_id == owner_id)
+    if filters.status:
+        query = query.where(Product.status == filters.status)
+    if filters.skill_key:
+        query = query.where(Product.skills.any(Skill.key == filters.skill_key))
+    return query
+
+
+def list_products(owner_id: int, filters: ProductFilters) -> list[Product]:
+    """The owner's products in portfolio order: featured first, then the latest."""
     query = (
-        db.select(Product)
-        .where(Product.user_id == owner_id)
+        filtered_products(owner_id, filters)
         .options(selectinload(Product.skills), selectinload(Product.metrics))
         .order_by(*portfolio_order())
     )
-    if status:
-        query = query.where(Product.status == status)
-    if skill_key:
-        query = query.where(Product.skills.any(Skill.key == skill_key))
     return list(db.session.scalars(query))
 
 
@@ -210,14 +220,20 @@ def _apply(product: Product, data: ProductData) -> None:
     ]
 
 
-def _redirect_old_slug(product: Product, old_slug: str) -> None:
-    """Keep the old public address working: it will redirect to the new one."""
-    db.session.execute(
-        delete(ProductSlugRedirect).where(
-            ProductSlugRedirect.user_id == product.user_id,
-            ProductSlugRedirect.old_slug == old_slug,
+def _drop_redirect(owner_id: int, slug: str) -> None:
+    redirect = db.session.scalar(
+        db.select(ProductSlugRedirect).where(
+            ProductSlugRedirect.user_id == owner_id, ProductSlugRedirect.old_slug == slug
         )
     )
+    if redirect is not None:
+        db.session.delete(redirect)
+        db.session.flush()
+
+
+def _redirect_old_slug(product: Product, old_slug: str) -> None:
+    """Keep the old public address working: it will redirect to the new one."""
+    _drop_redirect(product.user_id, old_slug)
     db.session.add(
         ProductSlugRedirect(user_id=product.user_id, product_id=product.id, old_slug=old_slug)
     )
@@ -239,12 +255,7 @@ def stage_product(owner_id: int, data: ProductData, product: Product | None = No
         _redirect_old_slug(product, old_slug)
     db.session.flush()
     # The slug belongs to a live product now, so no redirect may claim it.
-    db.session.execute(
-        delete(ProductSlugRedirect).where(
-            ProductSlugRedirect.user_id == product.user_id,
-            ProductSlugRedirect.old_slug == product.slug,
-        )
-    )
+    _drop_redirect(product.user_id, product.slug)
     ensure_product_link(product)
     return product
 
@@ -252,7 +263,6 @@ def stage_product(owner_id: int, data: ProductData, product: Product | None = No
 def _save(owner_id: int, data: ProductData, product: Product | None = None) -> Product:
     try:
         product = stage_product(owner_id, data, product)
-        mark_portfolio_changed(owner_id)
         db.session.commit()
     except IntegrityError as error:
         db.session.rollback()
@@ -272,7 +282,5 @@ def update_product(product: Product, data: ProductData) -> Product:
 
 def delete_product(product: Product) -> None:
     """Delete the product; its metrics, skills, learnings and share links go with it."""
-    owner_id = product.user_id
     db.session.delete(product)
-    mark_portfolio_changed(owner_id)
     db.session.commit()

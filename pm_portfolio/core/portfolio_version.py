@@ -1,0 +1,108 @@
+"""The portfolio version: one number per maker that changes whenever a public page may.
+
+Public pages build their ETags, and the rendered-page cache its keys, from it; a
+change that did not bump it would serve stale pages. So nothing bumps it by hand:
+a session listener sees every row about to be written and bumps the version of
+each maker whose data changed, once per transaction. Only the models named in
+`UNSHOWN_MODELS` are exempt, so a new model is followed unless it says otherwise.
+Bulk UPDATE and DELETE statements bypass the session's bookkeeping, so on a
+followed model they are refused.
+"""
+
+from sqlalchemy import event
+from sqlalchemy import select
+from sqlalchemy import update
+from sqlalchemy.orm import ORMExecuteState
+from sqlalchemy.orm import Session
+from sqlalchemy.orm import SessionTransaction
+from sqlalchemy.orm import scoped_session
+
+from pm_portfolio.models import ImportDraft
+from pm_portfolio.models import Product
+from pm_portfolio.models import ProductView
+from pm_portfolio.models import ProfileView
+from pm_portfolio.models import ShareLinkView
+from pm_portfolio.models import Skill
+from pm_portfolio.models import User
+
+# No public page shows these: counting a view or keeping an import draft must not
+# expire every cached page of the maker. Skills are reference data from a migration.
+UNSHOWN_MODELS = (ProfileView, ProductView, ShareLinkView, ImportDraft, Skill)
+_BUMPED = "portfolio_versions_bumped"
+_USERS = User.__table__
+
+
+class UntrackedBulkChange(RuntimeError):
+    """A bulk UPDATE or DELETE would change what public pages show without a version bump."""
+
+
+def _owner_id(session: Session, row: object) -> int | None:
+    """The maker whose pages show `row`: its own user, or the owner of its product."""
+    if isinstance(row, User):
+        return row.id
+    if (user_id := getattr(row, "user_id", None)) is not None:
+        return user_id
+    if (product := getattr(row, "product", None)) is not None:
+        return product.user_id
+    if (product_id := getattr(row, "product_id", None)) is not None:
+        return session.connection().scalar(select(Product.user_id).where(Product.id == product_id))
+    # A row added through its parent's collection: the parent itself is in the flush.
+    return None
+
+
+def _changed_rows(session: Session):
+    yield from session.new
+    yield from session.deleted
+    # `dirty` includes rows whose attributes were set to the values they already had.
+    yield from (row for row in session.dirty if session.is_modified(row))
+
+
+def _bump_changed_portfolios(session: Session, _flush_context, _instances) -> None:
+    owners = {
+        _owner_id(session, row)
+        for row in _changed_rows(session)
+        if not isinstance(row, UNSHOWN_MODELS)
+    }
+    bumped = session.info.setdefault(_BUMPED, set())
+    owners -= bumped | {None}
+    if owners:
+        # A Core statement on the flush's own connection: it joins the transaction
+        # and does not re-enter the session's bookkeeping.
+        session.connection().execute(
+            update(_USERS)
+            .where(_USERS.c.id.in_(sorted(owners)))
+            .values(portfolio_version=_USERS.c.portfolio_version + 1)
+        )
+        bumped |= owners
+
+
+def _forget_bumps(session: Session, transaction: SessionTransaction) -> None:
+    # Each flush runs in an inner transaction of its own; only the end of the real one
+    # (or of a savepoint, whose bump may have been rolled back) starts afresh.
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_BUMPED, None)
+
+
+def _refuse_untracked_bulk_changes(state: ORMExecuteState) -> None:
+    if not (state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    if mapper is not None and not issubclass(mapper.class_, UNSHOWN_MODELS):
+        raise UntrackedBulkChange(
+            f"A bulk {'UPDATE' if state.is_update else 'DELETE'} of {mapper.class_.__name__} "
+            "would skip the portfolio version; change the rows through the session instead."
+        )
+
+
+LISTENERS = (
+    ("before_flush", _bump_changed_portfolios),
+    ("after_transaction_end", _forget_bumps),
+    ("do_orm_execute", _refuse_untracked_bulk_changes),
+)
+
+
+def follow_portfolio_changes(session: scoped_session) -> None:
+    """Install the listeners on the app's session (once, however many apps are built)."""
+    for name, listener in LISTENERS:
+        if not event.contains(session, name, listener):
+            event.listen(session, name, listener)

@@ -1,0 +1,249 @@
+"""A full JSON backup of everything a maker owns, and restoring it into an empty account.
+
+A restore is all or nothing: the profile, products and learnings are checked by
+the same forms as the pages (through the CSV import's planning), written through
+the same services, and committed together.
+"""
+
+import json
+from dataclasses import dataclass
+from dataclasses import fields
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
+
+from pm_portfolio.core.accounts import ProfileData
+from pm_portfolio.core.accounts import stage_profile
+from pm_portfolio.exports.csv_import import PRODUCT_TEXT_FIELDS
+from pm_portfolio.exports.csv_import import BadImportFile
+from pm_portfolio.exports.csv_import import Problem
+from pm_portfolio.exports.csv_import import decode_upload
+from pm_portfolio.exports.csv_import import form_problems
+from pm_portfolio.exports.csv_import import plan_learnings
+from pm_portfolio.exports.csv_import import plan_products
+from pm_portfolio.exports.csv_import import stage_plan
+from pm_portfolio.exports.formats import SKILL_SEPARATOR
+from pm_portfolio.exports.formats import flag
+from pm_portfolio.exports.formats import iso_date
+from pm_portfolio.exports.formats import iso_datetime
+from pm_portfolio.extensions import db
+from pm_portfolio.forms.profile import ProfileForm
+from pm_portfolio.models import Learning
+from pm_portfolio.models import Product
+from pm_portfolio.models import User
+
+BACKUP_FORMAT = "pm-portfolio-backup"
+BACKUP_FORMAT_VERSION = 1
+BATCH_SIZE = 1000
+PROFILE_FIELDS = [field.name for field in fields(ProfileData)]
+
+
+def _metrics_json(product: Product) -> list[dict[str, str]]:
+    return [
+        {"label": metric.label, "value": metric.value, "note": metric.note}
+        for metric in product.metrics
+    ]
+
+
+def _backup_products(owner_id: int):
+    return db.session.scalars(
+        db.select(Product)
+        .where(Product.user_id == owner_id)
+        .options(selectinload(Product.skills), selectinload(Product.metrics))
+        .order_by(Product.created_at, Product.id)
+        .execution_options(yield_per=BATCH_SIZE)
+    )
+
+
+def _backup_learnings(owner_id: int):
+    return db.session.scalars(
+        db.select(Learning)
+        .where(Learning.user_id == owner_id)
+        .options(selectinload(Learning.skills), selectinload(Learning.product))
+        .order_by(Learning.created_at, Learning.id)
+        .execution_options(yield_per=BATCH_SIZE)
+    )
+
+
+def backup(user: User, now: datetime) -> dict[str, Any]:
+    """Everything the maker owns, as JSON-ready data (share tokens and view counts aside)."""
+    products = _backup_products(user.id)
+    learnings = _backup_learnings(user.id)
+    return {
+        "format": BACKUP_FORMAT,
+        "format_version": BACKUP_FORMAT_VERSION,
+        "exported_at": iso_datetime(now),
+        "profile": {
+            "username": user.username,
+            **{name: getattr(user, name) for name in PROFILE_FIELDS},
+        },
+        "products": [
+            {
+                "slug": product.slug,
+                "title": product.title,
+                "tagline": product.tagline,
+                "target_users": product.target_users,
+                "status": product.status,
+                "role": product.role,
+                "started_on": iso_date(product.started_on) or None,
+                "shipped_on": iso_date(product.shipped_on) or None,
+                "live_url": product.live_url,
+                "source_url": product.source_url,
+                "visibility": product.visibility,
+                "is_featured": product.is_featured,
+                "position": product.position,
+                "skills": product.skill_keys,
+                "metrics": _metrics_json(product),
+                "problem": product.problem,
+                "hypothesis": product.hypothesis,
+                "solution": product.solution,
+                "tradeoffs": product.tradeoffs,
+                "outcome": product.outcome,
+                "created_at": iso_datetime(product.created_at),
+                "updated_at": iso_datetime(product.updated_at),
+            }
+            for product in products
+        ],
+        "learnings": [
+            {
+                "product_slug": learning.product.slug if learning.product else None,
+                "title": learning.title,
+                "kind": learning.kind,
+                "learned_on": iso_date(learning.learned_on),
+                "skills": learning.skill_keys,
+                "is_public": learning.is_public,
+                "body": learning.body,
+                "created_at": iso_datetime(learning.created_at),
+                "updated_at": iso_datetime(learning.updated_at),
+            }
+            for learning in learnings
+        ],
+    }
+
+
+@dataclass(frozen=True)
+class RestoreSummary:
+    products: int
+    learnings: int
+
+    def __str__(self) -> str:
+        def count(number: int, noun: str) -> str:
+            return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+        return f"{count(self.products, 'product')} and {count(self.learnings, 'learning')}"
+
+
+def _backup_items(backup: dict, key: str) -> list[dict]:
+    items = backup.get(key)
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise BadImportFile(f"The backup's “{key}” is not a list of objects.")
+    return items
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return flag(value)
+    if isinstance(value, str | int):
+        return str(value)
+    raise TypeError
+
+
+def _product_values(item: dict) -> dict[str, str]:
+    values = {column: _text(item.get(column)) for column in PRODUCT_TEXT_FIELDS}
+    values["position"] = _text(item.get("position"))
+    values["created_at"] = _text(item.get("created_at"))
+    values["updated_at"] = _text(item.get("updated_at"))
+    values["url"] = _text(item.get("live_url"))
+    values["featured"] = _text(bool(item.get("is_featured")))
+    values["skills"] = SKILL_SEPARATOR.join(map(_text, item.get("skills") or []))
+    values["metrics"] = json.dumps(item.get("metrics") or [])
+    return values
+
+
+def _learning_values(item: dict) -> dict[str, str]:
+    values = {
+        column: _text(item.get(column))
+        for column in ("product_slug", "title", "kind", "learned_on", "body", "created_at",
+                       "updated_at")
+    }  # fmt: skip
+    values["public"] = _text(bool(item.get("is_public")))
+    values["skills"] = SKILL_SEPARATOR.join(map(_text, item.get("skills") or []))
+    return values
+
+
+def _as_rows(items: list[dict], convert) -> list[tuple[int, dict[str, str] | None]]:
+    rows = []
+    for number, item in enumerate(items, start=1):
+        try:
+            rows.append((number, convert(item)))
+        except (TypeError, AttributeError):
+            rows.append((number, None))
+    return rows
+
+
+def _problem_summary(kind: str, problems: list[Problem]) -> str:
+    shown = "; ".join(
+        f"{kind} {problem.line}, {problem.column}: {problem.message}" for problem in problems[:5]
+    )
+    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+    return f"The backup has problems, so nothing was restored: {shown}{more}."
+
+
+def restore_backup(user: User, content: bytes) -> RestoreSummary:
+    """Put a JSON backup into an empty account: profile, products and learnings, or nothing."""
+    try:
+        backup = json.loads(decode_upload(content))
+    except ValueError as error:
+        raise BadImportFile("This is not a PM Portfolio backup: it is not valid JSON.") from error
+    if not isinstance(backup, dict) or backup.get("format") != BACKUP_FORMAT:
+        raise BadImportFile("This is not a PM Portfolio backup (its “format” is missing).")
+    if backup.get("format_version") != BACKUP_FORMAT_VERSION:
+        raise BadImportFile(
+            f"This backup has format version {backup.get('format_version')!r}; "
+            f"this server reads version {BACKUP_FORMAT_VERSION}."
+        )
+    owns_anything = db.session.scalar(
+        db.select(Product.id).where(Product.user_id == user.id).limit(1)
+    ) or db.session.scalar(db.select(Learning.id).where(Learning.user_id == user.id).limit(1))
+    if owns_anything:
+        raise BadImportFile(
+            "A backup is restored into an empty account, and this one already has products "
+            "or learnings. Restore it into a new account instead."
+        )
+    profile = backup.get("profile") or {}
+    if not isinstance(profile, dict):
+        raise BadImportFile("The backup's “profile” is not an object.")
+    try:
+        formdata = MultiDict(
+            {
+                name: "y" if profile.get(name) is True else _text(profile.get(name))
+                for name in PROFILE_FIELDS
+                if profile.get(name) not in (None, False)
+            }
+        )
+    except TypeError as error:
+        raise BadImportFile("The backup's profile has a value of the wrong type.") from error
+    profile_form = ProfileForm(formdata=formdata, meta={"csrf": False})
+    if not profile_form.validate():
+        problems = list(form_problems(1, profile_form.errors, {}))
+        raise BadImportFile(_problem_summary("profile", problems))
+
+    products = plan_products(user.id, _as_rows(_backup_items(backup, "products"), _product_values))
+    if products.problems:
+        raise BadImportFile(_problem_summary("product", products.problems))
+    stage_plan(user.id, products)
+    db.session.flush()
+    learnings = plan_learnings(
+        user.id, _as_rows(_backup_items(backup, "learnings"), _learning_values)
+    )
+    if learnings.problems:
+        db.session.rollback()
+        raise BadImportFile(_problem_summary("learning", learnings.problems))
+    stage_plan(user.id, learnings)
+    stage_profile(user, profile_form.to_data())
+    db.session.commit()
+    return RestoreSummary(products=len(products.products), learnings=len(learnings.learnings))

@@ -1,0 +1,64 @@
+"""How the maker's data is written in files: CSV columns, cells, dates and flags.
+
+Cells that a spreadsheet would run as a formula are written with a leading
+apostrophe, and so are cells that already start with one, so that import can
+take exactly one apostrophe off and get the original text back.
+"""
+
+from datetime import UTC
+from datetime import date
+from datetime import datetime
+
+PRODUCT_COLUMNS = [
+    "slug", "title", "tagline", "target_users", "status", "role", "started_on", "shipped_on",
+    "url", "source_url", "visibility", "featured", "position", "skills", "metrics", "problem",
+    "hypothesis", "solution", "tradeoffs", "outcome", "created_at", "updated_at",
+]  # fmt: skip
+LEARNING_COLUMNS = [
+    "product_slug", "title", "kind", "learned_on", "skills", "public", "body", "created_at",
+    "updated_at",
+]  # fmt: skip
+PRODUCTS = "products"
+LEARNINGS = "learnings"
+COLUMNS = {PRODUCTS: PRODUCT_COLUMNS, LEARNINGS: LEARNING_COLUMNS}
+SKILL_SEPARATOR = ";"
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def to_cell(text: str) -> str:
+    """Text as a spreadsheet will show it, never run it."""
+    return "'" + text if text.startswith(FORMULA_TRIGGERS) else text
+
+
+def from_cell(cell: str) -> str:
+    """The reverse of `to_cell`."""
+    return cell[1:] if cell.startswith("'") else cell
+
+
+def iso_date(value: date | None) -> str:
+    return value.isoformat() if value else ""
+
+
+def iso_datetime(value: datetime) -> str:
+    """UTC, to the microsecond; SQLite hands back naive datetimes, which are UTC here."""
+    if value.tzinfo is not None:
+        if value.utcoffset():
+            value = value.astimezone(UTC)
+        value = value.replace(tzinfo=None)
+    return value.isoformat(timespec="microseconds") + "+00:00"
+
+
+def parse_timestamp(value: str) -> datetime | None:
+    """An ISO 8601 date and time, or None if empty; raises ValueError for anything else."""
+    if not value.strip():
+        return None
+    parsed = datetime.fromisoformat(value.strip())
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def export_filename(kind: str, today: date, extension: str = "csv") -> str:
+    return f"pm-portfolio-{kind}-{today.isoformat()}.{extension}"

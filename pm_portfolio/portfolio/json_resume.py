@@ -1,0 +1,58 @@
+"""The published portfolio in the JSON Resume format (jsonresume.org), products as projects."""
+
+from datetime import date
+from typing import Any
+
+from pm_portfolio.core.publishing import PublicOwner
+from pm_portfolio.models import Product
+
+SCHEMA = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
+
+
+def _iso_date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _without_empty(values: dict[str, Any]) -> dict[str, Any]:
+    """JSON Resume validators reject nulls; leave out what the maker did not fill in."""
+    return {key: value for key, value in values.items() if value not in (None, "", [])}
+
+
+def build_resume(owner: PublicOwner, products: list[Product], profile_url: str) -> dict[str, Any]:
+    """What a reader may see of the portfolio, as one JSON Resume document."""
+    profiles = [
+        {"network": network, "url": url}
+        for network, url in (("LinkedIn", owner.linkedin_url), ("GitHub", owner.github_url))
+        if url
+    ]
+    return {
+        "$schema": SCHEMA,
+        "basics": {
+            "name": owner.name,
+            "label": owner.headline,
+            "url": owner.website_url or profile_url,
+            "summary": owner.bio,
+            "profiles": profiles,
+        },
+        "projects": [
+            _without_empty(
+                {
+                    "name": product.title,
+                    "description": product.tagline,
+                    "highlights": [
+                        f"{metric.label}: {metric.value}"
+                        + (f" ({metric.note})" if metric.note else "")
+                        for metric in product.metrics
+                    ],
+                    "keywords": [skill.name for skill in product.skills],
+                    "startDate": _iso_date(product.started_on),
+                    "endDate": _iso_date(product.shipped_on),
+                    "url": product.live_url or None,
+                    "roles": [product.role] if product.role else [],
+                    "type": "application",
+                }
+            )
+            for product in products
+        ],
+        "meta": {"canonical": profile_url},
+    }

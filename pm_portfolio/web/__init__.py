@@ -1,0 +1,1 @@
+"""What every blueprint shares about HTTP: view helpers, headers, rate limits, templates."""
