@@ -1,7 +1,16 @@
 import pytest
 from flask import abort
 
-from pm_portfolio.main.errors import MESSAGES
+# What each error page says, as people read it.
+MESSAGES = {
+    400: ("Bad request", "The request could not be understood. Go back and try again."),
+    403: ("Forbidden", "You do not have permission to see this page."),
+    404: ("Page not found", "There is nothing here. Check the address, or start from home."),
+    405: ("Method not allowed", "This page cannot be used that way."),
+    413: ("Too large", "What you sent is larger than we accept: files can be up to 5 MB."),
+    429: ("Too many requests", "You are going a little fast. Wait a minute and try again."),
+    500: ("Something went wrong", "We hit an error on our side and have logged it. Try again."),
+}
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pm_portfolio.core import share_links
 from pm_portfolio.exports import csv_export
 from pm_portfolio.exports import csv_import
 from pm_portfolio.exports.formats import from_cell
@@ -16,9 +17,11 @@ from pm_portfolio.extensions import db
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Product
+from pm_portfolio.models import ShareLink
 from pm_portfolio.models import User
 from tests.clients import signed_in_maker
 from tests.factories import make_learning
+from tests.factories import make_portfolio_link
 from tests.factories import make_product
 from tests.factories import make_user
 
@@ -322,11 +325,14 @@ def test_a_learning_for_an_unknown_product_is_rejected(logged_in_client):
     assert "line 2, product_slug: No product has this slug; import products first." in page
 
 
-def test_backup_json_holds_everything_but_share_tokens(logged_in_client, app, portfolio):
+def test_backup_json_holds_everything_but_share_tokens(logged_in_client, app, user, portfolio):
     with app.app_context():
-        from pm_portfolio.core.share_links import new_token
-
-        tokens = [new_token()]
+        unlisted_id = make_product(user.id, title="Beta", slug="beta", visibility="unlisted")
+        link_ids = [
+            make_portfolio_link(user.id, [portfolio, unlisted_id], name="Acme"),
+            share_links.regenerate_product_link(db.session.get(Product, unlisted_id)).id,
+        ]
+        tokens = [db.session.get(ShareLink, link_id).token for link_id in link_ids]
     response = logged_in_client.get("/export/backup.json")
 
     assert response.headers["Content-Disposition"].startswith(
@@ -336,11 +342,14 @@ def test_backup_json_holds_everything_but_share_tokens(logged_in_client, app, po
     assert backup["format"] == "pm-portfolio-backup"
     assert backup["format_version"] == 1
     assert backup["profile"]["username"] == "maker"
-    assert [product["slug"] for product in backup["products"]] == ["bot", "idea"]
+    assert [product["slug"] for product in backup["products"]] == ["bot", "idea", "beta"]
     assert backup["products"][0]["metrics"][0] == {"label": "users", "value": "1,200", "note": ""}
     assert [learning["product_slug"] for learning in backup["learnings"]] == ["bot", None]
-    assert "token" not in response.get_data(as_text=True)
-    assert tokens[0] not in response.get_data(as_text=True)
+    body = response.get_data(as_text=True)
+    assert "token" not in body
+    assert "Acme" not in body
+    for token in tokens:
+        assert token not in body
 
 
 def test_restore_a_backup_into_an_empty_account(logged_in_client, app, portfolio):

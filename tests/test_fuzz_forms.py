@@ -1,5 +1,6 @@
 """Property-based tests: no input to the product and learning forms makes the app answer 500."""
 
+import pytest
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
@@ -10,6 +11,8 @@ from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
 from tests.factories import learning_form
 from tests.factories import product_form
+
+pytestmark = pytest.mark.slow
 
 NASTY_TEXT = st.one_of(
     # Surrogates cannot be encoded as UTF-8, so no browser can send them.

@@ -18,6 +18,7 @@ from pm_portfolio.core.products import SLUG_PATTERN
 from pm_portfolio.exports.csv_import import save_draft
 from pm_portfolio.extensions import db
 from pm_portfolio.models import SHIPPED_STATUSES
+from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
@@ -28,6 +29,8 @@ from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
 from tests.factories import make_user
+
+pytestmark = pytest.mark.slow
 
 FIELD_NAME = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
 VALUES = st.one_of(
@@ -52,22 +55,36 @@ def post_rules(app):
     )
 
 
-def world(app) -> dict:
-    """A maker who owns one of everything the routes can name, made once per test."""
-    if "fuzz_world" not in app.extensions:
-        with app.app_context():
-            maker = make_user()
-            product_id = make_product(maker.id, visibility="unlisted", metrics=[("a", "1")])
-            app.extensions["fuzz_world"] = {
-                "maker": maker,
-                "product_id": product_id,
-                "learning_id": make_learning(maker.id, product_id),
-                "link_id": make_portfolio_link(maker.id, [product_id]),
-            }
+def make_world(app) -> dict:
+    """A new maker who owns one of everything the routes can name.
+
+    Made afresh for every example: an example that deletes or revokes must not
+    leave the next ones with ids that only ever answer 404.
+    """
     with app.app_context():
-        draft = save_draft(app.extensions["fuzz_world"]["maker"].id, "products", "f.csv", "x")
-        app.extensions["fuzz_world"]["draft_id"] = draft.id
-    return app.extensions["fuzz_world"]
+        maker = make_user()
+        product_id = make_product(maker.id, visibility="unlisted", metrics=[("a", "1")])
+        return {
+            "maker": maker,
+            "product_id": product_id,
+            "learning_id": make_learning(maker.id, product_id),
+            "link_id": make_portfolio_link(maker.id, [product_id]),
+            "draft_id": save_draft(maker.id, "products", "f.csv", "x").id,
+        }
+
+
+MODELS_BY_ARGUMENT = {
+    "product_id": Product,
+    "learning_id": Learning,
+    "link_id": ShareLink,
+    "draft_id": ImportDraft,
+}
+
+
+def assert_named_objects_exist(app, world: dict, arguments) -> None:
+    with app.app_context():
+        for name in arguments:
+            assert db.session.get(MODELS_BY_ARGUMENT[name], world[name]) is not None, name
 
 
 def assert_consistent(app) -> None:
@@ -109,11 +126,11 @@ UPLOADS = {"exports.upload_import": "import", "exports.restore": "restore"}
 VALUE_COUNT = 12
 
 
-def fuzz_one(app, client, data, token_page: str) -> None:
+def fuzz_one(app, client, data, world: dict, token_page: str) -> None:
     rule = data.draw(st.sampled_from(post_rules(app)), label="route")
-    ids = world(app)
+    assert_named_objects_exist(app, world, rule.arguments)
     with app.test_request_context():
-        url = url_for(rule.endpoint, **{name: ids[name] for name in rule.arguments})
+        url = url_for(rule.endpoint, **{name: world[name] for name in rule.arguments})
     # Draws never depend on the page's fields, which change as the data does:
     # Hypothesis must be able to replay a case exactly.
     values = data.draw(st.lists(VALUES, min_size=VALUE_COUNT, max_size=VALUE_COUNT))
@@ -151,10 +168,11 @@ def test_no_post_route_ever_fails(app, signed_in):
     @given(data=st.data())
     def fuzz(data):
         client = app.test_client()
+        world = make_world(app)
         if signed_in:
-            maker = world(app)["maker"]
+            maker = world["maker"]
             assert AuthActions(client).login(maker.username, maker.password).status_code == 302
-        fuzz_one(app, client, data, "/dashboard" if signed_in else "/login")
+        fuzz_one(app, client, data, world, "/dashboard" if signed_in else "/login")
         assert_consistent(app)
 
     fuzz()

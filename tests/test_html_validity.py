@@ -5,10 +5,14 @@ import json
 import shutil
 import subprocess
 
+import pytest
+
 from tests.clients import AuthActions
 from tests.factories import PASSWORD
 from tests.infrastructure import skip_or_fail
 from tests.pages import build_catalogue
+
+pytestmark = pytest.mark.slow
 
 
 def nu_checker() -> list[str]:
@@ -45,9 +49,15 @@ def test_every_page_is_valid_html(app, tmp_path):
         check=False,
     )
 
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    # The checker reports in JSON on stderr and exits non-zero on any error, or if it
+    # could not run at all (then stderr says why in plain text).
+    try:
+        messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    except ValueError:
+        messages = [{"url": "checker", "message": result.stderr.strip()}]
     problems = [
         f"{message['url'].rsplit('/', 1)[-1]}:{message.get('lastLine')}: {message['message']}"
         for message in messages
     ]
     assert problems == []
+    assert result.returncode == 0, result.stderr

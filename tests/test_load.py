@@ -7,6 +7,8 @@ import urllib.parse
 import urllib.request
 from collections import Counter
 
+import pytest
+
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Metric
@@ -15,6 +17,8 @@ from tests.clients import CSRF_INPUT
 from tests.factories import make_product
 from tests.factories import make_user
 from tests.infrastructure import gunicorn_server
+
+pytestmark = pytest.mark.slow
 
 WRITERS = 16
 PRODUCTS_EACH = 25

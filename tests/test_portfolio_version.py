@@ -11,6 +11,8 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import inspect
+from sqlalchemy import delete
+from sqlalchemy import insert
 from sqlalchemy import update
 
 from pm_portfolio.core import analytics
@@ -215,8 +217,14 @@ def test_the_version_moves_once_per_transaction(app, world):
 
 def test_bulk_changes_that_would_skip_the_version_are_refused(app, world):
     with app.app_context():
-        with pytest.raises(UntrackedBulkChange):
+        with pytest.raises(UntrackedBulkChange, match="bulk UPDATE of Product"):
             db.session.execute(update(Product).values(title="Renamed behind its back"))
+        with pytest.raises(UntrackedBulkChange, match="bulk DELETE of Learning"):
+            db.session.execute(delete(Learning))
+        with pytest.raises(UntrackedBulkChange, match="bulk INSERT of Metric"):
+            db.session.execute(
+                insert(Metric), [{"product_id": world["product_id"], "label": "l", "value": "1"}]
+            )
         db.session.rollback()
         db.session.execute(update(ImportDraft).values(filename="fine.csv"))
         db.session.rollback()

@@ -5,8 +5,8 @@ change that did not bump it would serve stale pages. So nothing bumps it by hand
 a session listener sees every row about to be written and bumps the version of
 each maker whose data changed, once per transaction. Only the models named in
 `UNSHOWN_MODELS` are exempt, so a new model is followed unless it says otherwise.
-Bulk UPDATE and DELETE statements bypass the session's bookkeeping, so on a
-followed model they are refused.
+Bulk INSERT, UPDATE and DELETE statements bypass the session's bookkeeping, so
+on a followed model they are refused.
 """
 
 from sqlalchemy import event
@@ -84,12 +84,12 @@ def _forget_bumps(session: Session, transaction: SessionTransaction) -> None:
 
 
 def _refuse_untracked_bulk_changes(state: ORMExecuteState) -> None:
-    if not (state.is_update or state.is_delete):
+    if not (state.is_insert or state.is_update or state.is_delete):
         return
     mapper = state.bind_mapper
     if mapper is not None and not issubclass(mapper.class_, UNSHOWN_MODELS):
         raise UntrackedBulkChange(
-            f"A bulk {'UPDATE' if state.is_update else 'DELETE'} of {mapper.class_.__name__} "
+            f"A bulk {state.statement.__visit_name__.upper()} of {mapper.class_.__name__} "
             "would skip the portfolio version; change the rows through the session instead."
         )
 

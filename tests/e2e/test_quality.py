@@ -57,6 +57,7 @@ def axe_problems(page: Page) -> list[str]:
     ]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("color_scheme", ["light", "dark"])
 def test_every_page_passes_axe(browser, live_server, app, color_scheme):
     require(AXE)
@@ -109,6 +110,7 @@ def lighthouse(url: str, output, headers: dict[str, str] | None = None) -> dict[
     return {name: round(report["categories"][name]["score"] * 100) for name in CATEGORIES}
 
 
+@pytest.mark.slow
 def test_lighthouse_scores(live_server, app, browser):
     require(LIGHTHOUSE)
     build_catalogue(app)

@@ -7,38 +7,30 @@ route on the same server (the ceiling), the public profile, a case study, the
 dashboard (signed in) and a 304 revalidation of the profile. Prints each page's
 throughput as a ratio to the ceiling.
 
-    .venv/bin/python bench/http.py                   # SQLite in a temporary folder
-    DATABASE_URL=postgresql://postgres@127.0.0.1/postgres .venv/bin/python bench/http.py
+    .venv/bin/python bench/pages.py                   # SQLite in a temporary folder
+    DATABASE_URL=postgresql://postgres@127.0.0.1/postgres .venv/bin/python bench/pages.py
 """
 
-import sys
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
-# This file is bench/http.py; with its folder first on the path, `import http` would find
-# it instead of the standard library. Look in the folder last.
-BENCH = Path(__file__).resolve().parent
-sys.path = [entry for entry in sys.path if Path(entry or ".").resolve() != BENCH]
-sys.path.append(str(BENCH))
+from common import backend_name
+from common import gunicorn
+from common import logged_in_opener
+from common import migrate
+from common import scratch_database
+from common import seed_portfolio
 
-import re  # noqa: E402
-import shutil  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.request  # noqa: E402
-
-from common import backend_name  # noqa: E402
-from common import gunicorn  # noqa: E402
-from common import logged_in_opener  # noqa: E402
-from common import migrate  # noqa: E402
-from common import scratch_database  # noqa: E402
-from common import seed_portfolio  # noqa: E402
-
-from pm_portfolio import create_app  # noqa: E402
-from pm_portfolio.extensions import db  # noqa: E402
+from pm_portfolio import create_app
+from pm_portfolio.extensions import db
 
 DURATION_SECONDS = 10
 CONNECTIONS = 16
