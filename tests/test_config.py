@@ -72,6 +72,20 @@ def test_cookies_are_httponly_and_lax_and_secure_in_production(tmp_path):
     assert production["REMEMBER_COOKIE_SECURE"] is True
 
 
+@pytest.mark.parametrize(
+    ("value", "enabled"),
+    [("true", True), ("on", True), ("1", True), ("false", False), ("no", False)],
+)
+def test_yes_no_settings_take_the_usual_words(tmp_path, value, enabled):
+    config = build_config({"RATELIMIT_ENABLED": value}, tmp_path)
+    assert config["RATELIMIT_ENABLED"] is enabled
+
+
+def test_a_mistyped_yes_no_setting_stops_the_app(tmp_path):
+    with pytest.raises(ConfigError, match="RATELIMIT_ENABLED='ture' is not a yes or no"):
+        build_config({"RATELIMIT_ENABLED": "ture"}, tmp_path)
+
+
 def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
     app = create_app({"SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.db"})
     with app.app_context(), db.engine.connect() as connection:

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from pm_portfolio import PROJECT_ROOT
 from pm_portfolio.core import share_links
 from pm_portfolio.exports import csv_export
 from pm_portfolio.exports import csv_import
@@ -94,6 +95,12 @@ def portfolio(app, user):
         other = make_user()
         make_product(other.id, title="Not mine", slug="not-mine")
     return product_id
+
+
+def test_the_readme_documents_the_header_rows():
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    assert f"`{PRODUCTS_HEADER}`" in readme
+    assert f"`{LEARNINGS_HEADER}`" in readme
 
 
 def test_products_csv(logged_in_client, portfolio):

@@ -10,9 +10,9 @@ from datetime import datetime
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import inspect
 from sqlalchemy import delete
 from sqlalchemy import insert
+from sqlalchemy import inspect
 from sqlalchemy import update
 
 from pm_portfolio.core import analytics
