@@ -72,7 +72,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(demo_bp)
     app.after_request(add_security_headers)
     init_rate_limits(app)
-    app.extensions["page_cache"] = PageCache(app.config["PUBLIC_PAGE_CACHE_SIZE"])
+    app.extensions["page_cache"] = PageCache(
+        app.config["PUBLIC_PAGE_CACHE_BYTES"], app.config["PUBLIC_PAGE_CACHE_BYTES_PER_MAKER"]
+    )
     if app.config["PROXY_COUNT"]:
         # Trust exactly that many proxies for the client's address, scheme and host.
         hops = app.config["PROXY_COUNT"]

@@ -5,6 +5,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 
@@ -13,6 +14,7 @@ from pm_portfolio.flags import parse_flag
 PRODUCTION = "production"
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 SQLITE_FILE = "pm_portfolio.sqlite3"
+MEGABYTE = 1024 * 1024
 
 
 class ConfigError(RuntimeError):
@@ -27,6 +29,29 @@ def normalise_database_url(url: str) -> str:
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed.render_as_string(hide_password=False)
+
+
+def normalise_public_url(url: str) -> str:
+    """`https://host[:port]` from PUBLIC_URL, or "" when unset; anything else is refused."""
+    url = url.strip().rstrip("/")
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+        valid_port = parts.port is None or parts.port > 0
+    except ValueError:
+        valid_port = False
+    if (
+        not valid_port
+        or parts.scheme not in {"http", "https"}
+        or not parts.hostname
+        or (parts.path or parts.query or parts.fragment)
+    ):
+        raise ConfigError(
+            f"PUBLIC_URL={url!r} is not a site address: write it like "
+            "https://portfolio.example.com (scheme and host, a port if needed, no path)."
+        )
+    return url
 
 
 def load_or_create_secret_key(instance_path: str | Path) -> str:
@@ -52,6 +77,18 @@ def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
     return value
 
 
+def _trusted_hosts(
+    environ: Mapping[str, str], public_url: str, production: bool
+) -> list[str] | None:
+    """TRUSTED_HOSTS if set; in production the host of PUBLIC_URL; else any host."""
+    listed = [host.strip() for host in environ.get("TRUSTED_HOSTS", "").split(",") if host.strip()]
+    if listed:
+        return listed
+    if production and public_url:
+        return [urlsplit(public_url).hostname]
+    return None
+
+
 def build_config(
     environ: Mapping[str, str],
     instance_path: str | Path,
@@ -64,8 +101,11 @@ def build_config(
     database_url = environ.get("DATABASE_URL") or (
         f"sqlite:///{Path(instance_path).resolve() / SQLITE_FILE}"
     )
+    public_url = normalise_public_url(environ.get("PUBLIC_URL", ""))
     secure_cookies = production or _flag(environ, "SESSION_COOKIE_SECURE", default=False)
     redis_url = environ.get("REDIS_URL", "").strip()
+    rate_limit_storage = redis_url or environ.get("RATELIMIT_STORAGE_URI", "").strip()
+    cache_megabytes = int(environ.get("PUBLIC_PAGE_CACHE_MB", "32") or 0)
 
     config: dict[str, Any] = {
         "PRODUCTION": production,
@@ -80,6 +120,10 @@ def build_config(
         "REMEMBER_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_DURATION": 60 * 60 * 24 * 30,
         "PREFERRED_URL_SCHEME": "https" if secure_cookies else "http",
+        # Every absolute URL a page emits starts here; see web/public_urls.py.
+        "PUBLIC_URL": public_url,
+        # Requests for any other host are refused with 400 (Flask checks this list).
+        "TRUSTED_HOSTS": _trusted_hosts(environ, public_url, production),
         "PASSWORD_HASH_METHOD": "scrypt",
         # Uploads may be 5 MB; the rest of a form gets a little room on top.
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024 + 64 * 1024,
@@ -87,7 +131,7 @@ def build_config(
         "WTF_CSRF_TIME_LIMIT": 12 * 60 * 60,
         # Rate limits are shared by every server through Redis when there is one.
         "RATELIMIT_ENABLED": _flag(environ, "RATELIMIT_ENABLED", default=True),
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_STORAGE_URI": rate_limit_storage or "memory://",
         "RATELIMIT_STORAGE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         "RATELIMIT_KEY_PREFIX": "pm-portfolio",
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -95,8 +139,10 @@ def build_config(
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_IN_MEMORY_FALLBACK": "120 per minute",
         "PROXY_COUNT": int(environ.get("PROXY_COUNT", "0") or 0),
-        # Rendered public pages kept per process (0 turns it off); see portfolio/page_cache.py.
-        "PUBLIC_PAGE_CACHE_SIZE": int(environ.get("PUBLIC_PAGE_CACHE_SIZE", "256") or 0),
+        # Memory for rendered public pages per process, in all and per maker (0 turns it
+        # off); see portfolio/page_cache.py.
+        "PUBLIC_PAGE_CACHE_BYTES": cache_megabytes * MEGABYTE,
+        "PUBLIC_PAGE_CACHE_BYTES_PER_MAKER": cache_megabytes * MEGABYTE // 16,
     }
     if environ.get("SECRET_KEY"):
         config["SECRET_KEY"] = environ["SECRET_KEY"]
@@ -111,4 +157,16 @@ def build_config(
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
             )
         config["SECRET_KEY"] = load_or_create_secret_key(instance_path)
+    if production and not public_url:
+        raise ConfigError(
+            "PUBLIC_URL is not set. In production the app refuses to start without the "
+            "address readers use, e.g. PUBLIC_URL=https://portfolio.example.com: links in "
+            "pages are built from it, and requests for other hosts are refused."
+        )
+    if production and not rate_limit_storage:
+        raise ConfigError(
+            "REDIS_URL is not set. In production rate limits must be shared by every server "
+            "process; set REDIS_URL, or RATELIMIT_STORAGE_URI=memory:// to keep them per "
+            "process knowingly (each worker then allows the full limit)."
+        )
     return config

@@ -10,6 +10,8 @@ from pm_portfolio.config import load_or_create_secret_key
 from pm_portfolio.config import normalise_database_url
 from pm_portfolio.extensions import db
 
+PRODUCTION = {"PM_PORTFOLIO_ENV": "production", "SECRET_KEY": "s" * 40}
+
 
 @pytest.mark.parametrize(
     ("given", "expected"),
@@ -60,7 +62,9 @@ def test_create_app_refuses_production_without_a_secret_key(monkeypatch):
 
 def test_cookies_are_httponly_and_lax_and_secure_in_production(tmp_path):
     development = build_config({"SECRET_KEY": "k"}, tmp_path)
-    production = build_config({"SECRET_KEY": "k", "PM_PORTFOLIO_ENV": "production"}, tmp_path)
+    production = build_config(
+        {**PRODUCTION, "PUBLIC_URL": "https://p.example", "REDIS_URL": "redis://c"}, tmp_path
+    )
 
     for config in (development, production):
         assert config["SESSION_COOKIE_HTTPONLY"] is True
@@ -70,6 +74,43 @@ def test_cookies_are_httponly_and_lax_and_secure_in_production(tmp_path):
     assert development["SESSION_COOKIE_SECURE"] is False
     assert production["SESSION_COOKIE_SECURE"] is True
     assert production["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_production_needs_the_public_address(tmp_path):
+    with pytest.raises(ConfigError, match="PUBLIC_URL is not set"):
+        build_config({**PRODUCTION, "REDIS_URL": "redis://cache:6379/0"}, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "url", ["portfolio.example.com", "ftp://portfolio.example.com", "https://x.example/app",
+            "https://x.example:port", "https://"],
+)  # fmt: skip
+def test_a_public_url_must_be_a_site_address(tmp_path, url):
+    with pytest.raises(ConfigError, match="is not a site address"):
+        build_config({"PUBLIC_URL": url}, tmp_path)
+
+
+def test_production_trusts_only_the_public_host(tmp_path):
+    config = build_config(
+        {**PRODUCTION, "PUBLIC_URL": "https://portfolio.example.com/", "REDIS_URL": "redis://c"},
+        tmp_path,
+    )
+    assert config["PUBLIC_URL"] == "https://portfolio.example.com"
+    assert config["TRUSTED_HOSTS"] == ["portfolio.example.com"]
+    listed = build_config(
+        {**PRODUCTION, "PUBLIC_URL": "https://p.example", "REDIS_URL": "redis://c",
+         "TRUSTED_HOSTS": "p.example, internal.lb"},
+        tmp_path,
+    )  # fmt: skip
+    assert listed["TRUSTED_HOSTS"] == ["p.example", "internal.lb"]
+
+
+def test_production_needs_shared_rate_limits_unless_memory_is_chosen(tmp_path):
+    environ = {**PRODUCTION, "PUBLIC_URL": "https://portfolio.example.com"}
+    with pytest.raises(ConfigError, match="REDIS_URL is not set"):
+        build_config(environ, tmp_path)
+    chosen = build_config({**environ, "RATELIMIT_STORAGE_URI": "memory://"}, tmp_path)
+    assert chosen["RATELIMIT_STORAGE_URI"] == "memory://"
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from pm_portfolio.core.products import ProductData
 from pm_portfolio.core.products import create_product
 from pm_portfolio.core.products import update_product
 from pm_portfolio.extensions import db
+from pm_portfolio.models import Product
 from pm_portfolio.models import ProductView
 from pm_portfolio.models import ProfileView
 from pm_portfolio.models import User
@@ -17,6 +18,7 @@ from tests.factories import make_learning
 from tests.factories import make_product
 from tests.factories import make_user
 from tests.infrastructure import counted_queries
+from tests.infrastructure import make_app
 
 BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36"}
 
@@ -373,15 +375,66 @@ def test_public_pages_cost_a_fixed_few_queries(app, client):
         assert large_count <= 6, path
 
 
-def test_page_cache_keeps_the_most_recent_pages():
-    cache = PageCache(2)
-    for name in ("a", "b", "c"):
-        cache.put(name, CachedPage(name))
-    assert cache.get("a") is None
-    assert cache.get("b").body == "b"
-    cache.put("d", CachedPage("d"))
-    assert cache.get("c") is None
-    assert cache.get("b").body == "b"
+def page(owner_id: int, size: int, label: str = "") -> CachedPage:
+    return CachedPage((label or "x").encode().ljust(size, b"."), owner_id=owner_id)
+
+
+def test_the_page_cache_keeps_the_most_recent_pages_within_its_bytes():
+    cache = PageCache(max_bytes=300, max_bytes_per_owner=300)
+    for number, name in enumerate("abc"):
+        cache.put(name, page(number, 100, name))
+    cache.get("a")
+    cache.put("d", page(9, 100, "d"))
+
+    assert cache.get("b") is None, "the least recently used page goes first"
+    assert [cache.get(name).body[:1] for name in "acd"] == [b"a", b"c", b"d"]
+    assert cache.total_bytes == 300
+
+
+def test_one_maker_cannot_push_out_everyone_elses_pages():
+    cache = PageCache(max_bytes=1000, max_bytes_per_owner=250)
+    cache.put("other", page(2, 100))
+    for version in range(50):
+        cache.put(f"maker-v{version}", page(1, 100))
+
+    assert cache.owner_bytes(1) == 200
+    assert cache.get("maker-v49") is not None
+    assert cache.get("other") is not None
+    assert cache.total_bytes == 300
+    cache.put("too-big", page(3, 251))
+    assert cache.get("too-big") is None
+
+
+@pytest.fixture
+def small_cache_app(migrated_database_url):
+    return make_app(
+        migrated_database_url,
+        PUBLIC_PAGE_CACHE_BYTES=2_000_000,
+        PUBLIC_PAGE_CACHE_BYTES_PER_MAKER=500_000,
+    )
+
+
+def test_re_saving_a_huge_case_study_keeps_memory_bounded(app, small_cache_app):
+    with small_cache_app.app_context():
+        maker = make_user(username="big", is_published=True)
+        product_id = make_product(maker.id, slug="huge", status="building", visibility="public",
+                                  problem="word " * 4000, solution="word " * 4000)  # fmt: skip
+        for number in range(20):
+            make_learning(maker.id, product_id, is_public=True, body=f"{number} " + "x " * 9000)
+    cache = small_cache_app.extensions["page_cache"]
+    reader = small_cache_app.test_client()
+    sizes = []
+    for version in range(12):
+        with small_cache_app.app_context():
+            db.session.get(Product, product_id).tagline = f"Version {version}"
+            db.session.commit()
+        response = get(reader, "/u/big/huge")
+        assert f"Version {version}" in response.get_data(as_text=True)
+        sizes.append(len(response.get_data()))
+
+    assert min(sizes) > 200_000, "each version of the page is large"
+    assert cache.owner_bytes(maker.id) <= 500_000
+    assert cache.total_bytes <= 2_000_000
 
 
 def test_a_visitor_never_sees_a_page_rendered_for_someone_else(app, client, maker):

@@ -6,6 +6,7 @@ import secrets
 import pytest
 import redis
 
+from pm_portfolio.web.ratelimits import ROUTE_LIMITS
 from tests.clients import AuthActions
 from tests.factories import PASSWORD
 from tests.factories import make_user
@@ -48,18 +49,55 @@ def test_one_address_trying_many_accounts_gets_429(behind_a_proxy):
     assert other_address.status_code == 302
 
 
-def test_one_account_tried_from_many_addresses_locks(behind_a_proxy):
+def test_a_stranger_cannot_lock_the_owner_out(behind_a_proxy):
+    with behind_a_proxy.app_context():
+        owner = make_user()
+    # Seven addresses, each failing as often as it may: the account is under attack.
+    for number in range(7):
+        for _ in range(5):
+            response = login_from(behind_a_proxy, f"203.0.113.{number}", owner.username, "nope!")
+            assert response.status_code == 200
+
+    assert login_from(behind_a_proxy, "198.51.100.9", owner.email, PASSWORD).status_code == 302
+
+
+def test_one_address_gets_five_guesses_at_one_account(behind_a_proxy):
     with behind_a_proxy.app_context():
         target, bystander = make_user(), make_user()
-    # A different address each time: the per-address limit never comes into play.
-    for number in range(5):
-        response = login_from(behind_a_proxy, f"203.0.113.{number}", target.email, "wrong!!")
+    for _ in range(5):
+        response = login_from(behind_a_proxy, "203.0.113.7", target.email, "wrong password!!")
         assert response.status_code == 200
 
-    assert login_from(behind_a_proxy, "198.51.100.9", target.username, PASSWORD).status_code == 429
+    # Even the right password: the address has used its guesses at this account.
+    assert login_from(behind_a_proxy, "203.0.113.7", target.username, PASSWORD).status_code == 429
     assert (
-        login_from(behind_a_proxy, "198.51.100.9", bystander.username, PASSWORD).status_code == 302
+        login_from(behind_a_proxy, "203.0.113.7", bystander.username, PASSWORD).status_code == 302
     )
+
+
+def test_one_address_failing_across_many_accounts_is_stopped(migrated_database_url, monkeypatch):
+    # Only the per-address failure limit, so the per-minute limit does not answer first.
+    (failures_per_address,) = [
+        limit for limit in ROUTE_LIMITS["accounts.login"] if limit["limit_value"] == "30 per hour"
+    ]
+    monkeypatch.setitem(ROUTE_LIMITS, "accounts.login", [failures_per_address])
+    app = make_app(migrated_database_url, RATELIMIT_ENABLED=True)
+    with app.app_context():
+        accounts = [make_user().username for _ in range(31)]
+    statuses = [
+        AuthActions(app.test_client()).login(name, "wrong!!!").status_code for name in accounts
+    ]
+
+    assert statuses[:30] == [200] * 30
+    assert statuses[30] == 429
+
+
+def test_deleting_the_account_is_limited_like_a_password_change(logged_in_client):
+    for _ in range(10):
+        response = logged_in_client.submit("/settings/account", {"password": "not it"})
+        assert response.status_code == 200
+    response = logged_in_client.submit("/settings/account", {"password": "not it"})
+    assert response.status_code == 429
 
 
 def test_the_limit_page_says_when_to_try_again(client, user):

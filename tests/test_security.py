@@ -7,6 +7,7 @@ tests do not know, they fail and ask for a sample value.
 import pytest
 from flask import url_for
 
+from tests.factories import PASSWORD
 from tests.infrastructure import database_snapshot
 
 # Routes anyone may use without logging in. Adding one here is a decision.
@@ -114,6 +115,37 @@ def test_every_page_sends_security_headers(app, client, logged_in_client, signed
             for name, value in SECURITY_HEADERS.items():
                 assert response.headers.get(name) == value, f"{name} missing on {url}"
             assert "Strict-Transport-Security" not in response.headers
+
+
+def test_signed_in_pages_are_never_stored_by_caches(app, logged_in_client):
+    for rule in rules_with(app, "GET"):
+        url = url_of(app, rule)
+        with logged_in_client.get(url) as response:
+            if response.mimetype == "text/html":
+                assert response.headers.get("Cache-Control") in {
+                    "no-store",
+                    "private, no-cache",
+                }, f"GET {url} may be cached"
+
+
+def test_logging_in_starts_a_new_session(client, user):
+    planted = client.csrf_token("/login")
+    client.post("/login", data={"csrf_token": planted, "login": user.username,
+                                "password": user.password})  # fmt: skip
+
+    response = client.post("/settings", data={"csrf_token": planted, "display_name": "Planted"})
+
+    assert response.status_code == 400, "a form token from before log-in still works"
+    assert client.csrf_token("/settings") != planted
+
+
+def test_registering_starts_a_new_session(client):
+    planted = client.csrf_token("/register")
+    client.post("/register", data={"csrf_token": planted, "email": "new@example.com",
+                                   "username": "newbie", "password": PASSWORD,
+                                   "confirm": PASSWORD})  # fmt: skip
+    response = client.post("/settings", data={"csrf_token": planted, "display_name": "Planted"})
+    assert response.status_code == 400
 
 
 def test_hsts_is_sent_over_https(client):

@@ -6,6 +6,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import session
 from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
@@ -24,6 +25,15 @@ bp = Blueprint("accounts", __name__)
 LOGIN_FAILED = "Incorrect email, username or password."
 
 
+def _sign_in(user, remember: bool = False) -> None:
+    """Start a new session for `user`: nothing from before signing in carries over.
+
+    A form token planted in the browser beforehand would otherwise stay valid.
+    """
+    session.clear()
+    login_user(user, remember=remember)
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
@@ -35,7 +45,7 @@ def register():
         except accounts.AccountTaken:
             form.username.errors.append("That email or username was just taken. Try another.")
         else:
-            login_user(user)
+            _sign_in(user)
             flash("Welcome! Your account is ready. Make products.", "success")
             return redirect(url_for("dashboard.index"))
     return render_template("accounts/register.html", form=form)
@@ -52,7 +62,7 @@ def login():
         if user is None:
             form.password.errors.append(LOGIN_FAILED)
         else:
-            login_user(user, remember=form.remember.data)
+            _sign_in(user, remember=form.remember.data)
             flash(f"Welcome back, {user.name}.", "success")
             return redirect(next_url or url_for("dashboard.index"))
     return render_template("accounts/login.html", form=form, next_url=next_url)

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
+from werkzeug.exceptions import SecurityError
 
 from pm_portfolio.extensions import db
 from pm_portfolio.extensions import login_manager
@@ -45,6 +46,13 @@ def render_error(code: int, message: str | None = None):
 def http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
+    if isinstance(error, SecurityError):
+        # A host not in TRUSTED_HOSTS: no URL of this site can be built for it, so no layout.
+        return (
+            "Bad request: this site does not answer to that host name.\n",
+            400,
+            {"Content-Type": "text/plain; charset=utf-8"},
+        )
     if isinstance(error, CSRFError):
         message = CSRF_MESSAGE
     elif isinstance(error, RateLimitExceeded):

@@ -28,6 +28,8 @@ from pm_portfolio.portfolio.json_resume import build_resume
 from pm_portfolio.portfolio.page_cache import CachedPage
 from pm_portfolio.portfolio.page_cache import PageCache
 from pm_portfolio.web.helpers import signed_in_user_id
+from pm_portfolio.web.public_urls import public_base_url
+from pm_portfolio.web.public_urls import public_url
 
 bp = Blueprint("portfolio", __name__)
 
@@ -35,7 +37,10 @@ NOINDEX = "noindex, nofollow"
 
 
 def _etag(*parts: object) -> str:
-    return publishing.public_etag(current_app.config["RENDER_VERSION"], signed_in_user_id(), *parts)
+    """Everything a page's bytes depend on: the code, the address, the viewer, the data."""
+    return publishing.public_etag(
+        current_app.config["RENDER_VERSION"], public_base_url(), signed_in_user_id(), *parts
+    )
 
 
 def _cacheable(response: Response, etag: str) -> Response:
@@ -91,16 +96,15 @@ def profile(username: str):
 
     def render() -> CachedPage:
         products = publishing.public_products(owner)
-        return CachedPage(
-            render_template(
-                "portfolio/profile.html",
-                owner=owner,
-                products=products,
-                skills=publishing.skills_demonstrated(products),
-                timeline=publishing.shipping_timeline(products),
-                learnings=publishing.latest_public_learnings(owner),
-            )
+        body = render_template(
+            "portfolio/profile.html",
+            owner=owner,
+            products=products,
+            skills=publishing.skills_demonstrated(products),
+            timeline=publishing.shipping_timeline(products),
+            learnings=publishing.latest_public_learnings(owner),
         )
+        return CachedPage(body.encode(), owner_id=owner.id)
 
     return _cacheable(make_response(_page(etag, render).body), etag)
 
@@ -123,7 +127,7 @@ def case_study(username: str, slug: str):
             learnings=publishing.build_log(product),
             share_link=None,
         )
-        return CachedPage(body, product_id=product.id)
+        return CachedPage(body.encode(), owner_id=owner.id, product_id=product.id)
 
     page = _page(etag, render)
     if page is None:
@@ -162,7 +166,7 @@ def _share_case_study(link: ShareLink, product) -> CachedPage:
         product=product,
         learnings=publishing.build_log(product),
     )
-    return CachedPage(body, product_id=product.id)
+    return CachedPage(body.encode(), owner_id=link.user_id, product_id=product.id)
 
 
 @bp.get("/s/<token>")
@@ -180,7 +184,7 @@ def share(token: str):
         body = render_template(
             "portfolio/share.html", owner=link.user, share_link=link, products=products
         )
-        return CachedPage(body)
+        return CachedPage(body.encode(), owner_id=link.user_id)
 
     return _share_response(link, etag, render)
 
@@ -211,7 +215,7 @@ def json_resume(username: str):
     resume = build_resume(
         owner,
         publishing.public_products(owner),
-        url_for(".profile", username=owner.username, _external=True),
+        public_url("portfolio.profile", username=owner.username),
     )
     response = current_app.response_class(
         json.dumps(resume, ensure_ascii=False, indent=2), mimetype="application/json"

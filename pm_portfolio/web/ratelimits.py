@@ -16,17 +16,23 @@ from pm_portfolio.core.accounts import find_user_for_login
 
 # Per client address: enough for a person, too few for a password-guessing script.
 SIGN_IN_PER_ADDRESS = "10 per minute"
-# Failed log-ins per account, from anywhere: guessing one account's password stops.
-FAILED_LOGINS_PER_ACCOUNT = "5 per 15 minutes"
+# Failed log-ins are counted per account *and address*, so guessing one account's password
+# from one address stops, while its owner, whose address has no failures, still gets in:
+# a stranger who knows the (public) username cannot lock the owner out. Failures per
+# address, whatever the account, bound one address guessing across many accounts.
+FAILED_LOGINS_PER_ACCOUNT_AND_ADDRESS = "5 per 15 minutes"
+FAILED_LOGINS_PER_ADDRESS = "30 per hour"
 CREDENTIAL_CHANGES_PER_USER = "10 per hour"
 IMPORTS_PER_USER = "30 per hour"
+IMPORT_PREVIEWS_PER_USER = "60 per hour"
 
 
-def account_being_logged_into() -> str:
-    """One key per account, whether it is named by username or email."""
+def account_and_address() -> str:
+    """One key per account, named by username or email, and client address."""
     login = request.form.get("login", "").strip().lower()[:254]
     user = find_user_for_login(login) if login else None
-    return f"account:{user.id}" if user else f"login:{login}"
+    account = f"account:{user.id}" if user else f"login:{login}"
+    return f"{account}:{get_remote_address()}"
 
 
 def login_failed(response: Response) -> bool:
@@ -40,14 +46,20 @@ def signed_in_user() -> str:
     return get_remote_address()
 
 
+PER_USER_POST = {"methods": ["POST"], "key_func": signed_in_user}
 ROUTE_LIMITS = {
     "accounts.register": [{"limit_value": SIGN_IN_PER_ADDRESS, "methods": ["POST"]}],
     "accounts.login": [
         {"limit_value": SIGN_IN_PER_ADDRESS, "methods": ["POST"]},
         {
-            "limit_value": FAILED_LOGINS_PER_ACCOUNT,
+            "limit_value": FAILED_LOGINS_PER_ACCOUNT_AND_ADDRESS,
             "methods": ["POST"],
-            "key_func": account_being_logged_into,
+            "key_func": account_and_address,
+            "deduct_when": login_failed,
+        },
+        {
+            "limit_value": FAILED_LOGINS_PER_ADDRESS,
+            "methods": ["POST"],
             "deduct_when": login_failed,
         },
     ],
@@ -58,8 +70,20 @@ ROUTE_LIMITS = {
             "key_func": signed_in_user,
         }
     ],
+    # Deleting the account asks for the password: as guessable as a password change.
+    "accounts.settings_account": [
+        {
+            "limit_value": CREDENTIAL_CHANGES_PER_USER,
+            "methods": ["POST"],
+            "key_func": signed_in_user,
+        }
+    ],
     "exports.upload_import": [{"limit_value": IMPORTS_PER_USER, "key_func": signed_in_user}],
     "exports.restore": [{"limit_value": IMPORTS_PER_USER, "key_func": signed_in_user}],
+    # Each preview checks the whole file again.
+    "exports.preview_import": [
+        {"limit_value": IMPORT_PREVIEWS_PER_USER, "key_func": signed_in_user}
+    ],
 }
 # Never limited, even by the in-memory fallback while Redis is down.
 EXEMPT = ("main.healthz",)
@@ -72,6 +96,11 @@ def init_rate_limits(app: Flask) -> Limiter:
     app.extensions["rate_limits"] = limiter
     if not limiter.enabled:
         return limiter
+    if app.config["PRODUCTION"] and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://"):
+        app.logger.warning(
+            "Rate limits are kept in memory, per server process: with N processes an address "
+            "gets N times each limit. Set REDIS_URL to share them."
+        )
     for endpoint, limits in ROUTE_LIMITS.items():
         view = app.view_functions[endpoint]
         for options in limits:

@@ -1,6 +1,7 @@
 """HTTP headers that keep browsers from being turned against our users."""
 
 from flask import Response
+from flask import g
 from flask import request
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -23,9 +24,19 @@ SECURITY_HEADERS = {
 }
 
 
+def _for_a_signed_in_user() -> bool:
+    # The user Flask-Login loaded for this request, if any: asking `current_user` here
+    # would load one for every static file.
+    user = g.get("_login_user")
+    return user is not None and user.is_authenticated
+
+
 def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security", HSTS)
+    if _for_a_signed_in_user():
+        # A maker's own pages must not linger in a shared or back-button cache.
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
