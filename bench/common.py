@@ -80,11 +80,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int, app: str = "app:app"):
+def gunicorn(database_url: str, workers: int, app: str = "app:app", **environment: str):
     """Serve `app` with gunicorn on loopback; yields (base URL, pid of the first worker)."""
     port = free_port()
     env = {
         **os.environ,
+        **environment,
         "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_hex(32),
         # The hello-world app beside the real one.
@@ -143,9 +144,9 @@ def seed_portfolio(app, username: str, products: int, learnings_each: int) -> No
     would skip the portfolio version; the new maker's version is bumped at commit anyway.
     """
     with app.app_context():
-        connection = db.session.connection()
         user = create_user(f"{username}@example.com", username, PASSWORD)
         user.is_published = True
+        connection = db.session.connection()
         skill_ids = list(db.session.scalars(select(Skill.id).order_by(Skill.position)))
         now = datetime.now(UTC)
         first = (db.session.scalar(select(db.func.max(Product.id))) or 0) + 1
@@ -212,4 +213,11 @@ def seed_portfolio(app, username: str, products: int, learnings_each: int) -> No
             for learning_id in learning_ids
         ):
             connection.execute(insert(learning_skills), batch)
+        if connection.dialect.name == "postgresql":
+            # The ids above were chosen here: move the sequences past them for later inserts.
+            for table in ("products", "learnings"):
+                connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
+                    f"(SELECT max(id) FROM {table}))"
+                )
         db.session.commit()

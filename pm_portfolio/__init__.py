@@ -27,6 +27,7 @@ from pm_portfolio.portfolio.page_cache import PageCache
 from pm_portfolio.portfolio.views import bp as portfolio_bp
 from pm_portfolio.products.views import bp as products_bp
 from pm_portfolio.sharing.views import bp as sharing_bp
+from pm_portfolio.web.helpers import IdConverter
 from pm_portfolio.web.ratelimits import init_rate_limits
 from pm_portfolio.web.security import add_security_headers
 from pm_portfolio.web.templating import init_templating
@@ -59,6 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     _init_login(app)
     init_templating(app)
+    app.url_map.converters["id"] = IdConverter
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)

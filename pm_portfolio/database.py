@@ -1,5 +1,9 @@
 """Connection settings that make SQLite safe for several server processes."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 from flask import has_request_context
 from flask import request
 from sqlalchemy import Engine
@@ -7,6 +11,21 @@ from sqlalchemy import event
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_reading_only: ContextVar[bool] = ContextVar("reading_only", default=False)
+
+
+@contextmanager
+def read_only_transactions() -> Iterator[None]:
+    """Transactions begun inside only read, even in a request that writes later.
+
+    On SQLite they start deferred, taking no write lock; the caller ends them
+    before it writes.
+    """
+    token = _reading_only.set(True)
+    try:
+        yield
+    finally:
+        _reading_only.reset(token)
 
 
 def _configure_sqlite_connection(dbapi_connection, _connection_record) -> None:
@@ -28,7 +47,11 @@ def _begin_sqlite_transaction(connection) -> None:
     # "database is locked" if another worker committed in between; busy_timeout
     # cannot help it. Requests that may write take the write lock up front and
     # wait their turn instead; reads, and work outside requests, stay deferred.
-    may_write = has_request_context() and request.method not in READ_ONLY_METHODS
+    may_write = (
+        has_request_context()
+        and request.method not in READ_ONLY_METHODS
+        and not _reading_only.get()
+    )
     connection.exec_driver_sql("BEGIN IMMEDIATE" if may_write else "BEGIN")
 
 

@@ -107,7 +107,7 @@ def test_products_csv(logged_in_client, portfolio):
     response = logged_in_client.get("/export/products.csv")
 
     assert response.status_code == 200
-    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.is_streamed
     today = date.today().isoformat()
     assert (

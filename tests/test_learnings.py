@@ -160,7 +160,7 @@ def test_the_journal_is_newest_first_and_paginated(logged_in_client, app, user):
     second = logged_in_client.get("/learnings?page=2").get_data(as_text=True)
     assert "Day 05" in second
     assert "Day 25" not in second
-    assert logged_in_client.get("/learnings?page=99").status_code == 200
+    assert logged_in_client.get("/learnings?page=99").status_code == 404
 
 
 def test_the_journal_filters_by_product_and_skill(logged_in_client, app, user):

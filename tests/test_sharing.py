@@ -88,6 +88,21 @@ def test_a_product_made_private_is_gone_from_its_link(app, logged_in_client, unl
     assert app.test_client().get(share_url(token)).status_code == 404
 
 
+def test_a_withdrawn_link_stays_dead_when_the_product_is_unlisted_again(
+    app, logged_in_client, unlisted
+):
+    old = product_link_token(app, unlisted)
+    for visibility in ("private", "unlisted"):
+        logged_in_client.submit(
+            f"/products/{unlisted}/edit", product_form(title="Hidden Beta", visibility=visibility)
+        )
+
+    new = product_link_token(app, unlisted)
+    assert new not in {None, old}
+    assert app.test_client().get(share_url(old)).status_code == 404
+    assert app.test_client().get(share_url(new)).status_code == 200
+
+
 def test_only_public_learnings_show_on_a_share_page(app, unlisted, user):
     with app.app_context():
         make_learning(user.id, unlisted, title="Shown lesson", is_public=True)

@@ -1,5 +1,7 @@
 """Learning rules: ownership, the journal, and saving a learning."""
 
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -7,9 +9,11 @@ from datetime import datetime
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from pm_portfolio.core.skills import skills_with_keys
+from pm_portfolio.core.rows import assign_changed
+from pm_portfolio.core.skills import all_skills
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import LearningKind
@@ -35,6 +39,18 @@ class LearningData:
     # Kept from an import or backup; new learnings get the current time.
     created_at: datetime | None = None
     updated_at: datetime | None = None
+
+
+def owned_learnings(owner_id: int, learning_ids: Iterable[int]) -> dict[int, Learning]:
+    """The owner's learnings among `learning_ids`, by id, with their skills."""
+    return {
+        learning.id: learning
+        for learning in db.session.scalars(
+            db.select(Learning)
+            .where(Learning.user_id == owner_id, Learning.id.in_(list(learning_ids)))
+            .options(selectinload(Learning.skills))
+        )
+    }
 
 
 def owned_learning(owner_id: int, learning_id: int) -> Learning | None:
@@ -65,56 +81,75 @@ def filtered_learnings(owner_id: int, filters: LearningFilters) -> Select:
 def journal_page(
     owner_id: int, filters: LearningFilters, page: int, per_page: int = JOURNAL_PAGE_SIZE
 ) -> Pagination:
-    """One page of the owner's learnings, newest first."""
+    """One page of the owner's learnings, newest first; a page past the last is a 404."""
     query = (
         filtered_learnings(owner_id, filters)
         .options(selectinload(Learning.skills), selectinload(Learning.product))
         .order_by(Learning.learned_on.desc(), Learning.id.desc())
     )
-    return db.paginate(query, page=page, per_page=per_page, error_out=False)
+    return db.paginate(query, page=page, per_page=per_page)
 
 
-def _apply(learning: Learning, owner_id: int, data: LearningData) -> None:
-    if data.product_id is not None:
-        owner_of_product = db.session.scalar(
-            db.select(Product.user_id).where(Product.id == data.product_id)
-        )
-        if owner_of_product != owner_id:
-            raise ProductNotOwned
-    learning.title = data.title.strip()
-    learning.kind = data.kind
-    learning.body = data.body.strip()
-    learning.learned_on = data.learned_on
-    learning.product_id = data.product_id
-    learning.is_public = data.is_public
-    learning.skills = skills_with_keys(data.skill_keys)
+def _apply(learning: Learning, data: LearningData, skills: dict[str, Skill]) -> None:
+    """Set what changed only: a row re-imported unchanged costs no writes."""
+    values = {
+        "title": data.title.strip(),
+        "kind": data.kind,
+        "body": data.body.strip(),
+        "learned_on": data.learned_on,
+        "product_id": data.product_id,
+        "is_public": data.is_public,
+    }
     if data.created_at is not None:
-        learning.created_at = data.created_at
+        values["created_at"] = data.created_at
     if data.updated_at is not None:
-        learning.updated_at = data.updated_at
+        values["updated_at"] = data.updated_at
+    assign_changed(learning, values)
+    chosen = [skills[key] for key in dict.fromkeys(data.skill_keys) if key in skills]
+    if {skill.id for skill in learning.skills} != {skill.id for skill in chosen}:
+        learning.skills = chosen
 
 
-def stage_learning(owner_id: int, data: LearningData, learning: Learning | None = None) -> Learning:
-    """Put a new learning, or changes to `learning`, in the session without committing."""
-    if learning is None:
-        learning = Learning(user_id=owner_id)
-        _apply(learning, owner_id, data)
-        db.session.add(learning)
-    else:
-        _apply(learning, owner_id, data)
+def stage_learnings(
+    owner_id: int, changes: Sequence[tuple[LearningData, Learning | None]]
+) -> list[Learning]:
+    """Put new learnings, or changes to existing ones, in the session, with one flush.
+
+    A fixed few queries for the whole batch; raises ProductNotOwned, before
+    changing anything, if one would be tied to a product the maker does not own.
+    """
+    owned = set(db.session.scalars(db.select(Product.id).where(Product.user_id == owner_id)))
+    if any(data.product_id is not None and data.product_id not in owned for data, _ in changes):
+        raise ProductNotOwned
+    skills = {skill.key: skill for skill in all_skills()}
+    staged = []
+    for data, existing in changes:
+        learning = existing or Learning(user_id=owner_id)
+        _apply(learning, data, skills)
+        if existing is None:
+            db.session.add(learning)
+        staged.append(learning)
+    db.session.flush()
+    return staged
+
+
+def _save(owner_id: int, data: LearningData, learning: Learning | None = None) -> Learning:
+    try:
+        (learning,) = stage_learnings(owner_id, [(data, learning)])
+        db.session.commit()
+    except IntegrityError as error:
+        # Its product was deleted meanwhile, in another tab or by another request.
+        db.session.rollback()
+        raise ProductNotOwned from error
     return learning
 
 
 def create_learning(owner_id: int, data: LearningData) -> Learning:
-    learning = stage_learning(owner_id, data)
-    db.session.commit()
-    return learning
+    return _save(owner_id, data)
 
 
 def update_learning(learning: Learning, data: LearningData) -> Learning:
-    stage_learning(learning.user_id, data, learning)
-    db.session.commit()
-    return learning
+    return _save(learning.user_id, data, learning)
 
 
 def delete_learning(learning: Learning) -> None:

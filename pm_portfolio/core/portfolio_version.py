@@ -36,20 +36,6 @@ class UntrackedBulkChange(RuntimeError):
     """A bulk UPDATE or DELETE would change what public pages show without a version bump."""
 
 
-def _owner_id(session: Session, row: object) -> int | None:
-    """The maker whose pages show `row`: its own user, or the owner of its product."""
-    if isinstance(row, User):
-        return row.id
-    if (user_id := getattr(row, "user_id", None)) is not None:
-        return user_id
-    if (product := getattr(row, "product", None)) is not None:
-        return product.user_id
-    if (product_id := getattr(row, "product_id", None)) is not None:
-        return session.connection().scalar(select(Product.user_id).where(Product.id == product_id))
-    # A row added through its parent's collection: the parent itself is in the flush.
-    return None
-
-
 def _changed_rows(session: Session):
     yield from session.new
     yield from session.deleted
@@ -57,14 +43,39 @@ def _changed_rows(session: Session):
     yield from (row for row in session.dirty if session.is_modified(row))
 
 
+def _changed_owners(session: Session) -> set[int]:
+    """The makers whose public pages may show a row this flush writes.
+
+    A row names its maker (`user_id`), or its product does; products known only by
+    id (a metric removed from its product, say) are looked up together, in one query.
+    """
+    owners: set[int] = set()
+    product_ids: set[int] = set()
+    for row in _changed_rows(session):
+        if isinstance(row, UNSHOWN_MODELS):
+            continue
+        if isinstance(row, User):
+            owners.add(row.id)
+        elif (user_id := getattr(row, "user_id", None)) is not None:
+            owners.add(user_id)
+        elif (product_id := getattr(row, "product_id", None)) is not None:
+            product_ids.add(product_id)
+        elif (product := getattr(row, "product", None)) is not None:
+            owners.add(product.user_id)
+        # Otherwise a row added through its parent's collection: the parent is in the flush.
+    if product_ids:
+        owners.update(
+            session.connection().scalars(
+                select(Product.user_id).where(Product.id.in_(sorted(product_ids))).distinct()
+            )
+        )
+    owners.discard(None)
+    return owners
+
+
 def _bump_changed_portfolios(session: Session, _flush_context, _instances) -> None:
-    owners = {
-        _owner_id(session, row)
-        for row in _changed_rows(session)
-        if not isinstance(row, UNSHOWN_MODELS)
-    }
     bumped = session.info.setdefault(_BUMPED, set())
-    owners -= bumped | {None}
+    owners = _changed_owners(session) - bumped
     if owners:
         # A Core statement on the flush's own connection: it joins the transaction
         # and does not re-enter the session's bookkeeping.

@@ -2,6 +2,9 @@
 
 import re
 import unicodedata
+from collections.abc import Container
+from collections.abc import Iterable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -11,10 +14,14 @@ from sqlalchemy import Select
 from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from pm_portfolio.core.publishing import portfolio_order
-from pm_portfolio.core.share_links import ensure_product_link
-from pm_portfolio.core.skills import skills_with_keys
+from pm_portfolio.core.rows import assign_changed
+from pm_portfolio.core.share_links import add_product_link
+from pm_portfolio.core.share_links import linked_product_ids
+from pm_portfolio.core.share_links import withdraw_product_link
+from pm_portfolio.core.skills import all_skills
 from pm_portfolio.extensions import db
 from pm_portfolio.models import SHIPPED_STATUSES
 from pm_portfolio.models import Learning
@@ -45,6 +52,10 @@ TEXT_FIELDS = (
 
 class SlugTaken(Exception):
     """The owner already has a product at this slug."""
+
+
+class ProductGone(Exception):
+    """The product was deleted (in another tab, say) while this change was being made."""
 
 
 @dataclass
@@ -98,6 +109,14 @@ def slug_problem(slug: str) -> str | None:
     return None
 
 
+def slugs_in_use(owner_id: int) -> dict[str, int]:
+    """The owner's slugs, each with the id of the product that has it."""
+    rows = db.session.execute(
+        db.select(Product.slug, Product.id).where(Product.user_id == owner_id)
+    )
+    return dict(rows.all())
+
+
 def slug_taken(owner_id: int, slug: str, exclude_product_id: int | None = None) -> bool:
     query = db.select(Product.id).where(Product.user_id == owner_id, Product.slug == slug)
     if exclude_product_id is not None:
@@ -105,15 +124,8 @@ def slug_taken(owner_id: int, slug: str, exclude_product_id: int | None = None) 
     return db.session.scalar(query) is not None
 
 
-def available_slug(owner_id: int, title: str, exclude_product_id: int | None = None) -> str:
-    """The slug of `title`, numbered ("-2", "-3"…) if the owner already uses it."""
-    base = slugify(title)
-    prefix_query = db.select(Product.slug).where(
-        Product.user_id == owner_id, Product.slug.startswith(base, autoescape=True)
-    )
-    if exclude_product_id is not None:
-        prefix_query = prefix_query.where(Product.id != exclude_product_id)
-    used = set(db.session.scalars(prefix_query))
+def free_slug(base: str, used: Container[str]) -> str:
+    """`base`, or the first of `base-2`, `base-3`… that is not in `used`."""
     if base not in used:
         return base
     number = 2
@@ -140,6 +152,18 @@ def owned_product(owner_id: int, product_id: int) -> Product | None:
     return db.session.scalar(
         db.select(Product).where(Product.id == product_id, Product.user_id == owner_id)
     )
+
+
+def owned_products(owner_id: int, product_ids: Iterable[int]) -> dict[int, Product]:
+    """The owner's products among `product_ids`, by id, with what saving them touches."""
+    return {
+        product.id: product
+        for product in db.session.scalars(
+            db.select(Product)
+            .where(Product.user_id == owner_id, Product.id.in_(list(product_ids)))
+            .options(selectinload(Product.metrics), selectinload(Product.skills))
+        )
+    }
 
 
 def owned_product_with_details(owner_id: int, product_id: int) -> Product | None:
@@ -193,77 +217,100 @@ def product_titles(owner_id: int) -> list[tuple[int, str]]:
     return [(row.id, row.title) for row in rows]
 
 
-def _apply(product: Product, data: ProductData) -> None:
-    product.title = data.title.strip()
-    product.slug = data.slug or available_slug(product.user_id, data.title, product.id)
-    for name in TEXT_FIELDS:
-        setattr(product, name, getattr(data, name).strip())
-    product.status = data.status
-    product.started_on = data.started_on
-    product.shipped_on = data.shipped_on
-    product.visibility = data.visibility
-    product.is_featured = data.is_featured
-    product.position = data.position
-    product.skills = skills_with_keys(data.skill_keys)
+def _apply(product: Product, data: ProductData, slug: str, skills: dict[str, Skill]) -> None:
+    """Set what changed only: a row re-imported unchanged costs no writes."""
+    values = {
+        "title": data.title.strip(),
+        "slug": slug,
+        **{name: getattr(data, name).strip() for name in TEXT_FIELDS},
+        "status": data.status,
+        "started_on": data.started_on,
+        "shipped_on": data.shipped_on,
+        "visibility": data.visibility,
+        "is_featured": data.is_featured,
+        "position": data.position,
+    }
     if data.created_at is not None:
-        product.created_at = data.created_at
+        values["created_at"] = data.created_at
     if data.updated_at is not None:
-        product.updated_at = data.updated_at
-    product.metrics = [
-        Metric(
-            label=metric.label.strip(),
-            value=metric.value.strip(),
-            note=metric.note.strip(),
-            position=position,
-        )
-        for position, metric in enumerate(data.metrics[:MAX_METRICS])
+        values["updated_at"] = data.updated_at
+    assign_changed(product, values)
+    chosen = [skills[key] for key in dict.fromkeys(data.skill_keys) if key in skills]
+    if {skill.id for skill in product.skills} != {skill.id for skill in chosen}:
+        product.skills = chosen
+    metrics = [
+        (metric.label.strip(), metric.value.strip(), metric.note.strip())
+        for metric in data.metrics[:MAX_METRICS]
     ]
+    if [(metric.label, metric.value, metric.note) for metric in product.metrics] != metrics:
+        product.metrics = [
+            Metric(label=label, value=value, note=note, position=position)
+            for position, (label, value, note) in enumerate(metrics)
+        ]
 
 
-def _drop_redirect(owner_id: int, slug: str) -> None:
-    redirect = db.session.scalar(
-        db.select(ProductSlugRedirect).where(
-            ProductSlugRedirect.user_id == owner_id, ProductSlugRedirect.old_slug == slug
+def stage_products(
+    owner_id: int, changes: Sequence[tuple[ProductData, Product | None]]
+) -> list[Product]:
+    """Put new products, or changes to existing ones, in the session, with one flush.
+
+    The whole batch costs a fixed few queries, however many products it holds:
+    an import stages thousands at once. An empty slug is made from the title.
+    A renamed product keeps its old address as a redirect; a slug that a live
+    product takes can no longer redirect elsewhere. An unlisted product gets its
+    share link. Nothing is committed: the caller commits, or rolls back, it all.
+    """
+    skills = {skill.key: skill for skill in all_skills()}
+    in_use = slugs_in_use(owner_id)
+    redirects = {
+        redirect.old_slug: redirect
+        for redirect in db.session.scalars(
+            db.select(ProductSlugRedirect).where(ProductSlugRedirect.user_id == owner_id)
         )
-    )
-    if redirect is not None:
-        db.session.delete(redirect)
-        db.session.flush()
-
-
-def _redirect_old_slug(product: Product, old_slug: str) -> None:
-    """Keep the old public address working: it will redirect to the new one."""
-    _drop_redirect(product.user_id, old_slug)
-    db.session.add(
-        ProductSlugRedirect(user_id=product.user_id, product_id=product.id, old_slug=old_slug)
-    )
+    }
+    linked = linked_product_ids(owner_id)
+    staged = []
+    for data, existing in changes:
+        product = existing or Product(user_id=owner_id)
+        old_slug = product.slug
+        in_use.pop(old_slug, None)
+        slug = data.slug or free_slug(slugify(data.title), in_use)
+        _apply(product, data, slug, skills)
+        in_use[slug] = product.id
+        if existing is None:
+            db.session.add(product)
+        elif old_slug != slug:
+            redirect = redirects.get(old_slug) or ProductSlugRedirect(
+                user_id=owner_id, old_slug=old_slug
+            )
+            redirect.product_id = product.id
+            db.session.add(redirect)
+            redirects[old_slug] = redirect
+        if (claimed := redirects.pop(slug, None)) is not None:
+            db.session.delete(claimed)
+        if product.visibility == Visibility.UNLISTED and product.id not in linked:
+            add_product_link(product)
+        elif product.visibility == Visibility.PRIVATE and product.id in linked:
+            # A withdrawn link stays dead: unlisted again later means a new address.
+            withdraw_product_link(product.id)
+        staged.append(product)
+    db.session.flush()
+    return staged
 
 
 def stage_product(owner_id: int, data: ProductData, product: Product | None = None) -> Product:
-    """Put a new product, or changes to `product`, in the session without committing.
-
-    Callers that save many products at once (imports) commit them together.
-    """
-    is_new = product is None
-    if product is None:
-        product = Product(user_id=owner_id)
-    old_slug = product.slug
-    _apply(product, data)
-    if is_new:
-        db.session.add(product)
-    elif product.slug != old_slug:
-        _redirect_old_slug(product, old_slug)
-    db.session.flush()
-    # The slug belongs to a live product now, so no redirect may claim it.
-    _drop_redirect(product.user_id, product.slug)
-    ensure_product_link(product)
-    return product
+    """Put a new product, or changes to `product`, in the session without committing."""
+    (staged,) = stage_products(owner_id, [(data, product)])
+    return staged
 
 
 def _save(owner_id: int, data: ProductData, product: Product | None = None) -> Product:
     try:
         product = stage_product(owner_id, data, product)
         db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise ProductGone from error
     except IntegrityError as error:
         db.session.rollback()
         if "slug" not in str(error.orig):

@@ -13,7 +13,6 @@ from pm_portfolio.extensions import db
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkProduct
-from pm_portfolio.models import Visibility
 
 # 32 random bytes: 256 bits, far beyond guessing.
 TOKEN_BYTES = 32
@@ -52,10 +51,29 @@ def product_link(product_id: int) -> ShareLink | None:
     return db.session.scalar(db.select(ShareLink).where(ShareLink.product_id == product_id))
 
 
-def ensure_product_link(product: Product) -> None:
-    """Give an unlisted product its share link if it has none (part of the caller's commit)."""
-    if product.visibility == Visibility.UNLISTED and product_link(product.id) is None:
-        db.session.add(ShareLink(user_id=product.user_id, product_id=product.id, token=new_token()))
+def linked_product_ids(owner_id: int) -> set[int]:
+    """The owner's products that have a share link of their own."""
+    return set(
+        db.session.scalars(
+            db.select(ShareLink.product_id).where(
+                ShareLink.user_id == owner_id, ShareLink.product_id.is_not(None)
+            )
+        )
+    )
+
+
+def add_product_link(product: Product) -> ShareLink:
+    """A new share link for `product`, in the session (part of the caller's commit)."""
+    link = ShareLink(user_id=product.user_id, product=product, token=new_token())
+    db.session.add(link)
+    return link
+
+
+def withdraw_product_link(product_id: int) -> None:
+    """Delete the product's own share link, if any (part of the caller's commit)."""
+    link = product_link(product_id)
+    if link is not None:
+        db.session.delete(link)
 
 
 def regenerate_product_link(product: Product) -> ShareLink:
@@ -64,8 +82,7 @@ def regenerate_product_link(product: Product) -> ShareLink:
     if existing is not None:
         db.session.delete(existing)
         db.session.flush()
-    link = ShareLink(user_id=product.user_id, product_id=product.id, token=new_token())
-    db.session.add(link)
+    link = add_product_link(product)
     db.session.commit()
     return link
 

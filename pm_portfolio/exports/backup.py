@@ -197,7 +197,7 @@ def restore_backup(user: User, content: bytes) -> RestoreSummary:
     """Put a JSON backup into an empty account: profile, products and learnings, or nothing."""
     try:
         backup = json.loads(decode_upload(content))
-    except ValueError as error:
+    except (ValueError, RecursionError) as error:
         raise BadImportFile("This is not a PM Portfolio backup: it is not valid JSON.") from error
     if not isinstance(backup, dict) or backup.get("format") != BACKUP_FORMAT:
         raise BadImportFile("This is not a PM Portfolio backup (its “format” is missing).")

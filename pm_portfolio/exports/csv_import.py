@@ -20,10 +20,17 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from pm_portfolio.core.learnings import LearningData
-from pm_portfolio.core.learnings import stage_learning
+from pm_portfolio.core.learnings import ProductNotOwned
+from pm_portfolio.core.learnings import owned_learnings
+from pm_portfolio.core.learnings import stage_learnings
 from pm_portfolio.core.products import ProductData
-from pm_portfolio.core.products import stage_product
+from pm_portfolio.core.products import free_slug
+from pm_portfolio.core.products import owned_products
+from pm_portfolio.core.products import slugify
+from pm_portfolio.core.products import slugs_in_use
+from pm_portfolio.core.products import stage_products
 from pm_portfolio.core.skills import all_skills
+from pm_portfolio.database import read_only_transactions
 from pm_portfolio.exports.formats import COLUMNS
 from pm_portfolio.exports.formats import LEARNING_COLUMNS
 from pm_portfolio.exports.formats import LEARNINGS
@@ -38,7 +45,6 @@ from pm_portfolio.forms.learnings import LearningForm
 from pm_portfolio.forms.products import ProductForm
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
-from pm_portfolio.models import Product
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
@@ -72,12 +78,16 @@ class Problem:
 
 @dataclass
 class ImportPlan:
-    """What an import would do: products and learnings to create or update, or its problems."""
+    """What an import would do: products and learnings to create or update, or its problems.
+
+    Existing rows are named by id, not held as objects, so that a plan outlives the
+    transaction that checked it.
+    """
 
     kind: str
     rows: int = 0
-    products: list[tuple[ProductData, Product | None]] = field(default_factory=list)
-    learnings: list[tuple[LearningData, Learning | None]] = field(default_factory=list)
+    products: list[tuple[ProductData, int | None]] = field(default_factory=list)
+    learnings: list[tuple[LearningData, int | None]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -101,12 +111,20 @@ def decode_upload(content: bytes) -> str:
     if len(content) > MAX_IMPORT_BYTES:
         raise RequestEntityTooLarge(f"Files can be up to {MAX_IMPORT_BYTES // 1024 // 1024} MB.")
     try:
-        return content.decode("utf-8-sig")
+        text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise BadImportFile(
             "This file is not UTF-8 text. Save it as “CSV UTF-8” in Excel, or download it "
             "as CSV from Google Sheets or Numbers, and upload it again."
         ) from error
+    # No database stores NUL characters in text, so the file is refused whole, the same
+    # way on every database, before it is kept as a draft.
+    if "\x00" in text:
+        raise BadImportFile(
+            "This file contains invisible NUL characters, which cannot be saved. Remove them "
+            "(open it in a text editor, or save it again from your spreadsheet) and upload again."
+        )
+    return text
 
 
 def read_rows(text: str, columns: list[str]) -> list[tuple[int, dict[str, str] | None]]:
@@ -200,7 +218,7 @@ def _product_formdata(line: int, values: dict[str, str], problems: list[Problem]
                     if not isinstance(text, str):
                         raise TypeError
                     formdata[f"metrics-{index}-{part}"] = text
-        except (ValueError, TypeError, AttributeError):
+        except (ValueError, TypeError, AttributeError, RecursionError):
             problems.append(
                 Problem(
                     line,
@@ -225,12 +243,16 @@ def _timestamps(line: int, values: dict[str, str], problems: list[Problem]):
 
 
 def plan_products(owner_id: int, rows) -> ImportPlan:
+    """Check product rows; a row's slug names the product it updates, if one has it."""
     plan = ImportPlan(PRODUCTS, rows=len(rows))
-    existing = {
-        product.slug: product
-        for product in db.session.scalars(db.select(Product).where(Product.user_id == owner_id))
-    }
-    skills = all_skills()
+    in_use = slugs_in_use(owner_id)
+    form = ProductForm(
+        formdata=None,
+        meta={"csrf": False},
+        skills=all_skills(),
+        owner_id=owner_id,
+        slugs_in_use=in_use,
+    )
     first_line_of_slug: dict[str, int] = {}
     for line, values in rows:
         if values is None:
@@ -242,41 +264,45 @@ def plan_products(owner_id: int, rows) -> ImportPlan:
             problems.append(Problem(line, "slug", f"Also used on line {first_line_of_slug[slug]}."))
         elif slug:
             first_line_of_slug[slug] = line
-        product = existing.get(slug) if slug else None
-        formdata = _product_formdata(line, values, problems)
+        product_id = in_use.get(slug) if slug else None
         created_at, updated_at = _timestamps(line, values, problems)
-        form = ProductForm(
-            formdata=formdata,
-            meta={"csrf": False},
-            skills=skills,
-            owner_id=owner_id,
-            product_id=product.id if product else None,
-        )
+        form.existing_product_id = product_id
+        form.refill(_product_formdata(line, values, problems))
         if not form.validate():
             problems.extend(form_problems(line, form.errors, PRODUCT_FIELD_COLUMNS))
         if problems:
             plan.problems.extend(problems)
             continue
         data = form.to_data()
-        if product is None:
+        if product_id is None:
             data.created_at, data.updated_at = created_at, updated_at
-        plan.products.append((data, product))
+        plan.products.append((data, product_id))
+    _name_new_products(plan, in_use.keys() | first_line_of_slug.keys())
     return plan
 
 
+def _name_new_products(plan: ImportPlan, taken: set[str]) -> None:
+    """Slugs for new products that have none, from their titles, clear of every slug the
+    maker has or the file claims: an automatic slug never collides with a later row."""
+    for data, _product_id in plan.products:
+        if not data.slug:
+            data.slug = free_slug(slugify(data.title), taken)
+            taken.add(data.slug)
+
+
 def plan_learnings(owner_id: int, rows) -> ImportPlan:
+    """Check learning rows; one with the same product, title and date updates that learning."""
     plan = ImportPlan(LEARNINGS, rows=len(rows))
-    product_ids = dict(
-        db.session.execute(
-            db.select(Product.slug, Product.id).where(Product.user_id == owner_id)
-        ).all()
-    )
+    product_ids = slugs_in_use(owner_id)
     existing = {
-        (learning.product_id, learning.title, learning.learned_on): learning
-        for learning in db.session.scalars(db.select(Learning).where(Learning.user_id == owner_id))
+        (product_id, title, learned_on): learning_id
+        for learning_id, product_id, title, learned_on in db.session.execute(
+            db.select(Learning.id, Learning.product_id, Learning.title, Learning.learned_on).where(
+                Learning.user_id == owner_id
+            )
+        )
     }
-    skills = all_skills()
-    choices = [(product_id, slug) for slug, product_id in product_ids.items()]
+    form = LearningForm(formdata=None, meta={"csrf": False}, skills=all_skills(), products=[])
     for line, values in rows:
         if values is None:
             plan.problems.append(Problem(line, "row", f"Needs {len(LEARNING_COLUMNS)} cells."))
@@ -286,11 +312,12 @@ def plan_learnings(owner_id: int, rows) -> ImportPlan:
             {name: values[name] for name in ("title", "kind", "learned_on", "body")}
         )
         product_slug = values["product_slug"].strip()
-        if product_slug and product_slug not in product_ids:
+        product_id = product_ids.get(product_slug)
+        if product_slug and product_id is None:
             problems.append(
                 Problem(line, "product_slug", "No product has this slug; import products first.")
             )
-        formdata["product_id"] = str(product_ids.get(product_slug, ""))
+        formdata["product_id"] = str(product_id or "")
         public = parse_flag(values["public"])
         if public is None:
             problems.append(Problem(line, "public", "Write true or false."))
@@ -300,19 +327,19 @@ def plan_learnings(owner_id: int, rows) -> ImportPlan:
             if key.strip():
                 formdata.add("skill_keys", key.strip())
         created_at, updated_at = _timestamps(line, values, problems)
-        form = LearningForm(
-            formdata=formdata, meta={"csrf": False}, skills=skills, products=choices
-        )
+        # The row's own product is the only choice the form needs to offer.
+        form.offer_products([(product_id, product_slug)] if product_id else [])
+        form.refill(formdata)
         if not form.validate():
             problems.extend(form_problems(line, form.errors, LEARNING_FIELD_COLUMNS))
         if problems:
             plan.problems.extend(problems)
             continue
         data = form.to_data()
-        learning = existing.get((data.product_id, data.title, data.learned_on))
-        if learning is None:
+        learning_id = existing.get((data.product_id, data.title, data.learned_on))
+        if learning_id is None:
             data.created_at, data.updated_at = created_at, updated_at
-        plan.learnings.append((data, learning))
+        plan.learnings.append((data, learning_id))
     return plan
 
 
@@ -323,17 +350,28 @@ def plan_import(owner_id: int, kind: str, text: str) -> ImportPlan:
 
 
 def stage_plan(owner_id: int, plan: ImportPlan) -> None:
-    """Put a checked plan's rows in the session; a slug clash undoes the whole import."""
+    """Put a checked plan's rows in the session, in one batch per kind.
+
+    Raises BadImportFile, with the session rolled back, if the maker's data changed
+    since the check so that the plan no longer fits (a slug taken meanwhile, a
+    product deleted).
+    """
     try:
-        for data, product in plan.products:
-            stage_product(owner_id, data, product)
-        for data, learning in plan.learnings:
-            stage_learning(owner_id, data, learning)
-    except IntegrityError as error:
+        products = owned_products(owner_id, [id_ for _data, id_ in plan.products if id_])
+        learnings = owned_learnings(owner_id, [id_ for _data, id_ in plan.learnings if id_])
+        if plan.products:
+            stage_products(
+                owner_id, [(data, products[id_] if id_ else None) for data, id_ in plan.products]
+            )
+        if plan.learnings:
+            stage_learnings(
+                owner_id, [(data, learnings[id_] if id_ else None) for data, id_ in plan.learnings]
+            )
+    except (IntegrityError, KeyError, ProductNotOwned) as error:
         db.session.rollback()
         raise BadImportFile(
-            "Two products in the import would share an address (slug). "
-            "Give them different slugs and try again."
+            "Your products changed while this import was waiting (an address was taken or a "
+            "product deleted), so nothing was imported. Upload the file again to check it anew."
         ) from error
 
 
@@ -350,6 +388,22 @@ def owned_draft(owner_id: int, draft_id: int) -> ImportDraft | None:
     return db.session.scalar(
         db.select(ImportDraft).where(ImportDraft.id == draft_id, ImportDraft.user_id == owner_id)
     )
+
+
+def check_draft(draft: ImportDraft) -> ImportPlan:
+    """The plan for a draft, checked without holding SQLite's write lock.
+
+    Checking thousands of rows takes a moment, and other makers' saves must not
+    wait for it: the request's transaction so far ends (it has written nothing),
+    and the check reads in a transaction of its own, which it ends too.
+    """
+    owner_id, kind, content = draft.user_id, draft.kind, draft.content
+    db.session.rollback()
+    with read_only_transactions():
+        try:
+            return plan_import(owner_id, kind, content)
+        finally:
+            db.session.rollback()
 
 
 def complete_import(draft: ImportDraft, plan: ImportPlan) -> None:

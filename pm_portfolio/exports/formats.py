@@ -53,7 +53,11 @@ def parse_timestamp(value: str) -> datetime | None:
     if not value.strip():
         return None
     parsed = datetime.fromisoformat(value.strip())
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    try:
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except OverflowError as error:
+        # 0001-01-01T00:00+05:00 is a valid time, but before the first one UTC can hold.
+        raise ValueError(f"{value} is out of range") from error
 
 
 def flag(value: bool) -> str:

@@ -40,10 +40,10 @@ bp = Blueprint("exports", __name__, cli_group=None)
 require_login(bp)
 
 
-def _attachment(body, filename: str, mimetype: str) -> Response:
+def _attachment(body, filename: str, content_type: str) -> Response:
     return Response(
         body,
-        mimetype=mimetype,
+        content_type=content_type,
         headers={
             "Content-Disposition": f'attachment; filename="{filename}"',
             "Cache-Control": "private, no-store",
@@ -81,7 +81,7 @@ def backup_json():
     return _attachment(
         json.dumps(document, ensure_ascii=False, indent=2),
         export_filename("backup", date.today(), "json"),
-        "application/json",
+        "application/json; charset=utf-8",
     )
 
 
@@ -119,19 +119,23 @@ def upload_import():
     return redirect(url_for("exports.preview_import", draft_id=draft.id))
 
 
-@bp.route("/settings/data/imports/<int:draft_id>", methods=["GET", "POST"])
+@bp.route("/settings/data/imports/<id:draft_id>", methods=["GET", "POST"])
 def preview_import(draft_id: int):
     draft = owned_or_404(csv_import.owned_draft, draft_id)
     try:
-        plan = csv_import.plan_import(current_user.id, draft.kind, draft.content)
+        plan = csv_import.check_draft(draft)
     except csv_import.BadImportFile as error:
         flash(str(error), "error")
         return redirect(url_for("exports.data"))
     form = ConfirmForm()
     if form.validate_on_submit() and not plan.problems:
-        csv_import.complete_import(draft, plan)
-        flash(f"Imported {plan.creates} new and {plan.updates} updated {draft.kind}.", "success")
-        endpoint = "products.index" if draft.kind == PRODUCTS else "learnings.journal"
+        try:
+            csv_import.complete_import(draft, plan)
+        except csv_import.BadImportFile as error:
+            flash(str(error), "error")
+            return redirect(url_for("exports.data"))
+        flash(f"Imported {plan.creates} new and {plan.updates} updated {plan.kind}.", "success")
+        endpoint = "products.index" if plan.kind == PRODUCTS else "learnings.journal"
         return redirect(url_for(endpoint))
     return render_template("exports/preview.html", draft=draft, plan=plan, form=form)
 

@@ -60,6 +60,10 @@ class LearningForm(Form):
     def __init__(self, *args, skills: list[Skill], products: list[tuple[int, str]], **kwargs):
         super().__init__(*args, **kwargs)
         self.skill_keys.choices = choices(skill_options(skills))
+        self.offer_products(products)
+
+    def offer_products(self, products: list[tuple[int, str]]) -> None:
+        """The products the learning may be tied to, as (id, name)."""
         self.product_id.choices = choices([GENERAL, *products])
 
     def to_data(self) -> LearningData:

@@ -1,5 +1,7 @@
 """The product form: what makes a valid case study, for the pages and for imports."""
 
+from collections.abc import Mapping
+
 from wtforms import BooleanField
 from wtforms import FieldList
 from wtforms import Form as SubForm
@@ -13,7 +15,6 @@ from wtforms import TextAreaField
 from wtforms import URLField
 from wtforms import ValidationError
 from wtforms.validators import DataRequired
-from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
 from pm_portfolio.core.products import MAX_METRICS
@@ -31,6 +32,7 @@ from pm_portfolio.forms.fields import MultiCheckboxField
 from pm_portfolio.forms.fields import choices
 from pm_portfolio.forms.fields import http_url
 from pm_portfolio.forms.fields import max_length
+from pm_portfolio.forms.fields import number_between
 from pm_portfolio.forms.fields import strip_whitespace
 from pm_portfolio.models import ProductStatus
 from pm_portfolio.models import Skill
@@ -136,7 +138,7 @@ class ProductForm(Form):
     position = IntegerField(
         "Order on your portfolio",
         default=0,
-        validators=[Optional(), NumberRange(0, 9999, "Use a number from 0 to 9,999.")],
+        validators=[Optional(), number_between(0, 9999)],
         description="Lower numbers come first.",
     )
     slug = StringField(
@@ -145,11 +147,27 @@ class ProductForm(Form):
         description="The end of its public address. Leave empty to make one from the title.",
     )
 
-    def __init__(self, *args, skills: list[Skill], owner_id: int, product_id=None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        skills: list[Skill],
+        owner_id: int,
+        product_id: int | None = None,
+        slugs_in_use: Mapping[str, int] | None = None,
+        **kwargs,
+    ):
+        """`slugs_in_use` (slug to product id), when given, saves a query per form: imports
+        check thousands of rows."""
         super().__init__(*args, **kwargs)
         self.skill_keys.choices = choices(skill_options(skills))
         self._owner_id = owner_id
-        self._product_id = product_id
+        self.existing_product_id = product_id
+        self._slugs_in_use = slugs_in_use
+
+    def _slug_taken(self, slug: str) -> bool:
+        if self._slugs_in_use is None:
+            return slug_taken(self._owner_id, slug, self.existing_product_id)
+        return self._slugs_in_use.get(slug, self.existing_product_id) != self.existing_product_id
 
     def validate_slug(self, field) -> None:
         if not field.data:
@@ -157,7 +175,7 @@ class ProductForm(Form):
         problem = slug_problem(field.data)
         if problem:
             raise ValidationError(problem)
-        if slug_taken(self._owner_id, field.data, self._product_id):
+        if self._slug_taken(field.data):
             raise ValidationError("You already have a product at this address.")
 
     def validate(self, extra_validators=None) -> bool:

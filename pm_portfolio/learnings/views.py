@@ -16,6 +16,7 @@ from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.filters import JournalFilterForm
 from pm_portfolio.forms.learnings import LearningForm
 from pm_portfolio.web.helpers import owned_or_404
+from pm_portfolio.web.helpers import page_number
 from pm_portfolio.web.helpers import require_login
 
 bp = Blueprint("learnings", __name__)
@@ -30,16 +31,16 @@ def _submit(form: LearningForm, save):
     """Save a valid form and go to where the learning shows; None means show the form again."""
     if not form.validate_on_submit():
         return None
+    data = form.to_data()
     try:
-        learning = save(form.to_data())
+        save(data)
     except learnings.ProductNotOwned:
         form.product_id.errors.append("Choose one of your products.")
         return None
-    flash(f"Saved “{learning.title}”.", "success")
-    if learning.product_id is not None:
-        return redirect(
-            url_for("products.show", product_id=learning.product_id, _anchor="build-log")
-        )
+    # From what was sent, not the saved row: a product deleted meanwhile takes it along.
+    flash(f"Saved “{data.title}”.", "success")
+    if data.product_id is not None:
+        return redirect(url_for("products.show", product_id=data.product_id, _anchor="build-log"))
     return redirect(url_for("learnings.journal"))
 
 
@@ -48,9 +49,7 @@ def journal():
     filters = JournalFilterForm.from_query(
         request.args, all_skills(), product_titles(current_user.id)
     )
-    page = learnings.journal_page(
-        current_user.id, filters.to_filters(), page=request.args.get("page", 1, type=int)
-    )
+    page = learnings.journal_page(current_user.id, filters.to_filters(), page=page_number())
     return render_template("learnings/journal.html", page=page, filters=filters)
 
 
@@ -61,7 +60,7 @@ def new():
     return saved or render_template("learnings/form.html", form=form, learning=None, product=None)
 
 
-@bp.route("/products/<int:product_id>/learnings/new", methods=["GET", "POST"])
+@bp.route("/products/<id:product_id>/learnings/new", methods=["GET", "POST"])
 def new_for_product(product_id: int):
     product = owned_or_404(owned_product, product_id)
     form = learning_form(product_id=product.id)
@@ -71,7 +70,7 @@ def new_for_product(product_id: int):
     )
 
 
-@bp.route("/learnings/<int:learning_id>/edit", methods=["GET", "POST"])
+@bp.route("/learnings/<id:learning_id>/edit", methods=["GET", "POST"])
 def edit(learning_id: int):
     learning = owned_or_404(learnings.owned_learning, learning_id)
     form = learning_form(obj=learning)
@@ -81,7 +80,7 @@ def edit(learning_id: int):
     )
 
 
-@bp.route("/learnings/<int:learning_id>/delete", methods=["GET", "POST"])
+@bp.route("/learnings/<id:learning_id>/delete", methods=["GET", "POST"])
 def delete(learning_id: int):
     learning = owned_or_404(learnings.owned_learning, learning_id)
     form = ConfirmForm()

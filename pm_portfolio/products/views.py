@@ -1,6 +1,7 @@
 """The maker's own products: list, create, read, edit, delete."""
 
 from flask import Blueprint
+from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -42,6 +43,8 @@ def _submit(form: ProductForm, save):
             product = save(form.to_data())
         except products.SlugTaken:
             form.slug.errors.append("You already have a product at this address.")
+        except products.ProductGone:
+            abort(404)
         else:
             flash(f"Saved “{product.title}”.", "success")
             return redirect(url_for("products.show", product_id=product.id))
@@ -56,7 +59,7 @@ def new():
     return saved or render_template("products/form.html", form=form, product=None)
 
 
-@bp.get("/<int:product_id>")
+@bp.get("/<id:product_id>")
 def show(product_id: int):
     product = owned_or_404(products.owned_product_with_details, product_id)
     return render_template(
@@ -68,7 +71,7 @@ def show(product_id: int):
     )
 
 
-@bp.route("/<int:product_id>/edit", methods=["GET", "POST"])
+@bp.route("/<id:product_id>/edit", methods=["GET", "POST"])
 def edit(product_id: int):
     product = owned_or_404(products.owned_product, product_id)
     form = ProductForm(
@@ -78,7 +81,7 @@ def edit(product_id: int):
     return saved or render_template("products/form.html", form=form, product=product)
 
 
-@bp.route("/<int:product_id>/delete", methods=["GET", "POST"])
+@bp.route("/<id:product_id>/delete", methods=["GET", "POST"])
 def delete(product_id: int):
     product = owned_or_404(products.owned_product, product_id)
     form = ConfirmForm()

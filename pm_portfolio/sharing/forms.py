@@ -10,7 +10,6 @@ from wtforms import IntegerField
 from wtforms import StringField
 from wtforms import ValidationError
 from wtforms.validators import DataRequired
-from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
@@ -18,6 +17,7 @@ from pm_portfolio.core.share_links import PortfolioLinkData
 from pm_portfolio.forms.fields import Form
 from pm_portfolio.forms.fields import IsoDateField
 from pm_portfolio.forms.fields import max_length
+from pm_portfolio.forms.fields import number_between
 from pm_portfolio.forms.fields import strip_whitespace
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
@@ -28,9 +28,7 @@ class LinkItemForm(SubForm):
 
     product_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
     include = BooleanField("Include")
-    position = IntegerField(
-        "Order", validators=[Optional(), NumberRange(1, 999, "Use a number from 1 to 999.")]
-    )
+    position = IntegerField("Order", validators=[Optional(), number_between(1, 999)])
 
 
 class PortfolioLinkForm(Form):

@@ -20,7 +20,7 @@ bp = Blueprint("sharing", __name__)
 require_login(bp)
 
 
-@bp.post("/products/<int:product_id>/share-link")
+@bp.post("/products/<id:product_id>/share-link")
 def regenerate_product_link(product_id: int):
     product = owned_or_404(owned_product, product_id)
     if ConfirmForm().validate_on_submit():
@@ -29,7 +29,7 @@ def regenerate_product_link(product_id: int):
     return redirect(url_for("products.show", product_id=product.id, _anchor="sharing"))
 
 
-@bp.post("/products/<int:product_id>/share-link/revoke")
+@bp.post("/products/<id:product_id>/share-link/revoke")
 def revoke_product_link(product_id: int):
     product = owned_or_404(owned_product, product_id)
     link = share_links.product_link(product.id)
@@ -65,7 +65,7 @@ def new():
     return _link_form_page(form)
 
 
-@bp.route("/share-links/<int:link_id>/edit", methods=["GET", "POST"])
+@bp.route("/share-links/<id:link_id>/edit", methods=["GET", "POST"])
 def edit(link_id: int):
     link = owned_or_404(share_links.owned_link, link_id)
     if not link.is_portfolio_link:
@@ -84,7 +84,7 @@ def edit(link_id: int):
     return _link_form_page(form, link)
 
 
-@bp.route("/share-links/<int:link_id>/revoke", methods=["GET", "POST"])
+@bp.route("/share-links/<id:link_id>/revoke", methods=["GET", "POST"])
 def revoke(link_id: int):
     link = owned_or_404(share_links.owned_link, link_id)
     form = ConfirmForm()

@@ -5,10 +5,25 @@ from typing import TypeVar
 
 from flask import Blueprint
 from flask import abort
+from flask import request
 from flask_login import current_user
 from flask_login import login_required
+from werkzeug.routing import IntegerConverter
 
 Owned = TypeVar("Owned")
+# Far beyond any list a maker has, and far inside what an SQL OFFSET can hold.
+MAX_PAGE = 1_000_000
+
+
+class IdConverter(IntegerConverter):
+    """`<id:name>` in a route: a row id, from 1 to the largest a database column holds.
+
+    A larger number cannot name a row; it is a 404 here rather than an overflow
+    in the database driver.
+    """
+
+    def __init__(self, url_map):
+        super().__init__(url_map, min=1, max=2**63 - 1)
 
 
 def require_login(blueprint: Blueprint) -> None:
@@ -29,3 +44,11 @@ def owned_or_404(find: Callable[[int, int], Owned | None], object_id: int) -> Ow
     if found is None:
         abort(404)
     return found
+
+
+def page_number() -> int:
+    """The `?page=` of a list: 1 when absent; anything that is not a page number is a 404."""
+    page = request.args.get("page", "1")
+    if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
+        abort(404)
+    return int(page)
