@@ -1,6 +1,8 @@
 """Property-based fuzzing of every POST route in `app.url_map`: no 500, consistent data."""
 
+import csv
 import io
+import json
 import re
 
 import pytest
@@ -33,14 +35,96 @@ from tests.factories import make_user
 pytestmark = pytest.mark.slow
 
 FIELD_NAME = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
+# Values at the edges: numbers beyond any column, times beyond what UTC holds, JSON
+# nested deeper than a parser recurses.
+EXTREMES = [
+    "9" * 400, str(2**64), "-" + "9" * 30, "1e400", "0001-01-01T00:00:00+05:00",
+    "9999-12-31T23:00:00-05:00", "0001-01-01", "9999-12-31", "[" * 5000 + "]" * 5000,
+    '{"a":' * 3000 + "1" + "}" * 3000,
+]  # fmt: skip
 VALUES = st.one_of(
     st.text(st.characters(exclude_categories=["Cs"]), max_size=60),
     st.sampled_from(
         ["", "\x00", "y", "on", "-1", "0", "99999999999999999999", "2026-02-30", "2026-01-01",
          "javascript:alert(1)", "https://example.com", "public", "shipped", "design",
-         "=cmd|' /C calc'!A0", "😀" * 50, "\u202e", "x" * 30_000]
+         "=cmd|' /C calc'!A0", "😀" * 50, "\u202e", "x" * 30_000, *EXTREMES]
     ),
 )  # fmt: skip
+PRODUCT_HEADER = [
+    "slug",
+    "title",
+    "tagline",
+    "target_users",
+    "status",
+    "role",
+    "started_on",
+    "shipped_on",
+    "url",
+    "source_url",
+    "visibility",
+    "featured",
+    "position",
+    "skills",
+    "metrics",
+    "problem",
+    "hypothesis",
+    "solution",
+    "tradeoffs",
+    "outcome",
+    "created_at",
+    "updated_at",
+]
+LEARNING_HEADER = [
+    "product_slug",
+    "title",
+    "kind",
+    "learned_on",
+    "skills",
+    "public",
+    "body",
+    "created_at",
+    "updated_at",
+]
+
+
+@st.composite
+def csv_files(draw) -> bytes:
+    """A CSV in the export's columns, its cells drawn from VALUES."""
+    header = draw(st.sampled_from([PRODUCT_HEADER, LEARNING_HEADER]))
+    rows = draw(st.lists(st.lists(VALUES, min_size=len(header), max_size=len(header)), max_size=3))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8", "surrogatepass")
+
+
+JSON_VALUES = st.one_of(VALUES, st.none(), st.booleans(), st.integers(), st.just([[[[]]]]))
+
+
+@st.composite
+def backup_files(draw) -> bytes:
+    """A backup whose fields hold values drawn from VALUES (and other JSON types)."""
+
+    def item(columns):
+        return draw(st.fixed_dictionaries({column: JSON_VALUES for column in columns}))
+
+    document = {
+        "format": "pm-portfolio-backup",
+        "format_version": 1,
+        "profile": item(["display_name", "headline", "bio", "website_url", "is_published"]),
+        "products": [item([*PRODUCT_HEADER, "live_url", "is_featured"])],
+        "learnings": [item([*LEARNING_HEADER, "is_public"])],
+    }
+    return json.dumps(document).encode()
+
+
+FILES = st.one_of(
+    st.binary(max_size=2000),
+    csv_files(),
+    backup_files(),
+    st.sampled_from([value.encode() for value in EXTREMES]),
+)
 FUZZ_SETTINGS = settings(
     max_examples=120,
     deadline=None,
@@ -55,12 +139,14 @@ def post_rules(app):
     )
 
 
-def make_world(app) -> dict:
-    """A new maker who owns one of everything the routes can name.
+def make_world(app, draft: bytes = b"x") -> dict:
+    """A new maker who owns one of everything the routes can name, `draft` as their import.
 
     Made afresh for every example: an example that deletes or revokes must not
     leave the next ones with ids that only ever answer 404.
     """
+    # What an upload would have let through: text, and no NUL (no database stores it).
+    draft_text = draft.decode("utf-8", "replace").replace("\x00", "")
     with app.app_context():
         maker = make_user()
         product_id = make_product(maker.id, visibility="unlisted", metrics=[("a", "1")])
@@ -69,7 +155,7 @@ def make_world(app) -> dict:
             "product_id": product_id,
             "learning_id": make_learning(maker.id, product_id),
             "link_id": make_portfolio_link(maker.id, [product_id]),
-            "draft_id": save_draft(maker.id, "products", "f.csv", "x").id,
+            "draft_id": save_draft(maker.id, "products", "f.csv", draft_text).id,
         }
 
 
@@ -126,16 +212,12 @@ UPLOADS = {"exports.upload_import": "import", "exports.restore": "restore"}
 VALUE_COUNT = 12
 
 
-def fuzz_one(app, client, data, world: dict, token_page: str) -> None:
-    rule = data.draw(st.sampled_from(post_rules(app)), label="route")
+def post(app, client, rule, world: dict, values: list[str], content: bytes, token_page: str):
+    """POST to `rule` every field its page shows (and any in `values` beyond), as a browser
+    would, with `content` as the file where the route takes one."""
     assert_named_objects_exist(app, world, rule.arguments)
     with app.test_request_context():
         url = url_for(rule.endpoint, **{name: world[name] for name in rule.arguments})
-    # Draws never depend on the page's fields, which change as the data does:
-    # Hypothesis must be able to replay a case exactly.
-    values = data.draw(st.lists(VALUES, min_size=VALUE_COUNT, max_size=VALUE_COUNT))
-    extra = data.draw(st.lists(st.text(min_size=1, max_size=20), max_size=3), label="extra")
-    content = data.draw(st.binary(max_size=2000), label="file")
     names = []
     if "GET" in rule.methods:
         names = [
@@ -144,21 +226,25 @@ def fuzz_one(app, client, data, world: dict, token_page: str) -> None:
             if not name.endswith("csrf_token")
         ]
     form = MultiDict()
-    for index, name in enumerate(names + extra):
-        form.add(name, values[index % VALUE_COUNT])
+    for index, name in enumerate(names):
+        form.add(name, values[index % len(values)])
     token = client.csrf_token(token_page)
     form.setlist("csrf_token", [token])
     prefix = UPLOADS.get(rule.endpoint)
     if prefix is None:
-        response = client.post(url, data=form)
-    else:
-        form.setlist(f"{prefix}-csrf_token", [token])
-        form.setlist(f"{prefix}-file", [FileStorage(io.BytesIO(content), filename="upload")])
-        boundary, body = encode_multipart(form)
-        response = client.post(
-            url, data=body, content_type=f"multipart/form-data; boundary={boundary}"
-        )
+        return client.post(url, data=form)
+    form.setlist(f"{prefix}-csrf_token", [token])
+    form.setlist(f"{prefix}-file", [FileStorage(io.BytesIO(content), filename="upload")])
+    boundary, body = encode_multipart(form)
+    return client.post(url, data=body, content_type=f"multipart/form-data; boundary={boundary}")
 
+
+def fuzz_one(app, client, data, world: dict, token_page: str, content: bytes) -> None:
+    rule = data.draw(st.sampled_from(post_rules(app)), label="route")
+    # Draws never depend on the page's fields, which change as the data does:
+    # Hypothesis must be able to replay a case exactly.
+    values = data.draw(st.lists(VALUES, min_size=VALUE_COUNT, max_size=VALUE_COUNT))
+    response = post(app, client, rule, world, values, content, token_page)
     assert response.status_code < 500, f"POST {rule.rule} answered {response.status_code}"
 
 
@@ -168,11 +254,45 @@ def test_no_post_route_ever_fails(app, signed_in):
     @given(data=st.data())
     def fuzz(data):
         client = app.test_client()
-        world = make_world(app)
+        content = data.draw(FILES, label="file")
+        world = make_world(app, draft=content)
         if signed_in:
             maker = world["maker"]
             assert AuthActions(client).login(maker.username, maker.password).status_code == 302
-        fuzz_one(app, client, data, world, "/dashboard" if signed_in else "/login")
+        fuzz_one(app, client, data, world, "/dashboard" if signed_in else "/login", content)
         assert_consistent(app)
 
     fuzz()
+
+
+def files_full_of(value: str) -> list[bytes]:
+    """A products CSV, a learnings CSV and a backup with `value` in every cell and field."""
+    files = []
+    for header in (PRODUCT_HEADER, LEARNING_HEADER):
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows([header, [value] * len(header)])
+        files.append(buffer.getvalue().encode())
+    item = dict.fromkeys([*PRODUCT_HEADER, *LEARNING_HEADER, "live_url", "is_public"], value)
+    files.append(
+        json.dumps(
+            {"format": "pm-portfolio-backup", "format_version": 1,
+             "profile": dict.fromkeys(["display_name", "headline", "bio"], value),
+             "products": [item], "learnings": [item]}
+        ).encode()
+    )  # fmt: skip
+    return [*files, value.encode()]
+
+
+@pytest.mark.parametrize("value", EXTREMES)
+def test_no_post_route_fails_on_values_at_the_edges(app, value):
+    """Every POST route, every field holding one value at the edge, and files full of it."""
+    for rule in post_rules(app):
+        takes_a_file = rule.endpoint in UPLOADS or "draft_id" in rule.arguments
+        for content in files_full_of(value) if takes_a_file else [b"x"]:
+            world = make_world(app, draft=content)
+            client = app.test_client()
+            maker = world["maker"]
+            assert AuthActions(client).login(maker.username, maker.password).status_code == 302
+            response = post(app, client, rule, world, [value], content, "/dashboard")
+            assert response.status_code < 500, f"POST {rule.rule} answered {response.status_code}"
+            assert_consistent(app)

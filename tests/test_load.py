@@ -1,6 +1,7 @@
 """Many makers writing at once through gunicorn, while others read: nothing lost, no errors."""
 
 import http.cookiejar
+import re
 import threading
 import urllib.error
 import urllib.parse
@@ -160,3 +161,68 @@ def test_sixteen_makers_write_while_others_read(app, migrated_database_url, tmp_
             == WRITERS * PRODUCTS_EACH
         )
         assert statuses[200] > WRITERS * PRODUCTS_EACH
+
+
+def add_learnings(base: str, maker, product_id: int, statuses: Counter) -> None:
+    browser = Browser(base, statuses)
+    browser.submit("/login", {"login": maker.username, "password": maker.password})
+    _status, page, _location = browser.request("/dashboard")
+    token = CSRF_INPUT.search(page).group(1)
+    for number in range(4):
+        browser.request(
+            f"/products/{product_id}/learnings/new",
+            {"csrf_token": token, "title": f"Race {number}", "kind": "insight",
+             "learned_on": "2026-01-02", "product_id": str(product_id)},
+        )  # fmt: skip
+        browser.request(
+            f"/products/{product_id}/edit",
+            {"csrf_token": token, "title": f"Renamed {number}", "status": "building",
+             "visibility": "public"},
+        )  # fmt: skip
+        for learning_id in re.findall(r"/learnings/(\d+)/edit", browser.request("/learnings")[1]):
+            browser.request(
+                f"/learnings/{learning_id}/edit",
+                {"csrf_token": token, "title": f"Edited {number}", "kind": "decision",
+                 "learned_on": "2026-01-03", "product_id": str(product_id)},
+            )  # fmt: skip
+
+
+def delete_product(base: str, maker, product_id: int, statuses: Counter) -> None:
+    browser = Browser(base, statuses)
+    browser.submit("/login", {"login": maker.username, "password": maker.password})
+    browser.submit(f"/products/{product_id}/delete", {})
+
+
+def test_adding_to_a_product_while_it_is_deleted_never_fails(app, migrated_database_url, tmp_path):
+    with app.app_context():
+        maker = make_user()
+        product_ids = [make_product(maker.id) for _ in range(8)]
+    statuses: Counter = Counter()
+    log = tmp_path / "gunicorn.log"
+    errors: list[BaseException] = []
+
+    def run(target, *args):
+        try:
+            target(*args)
+        except BaseException as error:
+            errors.append(error)
+
+    with gunicorn_server(migrated_database_url, WORKERS, log, RATELIMIT_ENABLED="false") as base:
+        for product_id in product_ids:
+            jobs = [add_learnings] * 3 + [delete_product]
+            threads = [
+                threading.Thread(target=run, args=(job, base, maker, product_id, statuses))
+                for job in jobs
+            ]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+
+    assert not errors, errors[:3]
+    server_log = log.read_text()
+    assert not [status for status in statuses if status >= 500], (statuses, server_log)
+    assert "Traceback" not in server_log
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Product.id))) == 0
+        assert db.session.scalar(db.select(db.func.count(Learning.id))) == 0

@@ -11,6 +11,7 @@ from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import Select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from pm_portfolio.core.rows import assign_changed
 from pm_portfolio.core.skills import all_skills
@@ -25,6 +26,10 @@ JOURNAL_PAGE_SIZE = 20
 
 class ProductNotOwned(Exception):
     """The learning was to be tied to a product the maker does not own."""
+
+
+class LearningGone(Exception):
+    """The learning was deleted (with its product, say) while this change was being made."""
 
 
 @dataclass
@@ -137,6 +142,9 @@ def _save(owner_id: int, data: LearningData, learning: Learning | None = None) -
     try:
         (learning,) = stage_learnings(owner_id, [(data, learning)])
         db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise LearningGone from error
     except IntegrityError as error:
         # Its product was deleted meanwhile, in another tab or by another request.
         db.session.rollback()

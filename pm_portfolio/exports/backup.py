@@ -203,7 +203,7 @@ def restore_backup(user: User, content: bytes) -> RestoreSummary:
         raise BadImportFile("This is not a PM Portfolio backup (its “format” is missing).")
     if backup.get("format_version") != BACKUP_FORMAT_VERSION:
         raise BadImportFile(
-            f"This backup has format version {backup.get('format_version')!r}; "
+            f"This backup has format version {repr(backup.get('format_version'))[:20]}; "
             f"this server reads version {BACKUP_FORMAT_VERSION}."
         )
     owns_anything = db.session.scalar(

@@ -127,6 +127,12 @@ def decode_upload(content: bytes) -> str:
     return text
 
 
+def _shortened(text: str, limit: int = 40) -> str:
+    """Text from the file as a message quotes it: a message must stay short (it may travel
+    in the session cookie, which browsers drop past 4 KB)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def read_rows(text: str, columns: list[str]) -> list[tuple[int, dict[str, str] | None]]:
     """(line, values by column) for each row; None for a row with the wrong number of cells."""
     reader = csv.reader(io.StringIO(text, newline=""))
@@ -137,7 +143,7 @@ def read_rows(text: str, columns: list[str]) -> list[tuple[int, dict[str, str] |
             raise BadImportFile(f"The file is empty. It needs a header row: {expected}.")
         header = [name.strip() for name in header]
         missing = [name for name in columns if name not in header]
-        unexpected = [name for name in header if name not in columns]
+        unexpected = [_shortened(name) for name in header if name not in columns][:5]
         if missing or unexpected or len(header) != len(columns):
             found = "; ".join(
                 part

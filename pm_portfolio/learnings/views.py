@@ -1,6 +1,7 @@
 """The maker's journal of learnings: list, add, edit, delete."""
 
 from flask import Blueprint
+from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -37,6 +38,8 @@ def _submit(form: LearningForm, save):
     except learnings.ProductNotOwned:
         form.product_id.errors.append("Choose one of your products.")
         return None
+    except learnings.LearningGone:
+        abort(404)
     # From what was sent, not the saved row: a product deleted meanwhile takes it along.
     flash(f"Saved “{data.title}”.", "success")
     if data.product_id is not None:
@@ -62,11 +65,15 @@ def new():
 
 @bp.route("/products/<id:product_id>/learnings/new", methods=["GET", "POST"])
 def new_for_product(product_id: int):
-    product = owned_or_404(owned_product, product_id)
-    form = learning_form(product_id=product.id)
+    owned_or_404(owned_product, product_id)
+    form = learning_form(product_id=product_id)
     saved = _submit(form, lambda data: learnings.create_learning(current_user.id, data))
+    # Looked up again: a product deleted meanwhile (in another tab) is now a 404.
     return saved or render_template(
-        "learnings/form.html", form=form, learning=None, product=product
+        "learnings/form.html",
+        form=form,
+        learning=None,
+        product=owned_or_404(owned_product, product_id),
     )
 
 

@@ -34,20 +34,25 @@ def index():
 
 
 def _submit(form: ProductForm, save):
-    """Save a valid form and redirect to the product; None means show the form (again)."""
+    """Save a valid form and redirect to the product; None means show the form (again).
+
+    `save(data)` returns the product's id. The message comes from what was sent, not
+    from the saved row, which another tab may delete the moment it is committed.
+    """
     if form.add_metric.data:
         form.add_metric_row()
         return None
     if form.validate_on_submit():
+        data = form.to_data()
         try:
-            product = save(form.to_data())
+            product_id = save(data)
         except products.SlugTaken:
             form.slug.errors.append("You already have a product at this address.")
         except products.ProductGone:
             abort(404)
         else:
-            flash(f"Saved “{product.title}”.", "success")
-            return redirect(url_for("products.show", product_id=product.id))
+            flash(f"Saved “{data.title}”.", "success")
+            return redirect(url_for("products.show", product_id=product_id))
     form.ensure_blank_metric_row()
     return None
 
@@ -55,7 +60,7 @@ def _submit(form: ProductForm, save):
 @bp.route("/new", methods=["GET", "POST"])
 def new():
     form = ProductForm(skills=all_skills(), owner_id=current_user.id)
-    saved = _submit(form, lambda data: products.create_product(current_user.id, data))
+    saved = _submit(form, lambda data: products.create_product(current_user.id, data).id)
     return saved or render_template("products/form.html", form=form, product=None)
 
 
@@ -77,7 +82,12 @@ def edit(product_id: int):
     form = ProductForm(
         obj=product, skills=all_skills(), owner_id=current_user.id, product_id=product.id
     )
-    saved = _submit(form, lambda data: products.update_product(product, data))
+
+    def save(data: products.ProductData) -> int:
+        products.update_product(product, data)
+        return product_id
+
+    saved = _submit(form, save)
     return saved or render_template("products/form.html", form=form, product=product)
 
 
