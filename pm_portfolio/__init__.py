@@ -8,9 +8,9 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from pm_portfolio.accounts.views import bp as accounts_bp
+from pm_portfolio.accounts import bp as accounts_bp
+from pm_portfolio.accounts.sign_in import load_signed_in_user
 from pm_portfolio.config import build_config
-from pm_portfolio.core.accounts import load_user_from_session
 from pm_portfolio.core.portfolio_version import follow_portfolio_changes
 from pm_portfolio.dashboard.views import bp as dashboard_bp
 from pm_portfolio.database import configure_engine
@@ -90,4 +90,4 @@ def _init_login(app: Flask) -> None:
     login_manager.login_message = "Please log in to see that page."
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
-    login_manager.user_loader(load_user_from_session)
+    login_manager.user_loader(load_signed_in_user)

@@ -1,6 +1,5 @@
 """The database schema, in one place. Rules about these objects live in services."""
 
-import secrets
 from datetime import UTC
 from datetime import date
 from datetime import datetime
@@ -26,10 +25,6 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-def new_session_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -37,8 +32,6 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     username: Mapped[str] = mapped_column(String(30), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
-    # Part of the login cookie; replacing it signs out every other session.
-    session_token: Mapped[str] = mapped_column(String(64), default=new_session_token)
     display_name: Mapped[str] = mapped_column(String(80), default="")
     headline: Mapped[str] = mapped_column(String(120), default="")
     bio: Mapped[str] = mapped_column(Text, default="")
@@ -54,8 +47,14 @@ class User(UserMixin, db.Model):
         DateTime(timezone=True), default=utcnow, onupdate=utcnow
     )
 
+    # The browser session this object was loaded for ("<session id>:<token>"), which
+    # Flask-Login keeps in the cookie; set by core/browser_sessions.py, never stored here.
+    login_id = None
+
     def get_id(self) -> str:
-        return f"{self.id}:{self.session_token}"
+        if self.login_id is None:
+            raise RuntimeError("Sign users in through core.browser_sessions.start().")
+        return self.login_id
 
     @property
     def name(self) -> str:
@@ -348,6 +347,20 @@ class ShareLinkView(DailyViews, db.Model):
     share_link_id: Mapped[int] = mapped_column(
         ForeignKey("share_links.id", ondelete="CASCADE"), primary_key=True, sort_order=-1
     )
+
+
+class BrowserSession(db.Model):
+    """One browser a maker is signed in on. The cookie holds its id and a token whose
+    hash is kept here; deleting the row signs that browser out. No IP address is kept."""
+
+    __tablename__ = "browser_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    device: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class ImportDraft(db.Model):

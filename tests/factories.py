@@ -2,9 +2,12 @@
 
 import itertools
 from dataclasses import dataclass
+from datetime import UTC
 from datetime import date
+from datetime import datetime
 
 from pm_portfolio.core import accounts
+from pm_portfolio.core import browser_sessions
 from pm_portfolio.core.share_links import new_token
 from pm_portfolio.core.skills import skills_with_keys
 from pm_portfolio.extensions import db
@@ -13,6 +16,7 @@ from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkProduct
+from pm_portfolio.models import User
 
 PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)
@@ -38,6 +42,12 @@ def make_user(email: str | None = None, username: str | None = None, password=PA
             setattr(user, name, value)
         db.session.commit()
     return Credentials(id=user.id, email=user.email, username=user.username, password=password)
+
+
+def start_session(user: Credentials, user_agent: str = "") -> int:
+    """A signed-in browser session of `user`, as logging in makes one; returns its id."""
+    login_id = browser_sessions.start(db.session.get(User, user.id), user_agent, datetime.now(UTC))
+    return int(login_id.split(":")[0])
 
 
 def make_product(owner_id: int, title: str | None = None, skills=(), metrics=(), **fields) -> int:

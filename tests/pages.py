@@ -91,6 +91,7 @@ def build_catalogue(app) -> list[Page]:
         Page("settings-profile", "/settings", MAKER),
         Page("settings-errors", "/settings", MAKER, {"website_url": "javascript:x"}),
         Page("settings-password", "/settings/password", MAKER),
+        Page("settings-sessions", "/settings/sessions", MAKER),
         Page("settings-data", "/settings/data", MAKER),
         Page("import-preview", f"/settings/data/imports/{draft_id}", MAKER),
         Page("settings-account", "/settings/account", MAKER),

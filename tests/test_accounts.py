@@ -204,15 +204,6 @@ def test_logout_signs_out(logged_in_client, auth):
     assert logged_in_client.get("/dashboard").status_code == 302
 
 
-def test_only_the_current_session_token_loads_the_user(app, user):
-    with app.app_context():
-        current = db.session.get(User, user.id).get_id()
-        assert accounts.load_user_from_session(current).id == user.id
-        assert accounts.load_user_from_session(f"{user.id}:wrong-token") is None
-        assert accounts.load_user_from_session(f"{user.id}:") is None
-        assert accounts.load_user_from_session("not-a-session") is None
-
-
 @pytest.mark.parametrize(
     ("username", "problem"),
     [

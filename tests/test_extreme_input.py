@@ -139,7 +139,7 @@ def test_ids_beyond_any_row_answer_404(app, logged_in_client):
     rules = [
         rule
         for rule in app.url_map.iter_rules()
-        if rule.arguments & {"product_id", "learning_id", "link_id", "draft_id"}
+        if rule.arguments & {"product_id", "learning_id", "link_id", "draft_id", "session_id"}
     ]
     assert rules
     for rule in rules:

@@ -20,6 +20,7 @@ from pm_portfolio.core.products import SLUG_PATTERN
 from pm_portfolio.exports.csv_import import save_draft
 from pm_portfolio.extensions import db
 from pm_portfolio.models import SHIPPED_STATUSES
+from pm_portfolio.models import BrowserSession
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Metric
@@ -31,6 +32,7 @@ from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
 from tests.factories import make_user
+from tests.factories import start_session
 
 pytestmark = pytest.mark.slow
 
@@ -156,6 +158,7 @@ def make_world(app, draft: bytes = b"x") -> dict:
             "learning_id": make_learning(maker.id, product_id),
             "link_id": make_portfolio_link(maker.id, [product_id]),
             "draft_id": save_draft(maker.id, "products", "f.csv", draft_text).id,
+            "session_id": start_session(maker),
         }
 
 
@@ -164,6 +167,7 @@ MODELS_BY_ARGUMENT = {
     "learning_id": Learning,
     "link_id": ShareLink,
     "draft_id": ImportDraft,
+    "session_id": BrowserSession,
 }
 
 

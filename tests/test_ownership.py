@@ -7,10 +7,11 @@ from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
 from tests.factories import make_user
+from tests.factories import start_session
 from tests.infrastructure import database_snapshot
 
 # Route arguments that name an object some maker owns.
-OBJECT_ARGUMENTS = {"product_id", "learning_id", "link_id", "draft_id"}
+OBJECT_ARGUMENTS = {"product_id", "learning_id", "link_id", "draft_id", "session_id"}
 
 
 def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
@@ -20,6 +21,7 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         learning_id = make_learning(owner.id, product_id, skills=["design"])
         link_id = make_portfolio_link(owner.id, [product_id])
         draft_id = save_draft(owner.id, "products", "p.csv", "slug,title\n").id
+        session_id = start_session(owner)
         intruder = make_user()
     AuthActions(client).login(intruder.username, intruder.password)
     token = client.csrf_token("/dashboard")
@@ -28,6 +30,7 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         "learning_id": learning_id,
         "link_id": link_id,
         "draft_id": draft_id,
+        "session_id": session_id,
     }
     rules = [rule for rule in app.url_map.iter_rules() if rule.arguments & OBJECT_ARGUMENTS]
     assert {rule.endpoint for rule in rules} >= {
@@ -42,6 +45,7 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         "sharing.edit",
         "sharing.revoke",
         "exports.preview_import",
+        "accounts.end_session",
     }
     before = database_snapshot(app)
 

@@ -33,7 +33,7 @@ from tests.factories import make_product
 from tests.factories import make_user
 
 # What no public page shows: changing these must not expire the maker's cached pages.
-UNSHOWN = {"ProfileView", "ProductView", "ShareLinkView", "ImportDraft", "Skill"}
+UNSHOWN = {"ProfileView", "ProductView", "ShareLinkView", "ImportDraft", "Skill", "BrowserSession"}
 # Values the schema's CHECK constraints allow, to change a column to another allowed one.
 ALLOWED = {
     "status": ["idea", "building", "shipped", "sunset"],

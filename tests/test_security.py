@@ -44,6 +44,7 @@ SAMPLE_VALUES = {
     "learning_id": 1,
     "link_id": 1,
     "draft_id": 1,
+    "session_id": 1,
     "username": "maker",
     "slug": "a-product",
     "token": "not-a-real-token",

@@ -1,1 +1,7 @@
-"""Accounts: registration, log-in, log-out and settings."""
+"""Accounts: registration, log-in and log-out, signed-in sessions, and settings."""
+
+from pm_portfolio.accounts import settings  # noqa: F401 - adds its pages to bp
+from pm_portfolio.accounts import sign_in  # noqa: F401 - adds its pages to bp
+from pm_portfolio.accounts.blueprint import bp
+
+__all__ = ["bp"]

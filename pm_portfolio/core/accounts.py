@@ -1,7 +1,6 @@
 """Account rules: who may register, how people sign in, and what an account owns."""
 
 import functools
-import hmac
 import re
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -13,7 +12,6 @@ from werkzeug.security import generate_password_hash
 
 from pm_portfolio.extensions import db
 from pm_portfolio.models import User
-from pm_portfolio.models import new_session_token
 
 USERNAME_MIN = 3
 USERNAME_MAX = 30
@@ -115,17 +113,6 @@ def authenticate(login: str, password: str) -> User | None:
     return user
 
 
-def load_user_from_session(session_id: str) -> User | None:
-    """Resolve the `id:token` Flask-Login keeps in the session or remember cookie."""
-    user_id, _, token = session_id.partition(":")
-    if not user_id.isdigit() or not token:
-        return None
-    user = db.session.get(User, int(user_id))
-    if user is None or not hmac.compare_digest(user.session_token, token):
-        return None
-    return user
-
-
 def verify_password(user: User, password: str) -> bool:
     return check_password_hash(user.password_hash, password)
 
@@ -168,9 +155,8 @@ def update_profile(user: User, data: ProfileData) -> None:
 
 
 def change_password(user: User, new_password: str) -> None:
-    """Set a new password and end every session that used the old one."""
+    """Set a new password; the caller decides which sessions end with the old one."""
     user.password_hash = hash_password(new_password)
-    user.session_token = new_session_token()
     db.session.commit()
 
 

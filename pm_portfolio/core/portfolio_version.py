@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.orm import scoped_session
 
+from pm_portfolio.models import BrowserSession
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductView
@@ -26,8 +27,8 @@ from pm_portfolio.models import Skill
 from pm_portfolio.models import User
 
 # No public page shows these: counting a view or keeping an import draft must not
-# expire every cached page of the maker. Skills are reference data from a migration.
-UNSHOWN_MODELS = (ProfileView, ProductView, ShareLinkView, ImportDraft, Skill)
+# expire every cached page of the maker, nor must signing in. Skills are reference data.
+UNSHOWN_MODELS = (ProfileView, ProductView, ShareLinkView, ImportDraft, Skill, BrowserSession)
 _BUMPED = "portfolio_versions_bumped"
 _USERS = User.__table__
 

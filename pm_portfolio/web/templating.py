@@ -1,7 +1,9 @@
 """Helpers the templates call, registered on the app's Jinja environment."""
 
 import hashlib
+from datetime import UTC
 from datetime import date
+from datetime import datetime
 from pathlib import Path
 
 from flask import Flask
@@ -31,6 +33,14 @@ def date_label(value: date | None) -> str:
     return f"{value.day} {value:%b %Y}" if value else ""
 
 
+def moment_label(value: datetime | None) -> str:
+    """A moment people read at a glance: 3 Mar 2026, 14:05 UTC (SQLite's naive times are UTC)."""
+    if value is None:
+        return ""
+    value = value.astimezone(UTC) if value.tzinfo else value
+    return f"{date_label(value)}, {value:%H:%M} UTC"
+
+
 def render_version(*folders: Path) -> str:
     """A fingerprint of the templates and static files, so cached pages expire on deploy."""
     digest = hashlib.sha256()
@@ -48,3 +58,4 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["public_url"] = public_url
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date_label"] = date_label
+    app.jinja_env.filters["moment_label"] = moment_label

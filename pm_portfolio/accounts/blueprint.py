@@ -1,0 +1,5 @@
+"""The accounts blueprint, which sign_in.py and settings.py add their pages to."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)

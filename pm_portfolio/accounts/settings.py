@@ -1,0 +1,93 @@
+"""The maker's settings: profile, password, signed-in sessions, and deleting the account."""
+
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+from flask_login import logout_user
+
+from pm_portfolio.accounts.blueprint import bp
+from pm_portfolio.accounts.forms import DeleteAccountForm
+from pm_portfolio.accounts.forms import PasswordChangeForm
+from pm_portfolio.accounts.sign_in import sign_out
+from pm_portfolio.core import accounts
+from pm_portfolio.core import browser_sessions
+from pm_portfolio.forms.fields import ConfirmForm
+from pm_portfolio.forms.profile import ProfileForm
+from pm_portfolio.web.helpers import owned_or_404
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings_profile():
+    form = ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        accounts.update_profile(current_user, form.to_data())
+        flash("Profile saved.", "success")
+        return redirect(url_for("accounts.settings_profile"))
+    return render_template("accounts/settings_profile.html", form=form)
+
+
+@bp.route("/settings/password", methods=["GET", "POST"])
+@login_required
+def settings_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        if not accounts.verify_password(current_user, form.current_password.data):
+            form.current_password.errors.append("That is not your current password.")
+        else:
+            accounts.change_password(current_user, form.new_password.data)
+            browser_sessions.end_all(current_user, keep_login_id=current_user.get_id())
+            flash("Password changed. Your other sessions have been signed out.", "success")
+            return redirect(url_for("accounts.settings_password"))
+    return render_template("accounts/settings_password.html", form=form)
+
+
+@bp.get("/settings/sessions")
+@login_required
+def settings_sessions():
+    return render_template(
+        "accounts/settings_sessions.html",
+        sessions=browser_sessions.open_sessions(current_user.id),
+        current_session_id=browser_sessions.current_session_id(current_user.get_id()),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/settings/sessions/<id:session_id>/end")
+@login_required
+def end_session(session_id: int):
+    row = owned_or_404(browser_sessions.owned_session, session_id)
+    if ConfirmForm().validate_on_submit():
+        if row.id == browser_sessions.current_session_id(current_user.get_id()):
+            return sign_out()
+        browser_sessions.end_session(row)
+        flash(f"Signed out {row.device}.", "info")
+    return redirect(url_for("accounts.settings_sessions"))
+
+
+@bp.post("/settings/sessions/end-others")
+@login_required
+def end_other_sessions():
+    if ConfirmForm().validate_on_submit():
+        browser_sessions.end_all(current_user, keep_login_id=current_user.get_id())
+        flash("Signed out everywhere else. This browser stays signed in.", "success")
+    return redirect(url_for("accounts.settings_sessions"))
+
+
+@bp.route("/settings/account", methods=["GET", "POST"])
+@login_required
+def settings_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        if not accounts.verify_password(current_user, form.password.data):
+            form.password.errors.append("That is not your password.")
+        else:
+            user = current_user._get_current_object()
+            logout_user()
+            accounts.delete_account(user)
+            flash("Your account and everything in it have been deleted.", "info")
+            return redirect(url_for("main.index"))
+    return render_template("accounts/settings_account.html", form=form)
