@@ -19,6 +19,7 @@ from pm_portfolio.exports.views import bp as exports_bp
 from pm_portfolio.extensions import csrf
 from pm_portfolio.extensions import db
 from pm_portfolio.extensions import login_manager
+from pm_portfolio.extensions import mail
 from pm_portfolio.extensions import migrate
 from pm_portfolio.learnings.views import bp as learnings_bp
 from pm_portfolio.main.errors import bp as errors_bp
@@ -58,6 +59,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     follow_portfolio_changes(db.session)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
+    mail.init_app(app)
     _init_login(app)
     init_templating(app)
     app.url_map.converters["id"] = IdConverter

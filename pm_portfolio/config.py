@@ -5,6 +5,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
@@ -77,6 +78,58 @@ def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
     return value
 
 
+MAIL_URL_SCHEMES = {"smtp": (False, False), "smtp+starttls": (True, False), "smtps": (False, True)}
+
+
+def mail_settings(environ: Mapping[str, str], public_url: str, production: bool) -> dict[str, Any]:
+    """Flask-Mailman's settings, from MAIL_URL or the MAIL_* variables.
+
+    MAIL_URL is `smtp+starttls://user:password@host:587` (STARTTLS), `smtps://…:465`
+    (TLS from the start) or `smtp://host:25` (a local relay). Without a mail server,
+    development prints messages on the console; production must choose one (the
+    caller checks), or MAIL_BACKEND=dummy to send nothing knowingly.
+    """
+    host = urlsplit(public_url).hostname if public_url else "localhost"
+    settings: dict[str, Any] = {
+        "MAIL_DEFAULT_SENDER": environ.get(
+            "MAIL_DEFAULT_SENDER", f"PM Portfolio <no-reply@{host}>"
+        ),
+        "MAIL_TIMEOUT": 10,
+    }
+    if url := environ.get("MAIL_URL", "").strip():
+        parts = urlsplit(url)
+        if parts.scheme not in MAIL_URL_SCHEMES or not parts.hostname:
+            raise ConfigError(
+                "MAIL_URL must look like smtp+starttls://user:password@smtp.example.com:587, "
+                "smtps://…:465 or smtp://localhost:25."
+            )
+        use_tls, use_ssl = MAIL_URL_SCHEMES[parts.scheme]
+        settings.update(
+            MAIL_BACKEND="smtp",
+            MAIL_SERVER=parts.hostname,
+            MAIL_PORT=parts.port or (465 if use_ssl else 587 if use_tls else 25),
+            MAIL_USERNAME=unquote(parts.username or "") or None,
+            MAIL_PASSWORD=unquote(parts.password or "") or None,
+            MAIL_USE_TLS=use_tls,
+            MAIL_USE_SSL=use_ssl,
+        )
+    elif server := environ.get("MAIL_SERVER", "").strip():
+        settings.update(
+            MAIL_BACKEND="smtp",
+            MAIL_SERVER=server,
+            MAIL_PORT=int(environ.get("MAIL_PORT", "587")),
+            MAIL_USERNAME=environ.get("MAIL_USERNAME") or None,
+            MAIL_PASSWORD=environ.get("MAIL_PASSWORD") or None,
+            MAIL_USE_TLS=_flag(environ, "MAIL_USE_TLS", default=False),
+            MAIL_USE_SSL=_flag(environ, "MAIL_USE_SSL", default=False),
+        )
+    elif backend := environ.get("MAIL_BACKEND", "").strip():
+        settings["MAIL_BACKEND"] = backend
+    elif not production:
+        settings["MAIL_BACKEND"] = "console"
+    return settings
+
+
 def _trusted_hosts(
     environ: Mapping[str, str], public_url: str, production: bool
 ) -> list[str] | None:
@@ -144,6 +197,7 @@ def build_config(
         "PUBLIC_PAGE_CACHE_BYTES": cache_megabytes * MEGABYTE,
         "PUBLIC_PAGE_CACHE_BYTES_PER_MAKER": cache_megabytes * MEGABYTE // 16,
     }
+    config.update(mail_settings(environ, public_url, production))
     if environ.get("SECRET_KEY"):
         config["SECRET_KEY"] = environ["SECRET_KEY"]
     config.update(overrides)
@@ -162,6 +216,12 @@ def build_config(
             "PUBLIC_URL is not set. In production the app refuses to start without the "
             "address readers use, e.g. PUBLIC_URL=https://portfolio.example.com: links in "
             "pages are built from it, and requests for other hosts are refused."
+        )
+    if production and not config.get("MAIL_BACKEND"):
+        raise ConfigError(
+            "No mail server is set. In production password resets and address "
+            "confirmations need one: set MAIL_URL (e.g. smtp+starttls://user:password@"
+            "smtp.example.com:587), or MAIL_BACKEND=dummy to send no email knowingly."
         )
     if production and not rate_limit_storage:
         raise ConfigError(

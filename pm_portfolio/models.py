@@ -30,6 +30,8 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
+    # When the maker opened the link sent to `email`; unconfirmed accounts work too.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     username: Mapped[str] = mapped_column(String(30), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str] = mapped_column(String(80), default="")

@@ -13,6 +13,7 @@ from tests.clients import Client
 from tests.factories import Credentials
 from tests.factories import make_user
 from tests.infrastructure import REFERENCE_TABLES
+from tests.infrastructure import SmtpServer
 from tests.infrastructure import close_created_apps
 from tests.infrastructure import make_app
 from tests.infrastructure import temporary_database
@@ -56,6 +57,21 @@ def app(migrated_database_url, app_config):
                 db.session.execute(table.delete())
         db.session.commit()
         db.engine.dispose()
+
+
+@pytest.fixture
+def outbox(app) -> list:
+    """The messages the app sends, kept in memory (MAIL_BACKEND=locmem in tests)."""
+    app.extensions["mailman"].outbox = []
+    return app.extensions["mailman"].outbox
+
+
+@pytest.fixture
+def smtp_server():
+    """A real SMTP server on loopback; a test module points the app at it with
+    `app_config` returning `smtp_server.app_config`."""
+    with SmtpServer() as server:
+        yield server
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
 """The databases and browser the tests run against, and what to do when one is missing."""
 
 import contextlib
+import email
 import os
+import re
 import secrets
 import select
 import socket
@@ -14,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -53,6 +56,8 @@ def make_app(database_url: str, **overrides):
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
             # Tests log in far more often than a person would; test_ratelimits turns it on.
             "RATELIMIT_ENABLED": False,
+            # Messages are kept in memory (flask_mailman.outbox); test_mail uses real SMTP.
+            "MAIL_BACKEND": "locmem",
             **overrides,
         }
     )
@@ -196,6 +201,43 @@ class TcpProxy:
         finally:
             client.close()
             server.close()
+
+
+class SmtpServer:
+    """A real SMTP server on loopback (aiosmtpd) that keeps the messages it receives."""
+
+    LINK = re.compile(r"https?://[^/\s]+(/\S+)")
+
+    def __init__(self):
+        self.messages: list[email.message.Message] = []
+        self._controller = Controller(self, hostname="127.0.0.1", port=free_port())
+
+    async def handle_DATA(self, _server, _session, envelope):  # aiosmtpd calls this
+        self.messages.append(email.message_from_bytes(envelope.content))
+        return "250 Message accepted for delivery"
+
+    @property
+    def app_config(self) -> dict:
+        """Settings that make the app send its email here."""
+        return {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": self.port}
+
+    @property
+    def port(self) -> int:
+        return self._controller.port
+
+    def to(self, address: str) -> list[email.message.Message]:
+        return [message for message in self.messages if message["To"] == address]
+
+    def link_in(self, message: email.message.Message) -> str:
+        """The path of the (first) link to this site in a message."""
+        return self.LINK.search(message.get_payload(decode=True).decode()).group(1)
+
+    def __enter__(self) -> "SmtpServer":
+        self._controller.start()
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self._controller.stop()
 
 
 def free_port() -> int:

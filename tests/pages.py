@@ -4,12 +4,14 @@ from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
 
+from pm_portfolio.core import account_links
 from pm_portfolio.demo import seed_demo_portfolio
 from pm_portfolio.exports.csv_import import save_draft
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
+from pm_portfolio.models import User
 from tests.factories import PASSWORD
 from tests.factories import make_portfolio_link
 from tests.factories import make_user
@@ -55,6 +57,7 @@ def build_catalogue(app) -> list[Page]:
             db.select(ShareLink.token).where(ShareLink.product_id.is_not(None))
         )
         draft_id = save_draft(maker_id, "products", "bad.csv", BAD_PRODUCT_CSV).id
+        reset_token = account_links.reset_token(db.session.get(User, maker_id))
         product_id, slug = product.id, product.slug
 
     pages = [
@@ -95,6 +98,23 @@ def build_catalogue(app) -> list[Page]:
         Page("settings-data", "/settings/data", MAKER),
         Page("import-preview", f"/settings/data/imports/{draft_id}", MAKER),
         Page("settings-account", "/settings/account", MAKER),
+        Page("settings-account-unconfirmed", "/settings/account", NEWCOMER),
+        Page("change-email", "/settings/email", MAKER),
+        Page("change-email-errors", "/settings/email", MAKER, {"new_email": "nope"}),
+        Page("forgot-password", "/password/forgot"),
+        Page("forgot-password-errors", "/password/forgot", form={"email": ""}),
+        Page("reset-password", f"/password/reset/{reset_token}"),
+        Page("link-expired", "/email/confirm/not-a-real-token"),
+        Page(
+            "check-email",
+            "/register",
+            form={
+                "email": "new@example.com",
+                "username": "new-one",
+                "password": PASSWORD,
+                "confirm": PASSWORD,
+            },
+        ),
         Page("dashboard-empty", "/dashboard", NEWCOMER),
         Page("products-empty", "/products", NEWCOMER),
         Page("journal-empty", "/learnings", NEWCOMER),

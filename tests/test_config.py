@@ -10,7 +10,11 @@ from pm_portfolio.config import load_or_create_secret_key
 from pm_portfolio.config import normalise_database_url
 from pm_portfolio.extensions import db
 
-PRODUCTION = {"PM_PORTFOLIO_ENV": "production", "SECRET_KEY": "s" * 40}
+PRODUCTION = {
+    "PM_PORTFOLIO_ENV": "production",
+    "SECRET_KEY": "s" * 40,
+    "MAIL_URL": "smtp+starttls://app:secret@smtp.example.com:587",
+}
 
 
 @pytest.mark.parametrize(
@@ -135,3 +139,34 @@ def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(tmp_path):
         assert connection.execute(text("PRAGMA busy_timeout")).scalar() == 5000
     with app.app_context():
         db.engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("smtp+starttls://app%40x.org:p%40ss@smtp.example.com",
+         ("smtp.example.com", 587, "app@x.org", "p@ss", True, False)),
+        ("smtps://app:secret@smtp.example.com",
+         ("smtp.example.com", 465, "app", "secret", False, True)),
+        ("smtp://localhost:2525", ("localhost", 2525, None, None, False, False)),
+    ],
+)  # fmt: skip
+def test_mail_url_sets_the_smtp_settings(tmp_path, url, expected):
+    config = build_config({"MAIL_URL": url}, tmp_path)
+    assert config["MAIL_BACKEND"] == "smtp"
+    assert (
+        config["MAIL_SERVER"], config["MAIL_PORT"], config["MAIL_USERNAME"],
+        config["MAIL_PASSWORD"], config["MAIL_USE_TLS"], config["MAIL_USE_SSL"],
+    ) == expected  # fmt: skip
+
+
+def test_development_prints_email_without_a_mail_server(tmp_path):
+    assert build_config({}, tmp_path)["MAIL_BACKEND"] == "console"
+
+
+def test_production_needs_a_way_to_send_email(tmp_path):
+    environ = {**PRODUCTION, "PUBLIC_URL": "https://p.example", "REDIS_URL": "redis://c"}
+    del environ["MAIL_URL"]
+    with pytest.raises(ConfigError, match="No mail server is set"):
+        build_config(environ, tmp_path)
+    assert build_config({**environ, "MAIL_BACKEND": "dummy"}, tmp_path)["MAIL_BACKEND"] == "dummy"

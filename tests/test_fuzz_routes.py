@@ -16,6 +16,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import encode_multipart
 
+from pm_portfolio.core import account_links
 from pm_portfolio.core.products import SLUG_PATTERN
 from pm_portfolio.exports.csv_import import save_draft
 from pm_portfolio.extensions import db
@@ -27,6 +28,7 @@ from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkProduct
+from pm_portfolio.models import User
 from tests.clients import AuthActions
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
@@ -159,6 +161,7 @@ def make_world(app, draft: bytes = b"x") -> dict:
             "link_id": make_portfolio_link(maker.id, [product_id]),
             "draft_id": save_draft(maker.id, "products", "f.csv", draft_text).id,
             "session_id": start_session(maker),
+            "token": account_links.reset_token(db.session.get(User, maker.id)),
         }
 
 
@@ -173,7 +176,7 @@ MODELS_BY_ARGUMENT = {
 
 def assert_named_objects_exist(app, world: dict, arguments) -> None:
     with app.app_context():
-        for name in arguments:
+        for name in arguments & MODELS_BY_ARGUMENT.keys():
             assert db.session.get(MODELS_BY_ARGUMENT[name], world[name]) is not None, name
 
 

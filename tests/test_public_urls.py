@@ -111,6 +111,7 @@ def test_production_refuses_other_hosts(migrated_database_url, monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "a production secret key for this test only")
     monkeypatch.setenv("PUBLIC_URL", PUBLIC)
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6379/0")
+    monkeypatch.setenv("MAIL_BACKEND", "dummy")
     monkeypatch.setenv("DATABASE_URL", migrated_database_url)
     app = create_app({"RATELIMIT_ENABLED": False})
     client = app.test_client()

@@ -120,8 +120,9 @@ def test_successful_log_ins_do_not_count_as_failures(app, user):
 def test_registration_is_limited_per_address(client):
     auth = AuthActions(client)
     for number in range(10):
-        auth.register(email=f"r{number}@example.com", username=f"r-{number}")
-        auth.logout()
+        assert (
+            auth.register(email=f"r{number}@example.com", username=f"r-{number}").status_code == 200
+        )
     response = auth.register(email="last@example.com", username="last-one")
     assert response.status_code == 429
 

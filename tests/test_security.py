@@ -4,6 +4,8 @@ A new route is covered as soon as it exists: if it takes an argument these
 tests do not know, they fail and ask for a sample value.
 """
 
+import re
+
 import pytest
 from flask import url_for
 
@@ -18,6 +20,10 @@ PUBLIC_ENDPOINTS = frozenset(
         "main.healthz",
         "accounts.login",
         "accounts.register",
+        "accounts.forgot_password",
+        "accounts.reset_password",
+        "accounts.confirm_email",
+        "accounts.confirm_email_change",
         "portfolio.profile",
         "portfolio.case_study",
         "portfolio.share",
@@ -140,11 +146,15 @@ def test_logging_in_starts_a_new_session(client, user):
     assert client.csrf_token("/settings") != planted
 
 
-def test_registering_starts_a_new_session(client):
+def test_signing_in_by_a_confirmation_link_starts_a_new_session(client, outbox):
     planted = client.csrf_token("/register")
     client.post("/register", data={"csrf_token": planted, "email": "new@example.com",
                                    "username": "newbie", "password": PASSWORD,
                                    "confirm": PASSWORD})  # fmt: skip
+    (message,) = outbox
+    link = re.search(r"http://localhost(/email/confirm/\S+)", message.body).group(1)
+    assert client.get(link).headers["Location"] == "/dashboard"
+
     response = client.post("/settings", data={"csrf_token": planted, "display_name": "Planted"})
     assert response.status_code == 400
 

@@ -40,9 +40,9 @@ def confirmation_field(label: str, of: str) -> PasswordField:
     )
 
 
-class RegisterForm(Form):
-    email = EmailField(
-        "Email",
+def email_field(label: str) -> EmailField:
+    return EmailField(
+        label,
         filters=[strip_whitespace],
         validators=[
             DataRequired("Enter your email address."),
@@ -50,6 +50,10 @@ class RegisterForm(Form):
             Email("Enter a valid email address, like you@example.com."),
         ],
     )
+
+
+class RegisterForm(Form):
+    email = email_field("Email")
     username = StringField(
         "Username",
         filters=[strip_whitespace],
@@ -58,10 +62,6 @@ class RegisterForm(Form):
     )
     password = new_password_field("Password")
     confirm = confirmation_field("Confirm password", "password")
-
-    def validate_email(self, field) -> None:
-        if accounts.email_taken(field.data):
-            raise ValidationError("An account with this email already exists. Log in instead?")
 
     def validate_username(self, field) -> None:
         username = accounts.normalise_username(field.data)
@@ -91,6 +91,22 @@ class PasswordChangeForm(Form):
 
 
 class DeleteAccountForm(Form):
+    password = PasswordField(
+        "Your password", validators=[InputRequired("Enter your password to confirm.")]
+    )
+
+
+class ForgotPasswordForm(Form):
+    email = email_field("Email")
+
+
+class ResetPasswordForm(Form):
+    new_password = new_password_field("New password")
+    confirm = confirmation_field("Confirm new password", "new_password")
+
+
+class EmailChangeForm(Form):
+    new_email = email_field("New email address")
     password = PasswordField(
         "Your password", validators=[InputRequired("Enter your password to confirm.")]
     )

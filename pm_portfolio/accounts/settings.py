@@ -90,4 +90,4 @@ def settings_account():
             accounts.delete_account(user)
             flash("Your account and everything in it have been deleted.", "info")
             return redirect(url_for("main.index"))
-    return render_template("accounts/settings_account.html", form=form)
+    return render_template("accounts/settings_account.html", form=form, confirm_form=ConfirmForm())

@@ -3,6 +3,7 @@
 from datetime import UTC
 from datetime import datetime
 
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -17,9 +18,12 @@ from flask_login import logout_user
 from pm_portfolio.accounts.blueprint import bp
 from pm_portfolio.accounts.forms import LoginForm
 from pm_portfolio.accounts.forms import RegisterForm
+from pm_portfolio.core import account_links
 from pm_portfolio.core import accounts
 from pm_portfolio.core import browser_sessions
+from pm_portfolio.core.mail import send_email
 from pm_portfolio.models import User
+from pm_portfolio.web.public_urls import public_url
 
 LOGIN_FAILED = "Incorrect email, username or password."
 
@@ -36,19 +40,39 @@ def sign_in(user: User, remember: bool = False) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    """Sign up. The answer is the same whether or not the email has an account already,
+    so the form does not tell strangers who uses the app: a new account gets a link to
+    confirm the address, an existing one a note that someone tried to sign up with it."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = RegisterForm()
     if form.validate_on_submit():
+        existing = accounts.find_user_by_email(form.email.data)
+        if existing is not None:
+            send_email(existing.email, "Someone tried to sign up with your email",
+                       "sign_up_attempt", user=existing)  # fmt: skip
+            return _check_your_email(existing.email)
         try:
             user = accounts.create_user(form.email.data, form.username.data, form.password.data)
         except accounts.AccountTaken:
-            form.username.errors.append("That email or username was just taken. Try another.")
+            form.username.errors.append("That username was just taken. Please choose another.")
         else:
-            sign_in(user)
-            flash("Welcome! Your account is ready. Make products.", "success")
-            return redirect(url_for("dashboard.index"))
+            send_confirmation(user)
+            return _check_your_email(user.email)
     return render_template("accounts/register.html", form=form)
+
+
+def send_confirmation(user: User) -> None:
+    link = public_url("accounts.confirm_email", token=account_links.confirmation_token(user))
+    send_email(user.email, "Confirm your email address", "confirm_email", user=user, link=link)
+
+
+def _check_your_email(address: str):
+    return render_template(
+        "accounts/check_email.html",
+        address=address,
+        on_console=current_app.config.get("MAIL_BACKEND") == "console",
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -23,7 +23,7 @@ USERNAME_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 RESERVED_USERNAMES = frozenset(
     """
     about account accounts admin administrator api app assets auth blog dashboard delete
-    docs edit export exports favicon feed help healthz home import imports index journal
+    docs edit email export exports favicon feed help healthz home import imports index journal
     learnings login logout me new null password portfolio portfolios pricing privacy
     products profile register reset robots root s security settings share share-links
     signin signout signup sitemap static status support system terms u user users www
@@ -92,6 +92,10 @@ def create_user(email: str, username: str, password: str) -> User:
         db.session.rollback()
         raise AccountTaken from error
     return user
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
 
 
 def find_user_for_login(login: str) -> User | None:

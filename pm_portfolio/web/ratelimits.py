@@ -25,6 +25,10 @@ FAILED_LOGINS_PER_ADDRESS = "30 per hour"
 CREDENTIAL_CHANGES_PER_USER = "10 per hour"
 IMPORTS_PER_USER = "30 per hour"
 IMPORT_PREVIEWS_PER_USER = "60 per hour"
+# Emails sent on request: a few per address, fewer per mailbox, so nobody is spammed.
+EMAILS_PER_ADDRESS = "10 per hour"
+EMAILS_PER_MAILBOX = "3 per hour"
+EMAILS_PER_USER = "5 per hour"
 
 
 def account_and_address() -> str:
@@ -40,6 +44,11 @@ def login_failed(response: Response) -> bool:
     return response.status_code == 200
 
 
+def mailbox_asked_for() -> str:
+    """The email a "forgot password" form names, however it is written."""
+    return "mailbox:" + request.form.get("email", "").strip().lower()[:254]
+
+
 def signed_in_user() -> str:
     if current_user.is_authenticated:
         return f"user:{current_user.id}"
@@ -48,7 +57,17 @@ def signed_in_user() -> str:
 
 PER_USER_POST = {"methods": ["POST"], "key_func": signed_in_user}
 ROUTE_LIMITS = {
-    "accounts.register": [{"limit_value": SIGN_IN_PER_ADDRESS, "methods": ["POST"]}],
+    "accounts.register": [
+        {"limit_value": SIGN_IN_PER_ADDRESS, "methods": ["POST"]},
+        {"limit_value": EMAILS_PER_MAILBOX, "methods": ["POST"], "key_func": mailbox_asked_for},
+    ],
+    "accounts.forgot_password": [
+        {"limit_value": EMAILS_PER_ADDRESS, "methods": ["POST"]},
+        {"limit_value": EMAILS_PER_MAILBOX, "methods": ["POST"], "key_func": mailbox_asked_for},
+    ],
+    "accounts.reset_password": [{"limit_value": SIGN_IN_PER_ADDRESS, "methods": ["POST"]}],
+    "accounts.resend_confirmation": [{"limit_value": EMAILS_PER_USER, **PER_USER_POST}],
+    "accounts.change_email": [{"limit_value": EMAILS_PER_USER, **PER_USER_POST}],
     "accounts.login": [
         {"limit_value": SIGN_IN_PER_ADDRESS, "methods": ["POST"]},
         {

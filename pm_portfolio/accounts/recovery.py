@@ -1,0 +1,111 @@
+"""Links by email: forgotten passwords, confirming an address, changing it."""
+
+from datetime import UTC
+from datetime import datetime
+
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import url_for
+from flask_login import current_user
+from flask_login import login_required
+
+from pm_portfolio.accounts.blueprint import bp
+from pm_portfolio.accounts.forms import EmailChangeForm
+from pm_portfolio.accounts.forms import ForgotPasswordForm
+from pm_portfolio.accounts.forms import ResetPasswordForm
+from pm_portfolio.accounts.sign_in import send_confirmation
+from pm_portfolio.accounts.sign_in import sign_in
+from pm_portfolio.core import account_links
+from pm_portfolio.core import accounts
+from pm_portfolio.core import browser_sessions
+from pm_portfolio.core.mail import send_email
+from pm_portfolio.forms.fields import ConfirmForm
+from pm_portfolio.web.public_urls import public_url
+
+RESET_SENT = (
+    "If an account uses that address, we have sent it a link to choose a new password. "
+    "It works for an hour."
+)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = accounts.find_user_by_email(form.email.data)
+        if user is not None:
+            link = public_url("accounts.reset_password", token=account_links.reset_token(user))
+            send_email(user.email, "Choose a new password", "reset_password", user=user, link=link)
+        flash(RESET_SENT, "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    if account_links.user_to_reset(token) is None:
+        return render_template("accounts/link_expired.html", what="password reset"), 404
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user = account_links.reset_password(token, form.new_password.data)
+        if user is None:
+            # Used a moment ago, in another tab.
+            return render_template("accounts/link_expired.html", what="password reset"), 404
+        browser_sessions.end_all(user)
+        flash("Password changed, and every session signed out. Log in with it.", "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form, token=token)
+
+
+@bp.get("/email/confirm/<token>")
+def confirm_email(token: str):
+    user = account_links.confirm_email(token, datetime.now(UTC))
+    if user is None:
+        return render_template("accounts/link_expired.html", what="confirmation"), 404
+    if not current_user.is_authenticated:
+        # The first use of a link sent to the address proves it: it signs that browser in.
+        sign_in(user)
+    flash("Thank you: your email address is confirmed.", "success")
+    return redirect(url_for("dashboard.index"))
+
+
+@bp.post("/settings/email/confirm")
+@login_required
+def resend_confirmation():
+    if ConfirmForm().validate_on_submit() and not current_user.email_verified_at:
+        send_confirmation(current_user)
+        flash(f"We sent a new link to {current_user.email}.", "info")
+    return redirect(url_for("accounts.settings_account"))
+
+
+@bp.route("/settings/email", methods=["GET", "POST"])
+@login_required
+def change_email():
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        if not accounts.verify_password(current_user, form.password.data):
+            form.password.errors.append("That is not your password.")
+        else:
+            new_email = accounts.normalise_email(form.new_email.data)
+            link = public_url(
+                "accounts.confirm_email_change",
+                token=account_links.email_change_token(current_user, new_email),
+            )
+            send_email(new_email, "Confirm your new email address", "change_email",
+                       user=current_user, link=link, new_email=new_email)  # fmt: skip
+            flash(f"We sent a link to {new_email}. Your address changes when you open it.", "info")
+            return redirect(url_for("accounts.settings_account"))
+    return render_template("accounts/change_email.html", form=form)
+
+
+@bp.get("/email/change/<token>")
+def confirm_email_change(token: str):
+    try:
+        user, old_email = account_links.change_email(token, datetime.now(UTC))
+    except account_links.EmailChangeRefused:
+        return render_template("accounts/link_expired.html", what="email change"), 404
+    send_email(old_email, "Your email address was changed", "email_changed",
+               user=user, old_email=old_email)  # fmt: skip
+    flash(f"Your email address is now {user.email}.", "success")
+    return redirect(url_for("accounts.settings_account"))

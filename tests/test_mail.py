@@ -1,0 +1,122 @@
+"""Account recovery by email, through a real SMTP server on loopback (aiosmtpd)."""
+
+from datetime import timedelta
+
+import pytest
+
+from pm_portfolio.core import account_links
+from pm_portfolio.extensions import db
+from pm_portfolio.models import BrowserSession
+from pm_portfolio.models import User
+from tests.clients import AuthActions
+from tests.factories import PASSWORD
+from tests.infrastructure import free_port
+
+NEW_PASSWORD = "a brand new passphrase"
+
+
+@pytest.fixture
+def app_config(smtp_server):
+    return smtp_server.app_config
+
+
+@pytest.fixture
+def inbox(smtp_server):
+    return smtp_server
+
+
+def test_forgot_password_sends_a_link_that_sets_a_new_password_once(app, client, user, inbox):
+    signed_in_elsewhere = app.test_client()
+    AuthActions(signed_in_elsewhere).login()
+
+    response = client.submit("/password/forgot", {"email": " MAKER@example.com "})
+
+    assert response.headers["Location"] == "/login"
+    (message,) = inbox.to("maker@example.com")
+    assert message["Subject"] == "Choose a new password"
+    assert message["From"] == "PM Portfolio <no-reply@localhost>"
+    link = inbox.link_in(message)
+    form = {"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    assert client.submit(link, form).headers["Location"] == "/login"
+
+    assert AuthActions(app.test_client()).login(password=PASSWORD).status_code == 200
+    assert AuthActions(app.test_client()).login(password=NEW_PASSWORD).status_code == 302
+    assert signed_in_elsewhere.get("/dashboard").status_code == 302, "every session ends"
+    assert client.get(link).status_code == 404, "a reset link works once"
+    assert "This link no longer works" in client.get(link).get_data(as_text=True)
+
+
+def test_forgot_password_says_the_same_for_an_unknown_address(client, user, inbox):
+    known = client.submit("/password/forgot", {"email": "maker@example.com"}, follow_redirects=True)
+    unknown = client.submit("/password/forgot", {"email": "nobody@example.com"},
+                            follow_redirects=True)  # fmt: skip
+
+    assert known.get_data(as_text=True) == unknown.get_data(as_text=True)
+    assert [message["To"] for message in inbox.messages] == ["maker@example.com"]
+
+
+def test_a_reset_link_expires(client, user, inbox, monkeypatch):
+    client.submit("/password/forgot", {"email": "maker@example.com"})
+    link = inbox.link_in(inbox.to("maker@example.com")[0])
+    monkeypatch.setattr(account_links, "RESET_VALID_FOR", timedelta(seconds=-1))
+    assert client.get(link).status_code == 404
+
+
+def test_a_mail_server_that_is_down_changes_nothing_the_page_says(app, client, user, caplog):
+    app.config["MAIL_PORT"] = free_port()
+    app.extensions["mailman"].port = app.config["MAIL_PORT"]
+    response = client.submit("/password/forgot", {"email": "maker@example.com"})
+    assert response.headers["Location"] == "/login"
+    assert "could not send the 'reset_password' email" in caplog.text
+
+
+def test_confirming_the_address_by_its_link_signs_in_the_first_time(app, client, auth, inbox):
+    auth.register(email="ada@example.com", username="ada")
+    (message,) = inbox.to("ada@example.com")
+    link = inbox.link_in(message)
+
+    assert client.get(link).headers["Location"] == "/dashboard"
+    assert "Please confirm your email" not in client.get("/dashboard").get_data(as_text=True)
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "ada"))
+        assert user.email_verified_at is not None
+    assert app.test_client().get(link).status_code == 404, "it signs a browser in only once"
+
+
+def test_changing_the_email_takes_effect_when_the_new_address_confirms(
+    app, logged_in_client, user, inbox
+):
+    response = logged_in_client.submit(
+        "/settings/email", {"new_email": "New@Example.com", "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/settings/account"
+    with app.app_context():
+        assert db.session.get(User, user.id).email == "maker@example.com"
+
+    link = inbox.link_in(inbox.to("new@example.com")[0])
+    logged_in_client.get(link)
+
+    with app.app_context():
+        changed = db.session.get(User, user.id)
+        assert changed.email == "new@example.com"
+        assert changed.email_verified_at is not None
+    (notice,) = inbox.to("maker@example.com")
+    assert "was changed" in notice["Subject"]
+    assert logged_in_client.get(link).status_code == 404, "a change link works once"
+
+
+def test_changing_the_email_needs_the_password(logged_in_client, inbox):
+    response = logged_in_client.submit(
+        "/settings/email", {"new_email": "new@example.com", "password": "not it at all"}
+    )
+    assert "That is not your password." in response.get_data(as_text=True)
+    assert inbox.messages == []
+
+
+def test_the_confirmation_link_can_be_sent_again(app, logged_in_client, user, inbox):
+    logged_in_client.submit("/settings/email/confirm", page="/settings/account")
+    link = inbox.link_in(inbox.to("maker@example.com")[0])
+    logged_in_client.get(link)
+    with app.app_context():
+        assert db.session.get(User, user.id).email_verified_at is not None
+        assert db.session.scalar(db.select(db.func.count(BrowserSession.id))) == 1
