@@ -9,7 +9,9 @@ from flask import request
 from sqlalchemy import Engine
 from sqlalchemy import event
 
-SQLITE_BUSY_TIMEOUT_MS = 5000
+# Longer than the longest write a request makes (confirming a 5,000-row import): a save
+# that arrives meanwhile waits its turn rather than failing with "database is locked".
+SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _reading_only: ContextVar[bool] = ContextVar("reading_only", default=False)
 

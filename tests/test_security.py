@@ -124,6 +124,17 @@ def test_every_page_sends_security_headers(app, client, logged_in_client, signed
             assert "Strict-Transport-Security" not in response.headers
 
 
+@pytest.mark.parametrize("signed_in", [False, True])
+def test_no_route_echoes_a_forged_host(app, logged_in_client, signed_in):
+    """Absolute URLs come from PUBLIC_URL; tests/test_public_urls.py checks full pages."""
+    app.config["PUBLIC_URL"] = "https://portfolio.example.com"
+    http_client = logged_in_client if signed_in else app.test_client()
+    for rule in rules_with(app, "GET"):
+        url = url_of(app, rule)
+        with http_client.get(url, headers={"Host": "evil.example"}) as response:
+            assert b"evil.example" not in response.get_data(), f"GET {url} echoed the host"
+
+
 def test_signed_in_pages_are_never_stored_by_caches(app, logged_in_client):
     for rule in rules_with(app, "GET"):
         url = url_of(app, rule)
