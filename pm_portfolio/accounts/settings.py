@@ -14,9 +14,12 @@ from pm_portfolio.accounts.forms import PasswordChangeForm
 from pm_portfolio.accounts.sign_in import sign_out
 from pm_portfolio.core import accounts
 from pm_portfolio.core import browser_sessions
+from pm_portfolio.core.publishing import empty_portfolio_advice
+from pm_portfolio.core.publishing import reader_view
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.profile import ProfileForm
 from pm_portfolio.web.helpers import owned_or_404
+from pm_portfolio.web.public_urls import public_url
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -24,10 +27,30 @@ from pm_portfolio.web.helpers import owned_or_404
 def settings_profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
+        was_published = current_user.is_published
         accounts.update_profile(current_user, form.to_data())
-        flash("Profile saved.", "success")
+        _say_what_readers_see(was_published)
         return redirect(url_for("accounts.settings_profile"))
-    return render_template("accounts/settings_profile.html", form=form)
+    return render_template(
+        "accounts/settings_profile.html",
+        form=form,
+        reader=reader_view(current_user.id, current_user.show_ideas),
+    )
+
+
+def _say_what_readers_see(was_published: bool) -> None:
+    """The publish moment: say the portfolio is live, and warn if a reader would find it empty."""
+    if not current_user.is_published:
+        flash("Profile saved.", "success")
+        return
+    if not was_published:
+        address = public_url("portfolio.profile", username=current_user.username)
+        flash(f"Your portfolio is live at {address}. Send it to employers.", "success")
+    else:
+        flash("Profile saved.", "success")
+    reader = reader_view(current_user.id, current_user.show_ideas)
+    if reader.is_empty:
+        flash(f"Readers see no product yet. {empty_portfolio_advice(reader)}", "warning")
 
 
 @bp.route("/settings/password", methods=["GET", "POST"])

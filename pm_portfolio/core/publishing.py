@@ -70,8 +70,9 @@ class Reach:
         return self.visibility == Visibility.PUBLIC and not self.on_portfolio
 
 
-def reach(product: Product, show_ideas: bool) -> Reach:
-    """The Python twin of `on_portfolio` and `reachable_by_link`, for one product."""
+def reach(product, show_ideas: bool) -> Reach:
+    """The Python twin of `on_portfolio` and `reachable_by_link`, for one product (or any
+    row with its `status` and `visibility`)."""
     visibility = Visibility(product.visibility)
     return Reach(
         visibility=visibility,
@@ -79,6 +80,50 @@ def reach(product: Product, show_ideas: bool) -> Reach:
         and (product.status != ProductStatus.IDEA or show_ideas),
         by_link=visibility in SHAREABLE,
     )
+
+
+@dataclass(frozen=True)
+class ReaderView:
+    """What a reader of the published portfolio sees, and why the maker's other products
+    are not there: the maker's pages say exactly this, so nobody publishes an empty page
+    believing it full."""
+
+    listed: list[str]
+    hidden_ideas: list[str]
+    unlisted: int
+    private: int
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.listed
+
+
+def reader_view(owner_id: int, show_ideas: bool) -> ReaderView:
+    """Titles on the portfolio (in its order) and the others, by why they are hidden."""
+    rows = db.session.execute(
+        db.select(Product.title, Product.status, Product.visibility)
+        .where(Product.user_id == owner_id)
+        .order_by(*portfolio_order())
+    ).all()
+    reaches = [(row.title, reach(row, show_ideas)) for row in rows]
+    return ReaderView(
+        listed=[title for title, seen in reaches if seen.on_portfolio],
+        hidden_ideas=[title for title, seen in reaches if seen.hidden_idea],
+        unlisted=sum(1 for _title, seen in reaches if seen.visibility == Visibility.UNLISTED),
+        private=sum(1 for _title, seen in reaches if seen.visibility == Visibility.PRIVATE),
+    )
+
+
+def empty_portfolio_advice(reader: ReaderView) -> str:
+    """What to do so that a reader sees a product, for a portfolio that shows none."""
+    if reader.hidden_ideas:
+        return (
+            f"“{reader.hidden_ideas[0]}” is still an idea, and ideas show only if you tick "
+            "“Show ideas too”; or set its status to building or shipped."
+        )
+    if reader.unlisted or reader.private:
+        return "Your products are private or unlisted: make one public to show it."
+    return "Log a product and make it public to show it."
 
 
 def portfolio_order():

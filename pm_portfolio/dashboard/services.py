@@ -13,6 +13,7 @@ from pm_portfolio.core.analytics import ShareLinkStats
 from pm_portfolio.core.analytics import ViewSummary
 from pm_portfolio.core.analytics import recent_views
 from pm_portfolio.core.analytics import share_link_stats
+from pm_portfolio.core.publishing import reach
 from pm_portfolio.core.skills import all_skills
 from pm_portfolio.extensions import db
 from pm_portfolio.models import SHIPPED_STATUSES
@@ -67,6 +68,8 @@ class Dashboard:
     checklist: list[ChecklistStep]
     views: ViewSummary
     share_links: list[ShareLinkStats]
+    listed_count: int
+    hidden_idea_count: int
 
     @property
     def needs_nudge(self) -> bool:
@@ -88,19 +91,53 @@ def month_starts(today: date, count: int = CADENCE_MONTHS) -> list[date]:
     return months[::-1]
 
 
-def _status_counts(owner_id: int) -> tuple[dict[str, int], date | None]:
+@dataclass(frozen=True)
+class ProductCounts:
+    by_status: dict[str, int]
+    last_shipped_on: date | None
+    # What a reader of the published portfolio sees (see core/publishing.py).
+    listed: int
+    hidden_ideas: int
+
+
+def _product_counts(owner_id: int, show_ideas: bool) -> ProductCounts:
     rows = db.session.execute(
-        db.select(Product.status, func.count(Product.id), func.max(Product.shipped_on))
+        db.select(
+            Product.status,
+            Product.visibility,
+            func.count(Product.id).label("count"),
+            func.max(Product.shipped_on).label("last_shipped"),
+        )
         .where(Product.user_id == owner_id)
-        .group_by(Product.status)
+        .group_by(Product.status, Product.visibility)
     ).all()
-    counts = {status.value: 0 for status in ProductStatus}
+    by_status = {status.value: 0 for status in ProductStatus}
     ship_dates = []
-    for status, count, last_shipped in rows:
-        counts[status] = count
-        if status in SHIPPED_STATUSES and last_shipped is not None:
-            ship_dates.append(last_shipped)
-    return counts, max(ship_dates, default=None)
+    listed = hidden_ideas = 0
+    for row in rows:
+        by_status[row.status] += row.count
+        if row.status in SHIPPED_STATUSES and row.last_shipped is not None:
+            ship_dates.append(row.last_shipped)
+        seen = reach(row, show_ideas)
+        listed += row.count if seen.on_portfolio else 0
+        hidden_ideas += row.count if seen.hidden_idea else 0
+    return ProductCounts(by_status, max(ship_dates, default=None), listed, hidden_ideas)
+
+
+def _publish_step(user: User, counts: ProductCounts) -> ChecklistStep:
+    """Done only when a reader would see a product, not merely when the switch is on."""
+    if user.is_published and counts.listed == 0:
+        return ChecklistStep(
+            "Your portfolio is published but shows no product yet: make one public "
+            "(ideas show only if you choose)",
+            done=False,
+            endpoint="products.index",
+        )
+    return ChecklistStep(
+        "Publish your portfolio for employers",
+        done=user.is_published,
+        endpoint="accounts.settings_profile",
+    )
 
 
 def _cadence(owner_id: int, months: list[date], today: date) -> list[MonthActivity]:
@@ -158,7 +195,8 @@ def _coverage(owner_id: int) -> list[SkillCoverage]:
 
 
 def build_dashboard(user: User, today: date) -> Dashboard:
-    status_counts, last_shipped_on = _status_counts(user.id)
+    counts = _product_counts(user.id, user.show_ideas)
+    status_counts, last_shipped_on = counts.by_status, counts.last_shipped_on
     learning_count = db.session.scalar(
         db.select(func.count(Learning.id)).where(Learning.user_id == user.id)
     )
@@ -201,12 +239,10 @@ def build_dashboard(user: User, today: date) -> Dashboard:
             ChecklistStep(
                 "Write down your first learning", done=learning_count > 0, endpoint="learnings.new"
             ),
-            ChecklistStep(
-                "Publish your portfolio for employers",
-                done=user.is_published,
-                endpoint="accounts.settings_profile",
-            ),
+            _publish_step(user, counts),
         ],
+        listed_count=counts.listed,
+        hidden_idea_count=counts.hidden_ideas,
         views=recent_views(user.id, today),
         share_links=share_link_stats(user.id),
     )

@@ -88,10 +88,14 @@ class ProductForm(Form):
         validators=[max_length(160)],
         description="One line: what it is and for whom.",
     )
+    # Asked, not assumed: a product left at "idea" by default stays off the portfolio,
+    # which surprised makers who thought they had published it.
     status = SelectField(
         "Status",
-        choices=choices(STATUS_OPTIONS),
-        default=ProductStatus.IDEA.value,
+        choices=choices([("", "Choose where it stands…"), *STATUS_OPTIONS]),
+        default="",
+        validators=[DataRequired("Choose where it stands: idea, building, shipped or sunset.")],
+        description="Your portfolio shows ideas only if you choose to, in Settings.",
     )
     role = StringField(
         "Your role",

@@ -11,6 +11,7 @@ from wtforms import Field
 
 from pm_portfolio.core.markdown import render_markdown
 from pm_portfolio.core.publishing import card_metrics
+from pm_portfolio.core.publishing import empty_portfolio_advice
 from pm_portfolio.web.public_urls import public_url
 
 
@@ -55,6 +56,7 @@ def render_version(*folders: Path) -> str:
 def init_templating(app: Flask) -> None:
     app.jinja_env.globals["field_aria"] = field_aria
     app.jinja_env.globals["card_metrics"] = card_metrics
+    app.jinja_env.globals["empty_portfolio_advice"] = empty_portfolio_advice
     app.jinja_env.globals["public_url"] = public_url
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date_label"] = date_label
