@@ -26,8 +26,8 @@ PRODUCTS = [
         "tagline": "Async stand-ups in Slack for remote teams of five to fifty.",
         "status": "shipped",
         "role": "Solo maker",
-        "started": 420,
-        "shipped": 360,
+        "started": 260,
+        "shipped": 200,
         "target_users": "Engineering managers of remote teams across three or more time zones.",
         "problem": "Daily stand-up calls across time zones meant someone always joined at "
         "7 am or 9 pm. In **12 interviews** with engineering managers, 9 said stand-ups "
@@ -52,8 +52,8 @@ PRODUCTS = [
         "tagline": "Tells small bakeries what each recipe really costs.",
         "status": "shipped",
         "role": "PM and designer in a team of 2",
-        "started": 300,
-        "shipped": 230,
+        "started": 110,
+        "shipped": 16,
         "target_users": "Home bakers who started selling at markets.",
         "problem": "Bakers priced by gut feel; three of five I spoke to were losing money on "
         "their best seller without knowing.",
@@ -78,8 +78,8 @@ PRODUCTS = [
         "tagline": "A browser extension that shows the CO₂ of your commute options.",
         "status": "sunset",
         "role": "Solo maker",
-        "started": 700,
-        "shipped": 640,
+        "started": 520,
+        "shipped": 470,
         "problem": "People said they wanted greener commutes but had no number to compare.",
         "hypothesis": "If we show CO₂ next to travel times, 10% of users will pick a lower "
         "option at least once a week.",
@@ -136,8 +136,8 @@ PRODUCTS = [
         "tagline": "Shared habit streaks for small teams.",
         "status": "sunset",
         "role": "PM in a team of 3",
-        "started": 560,
-        "shipped": 500,
+        "started": 400,
+        "shipped": 340,
         "outcome": "Pivoted into Standup Bot: teams cared about the check-in, not the streak.",
         "metrics": [("teams", "35", "")],
         "skills": ["prioritisation", "communication"],
@@ -146,38 +146,38 @@ PRODUCTS = [
 ]
 
 LEARNINGS = [
-    ("Standup Bot", "user_interview", 430, "Managers hate the meeting, not the update",
+    ("Standup Bot", "user_interview", 270, "Managers hate the meeting, not the update",
      "Nine of twelve managers wanted the **information** from stand-ups, not the call.",
      ["discovery"], True),
-    ("Standup Bot", "decision", 410, "Cut the Jira integration",
+    ("Standup Bot", "decision", 250, "Cut the Jira integration",
      "Two of twelve asked for it; it would have doubled the build. Shipped without it.",
      ["prioritisation"], True),
-    ("Standup Bot", "experiment", 380, "Local-time prompts doubled answers",
+    ("Standup Bot", "experiment", 215, "Local-time prompts doubled answers",
      "Asking at 10 am local time instead of 10 am UTC took answer rates from 35% to 71%.",
      ["analytics", "design"], True),
-    ("Standup Bot", "mistake", 365, "Launched on a Friday",
+    ("Standup Bot", "mistake", 198, "Launched on a Friday",
      "Nobody installs a work tool on a Friday afternoon. Relaunched on Tuesday.",
      ["growth"], True),
-    ("Standup Bot", "insight", 300, "The digest is the product",
+    ("Standup Bot", "insight", 120, "The digest is the product",
      "Usage tracked digest reads, not answers: managers came for the summary.",
      ["analytics"], False),
-    ("Recipe Cost Calculator", "user_interview", 305, "Bakers price by gut feel",
+    ("Recipe Cost Calculator", "user_interview", 105, "Bakers price by gut feel",
      "Three of five bakers were underpricing their best seller.", ["discovery"], True),
-    ("Recipe Cost Calculator", "decision", 280, "No inventory tracking",
+    ("Recipe Cost Calculator", "decision", 70, "No inventory tracking",
      "Top request, but it turns a calculator into an ERP. Said no, explained why.",
      ["prioritisation", "communication"], True),
-    ("Recipe Cost Calculator", "experiment", 250, "Pack-price entry beats per-gram entry",
+    ("Recipe Cost Calculator", "experiment", 40, "Pack-price entry beats per-gram entry",
      "Letting people type the price of a pack cut set-up time from 20 to 6 minutes.",
      ["design"], True),
-    ("Recipe Cost Calculator", "insight", 200, "Markets are the channel",
+    ("Recipe Cost Calculator", "insight", 9, "Markets are the channel",
      "Flyers at two farmers' markets brought more sign-ups than a month of social posts.",
      ["growth"], True),
-    ("Commute Carbon", "experiment", 620, "Showing CO₂ did not change choices",
+    ("Commute Carbon", "experiment", 450, "Showing CO₂ did not change choices",
      "Only 2% picked a lower-carbon option; the target was 10%.", ["analytics"], True),
-    ("Commute Carbon", "decision", 560, "Killed it",
+    ("Commute Carbon", "decision", 400, "Killed it",
      "Three months below target with no sign of change. Wrote down why and stopped.",
      ["strategy"], True),
-    ("Commute Carbon", "mistake", 650, "Built before testing the number",
+    ("Commute Carbon", "mistake", 505, "Built before testing the number",
      "A fake-door test would have shown in a week what took three months.",
      ["discovery", "execution"], True),
     ("Interview Notes", "user_interview", 40, "Tagging must be faster than writing",
@@ -192,10 +192,10 @@ LEARNINGS = [
      ["communication"], False),
     ("Neighbourhood Tool Library", "decision", 20, "Start with a spreadsheet",
      "Running it by hand for a month before building anything.", ["execution"], False),
-    ("Habit Streaks for Teams", "insight", 520, "Teams cared about the check-in",
+    ("Habit Streaks for Teams", "insight", 330, "Teams cared about the check-in",
      "Streaks motivated two people per team; the daily check-in helped everyone.",
      ["discovery"], True),
-    ("Habit Streaks for Teams", "decision", 495, "Pivot to stand-ups",
+    ("Habit Streaks for Teams", "decision", 300, "Pivot to stand-ups",
      "Kept the check-in, dropped the streak, became Standup Bot.", ["strategy"], True),
     (None, "insight", 150, "Write the outcome before you build",
      "Writing the success metric first made killing Commute Carbon easy.",
@@ -269,12 +269,22 @@ def seed_demo_portfolio(username: str, password: str, today: date) -> int:
 @bp.cli.command("seed-demo")
 @click.option("--username", default="demo", show_default=True, help="Username of the demo maker.")
 @click.option("--password", help="Password to log in with; a random one is made if omitted.")
-def seed_demo_command(username: str, password: str | None) -> None:
-    """Create a demo maker with a realistic portfolio."""
+@click.option("--reset", is_flag=True, help="Delete the demo maker first, then create it afresh.")
+def seed_demo_command(username: str, password: str | None, reset: bool) -> None:
+    """Create a demo maker with a realistic portfolio, dated relative to today."""
     username = accounts.normalise_username(username)
-    if accounts.username_taken(username) or accounts.email_taken(DEMO_EMAIL):
+    existing = accounts.find_user_by_email(DEMO_EMAIL)
+    if reset and existing is not None:
+        accounts.delete_account(existing)
+        click.echo(f"Deleted the demo maker {existing.username} and everything in it.")
+    elif existing is not None:
         raise click.ClickException(
-            f"A user '{username}' or the demo email {DEMO_EMAIL} already exists."
+            f"The demo maker {existing.username} ({DEMO_EMAIL}) already exists. Run "
+            "`flask --app app seed-demo --reset` to delete it and create it again."
+        )
+    if accounts.username_taken(username):
+        raise click.ClickException(
+            f"The username {username!r} belongs to another account; choose one with --username."
         )
     password = password or secrets.token_urlsafe(12)
     if not accounts.PASSWORD_MIN <= len(password) <= accounts.PASSWORD_MAX:

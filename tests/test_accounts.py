@@ -41,6 +41,21 @@ def test_registering_a_taken_email_looks_the_same_and_tells_its_owner(client, au
     assert "Please confirm that fresh@example.com" in sent["fresh@example.com"].body
 
 
+@pytest.mark.parametrize(
+    ("email", "username", "suggestion"),
+    [
+        ("ada@example.com", "", "How about “ada”?"),
+        ("ada@example.com", "maker", "That username is taken. How about “maker-2”?"),
+        ("ada@example.com", "Ada Lovelace", "How about “ada-lovelace”?"),
+        ("x@example.com", "login", "Please choose another. How about “login-2”?"),
+    ],
+)  # fmt: skip
+def test_a_refused_username_comes_with_a_free_suggestion(client, user, email, username, suggestion):
+    response = client.submit("/register", {"email": email, "username": username,
+                                           "password": PASSWORD, "confirm": PASSWORD})  # fmt: skip
+    assert suggestion in response.get_data(as_text=True)
+
+
 def test_username_is_stored_in_lower_case(auth, app):
     auth.register(username="Ada-Lovelace")
     with app.app_context():
@@ -56,10 +71,10 @@ def test_username_is_stored_in_lower_case(auth, app):
         ("ada@example.com", "Maker", PASSWORD, PASSWORD, "That username is taken."),
         ("ada@example.com", "ad", PASSWORD, PASSWORD, "Use 3 to 30 characters."),
         ("ada@example.com", "a" * 31, PASSWORD, PASSWORD, "Use 3 to 30 characters."),
-        ("ada@example.com", "ada_l", PASSWORD, PASSWORD, "Use only lower-case letters"),
-        ("ada@example.com", "ada l", PASSWORD, PASSWORD, "Use only lower-case letters"),
-        ("ada@example.com", "-ada", PASSWORD, PASSWORD, "Use only lower-case letters"),
-        ("ada@example.com", "adä", PASSWORD, PASSWORD, "Use only lower-case letters"),
+        ("ada@example.com", "ada_l", PASSWORD, PASSWORD, "Use only letters, digits and hyphens"),
+        ("ada@example.com", "ada l", PASSWORD, PASSWORD, "Use only letters, digits and hyphens"),
+        ("ada@example.com", "-ada", PASSWORD, PASSWORD, "Use only letters, digits and hyphens"),
+        ("ada@example.com", "adä", PASSWORD, PASSWORD, "Use only letters, digits and hyphens"),
         ("ada@example.com", "login", PASSWORD, PASSWORD, "That username is reserved."),
         ("ada@example.com", "Admin", PASSWORD, PASSWORD, "That username is reserved."),
         ("ada@example.com", "settings", PASSWORD, PASSWORD, "That username is reserved."),
@@ -226,7 +241,7 @@ def test_logout_signs_out(logged_in_client, auth):
         ("a-1", None),
         ("a" * 30, None),
         ("ab", "Use 3 to 30 characters."),
-        ("ada-", "Use only lower-case letters"),
+        ("ada-", "Use only letters, digits and hyphens"),
         ("ad--a", None),
         ("u", "Use 3 to 30 characters."),
         ("static", "That username is reserved."),

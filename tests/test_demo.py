@@ -39,11 +39,43 @@ def test_the_demo_maker_can_log_in_and_see_a_full_dashboard(app, runner):
     assert client.get("/learnings").status_code == 200
 
 
-def test_seed_demo_refuses_to_run_twice(runner):
+def test_running_it_twice_says_how_to_start_again(runner):
     runner.invoke(args=["seed-demo", "--password", DEMO_PASSWORD])
     result = runner.invoke(args=["seed-demo", "--password", DEMO_PASSWORD])
     assert result.exit_code != 0
-    assert "already exists" in result.output
+    assert "The demo maker demo (demo@example.com) already exists." in result.output
+    assert "seed-demo --reset" in result.output
+
+
+def test_reset_deletes_the_demo_maker_and_creates_it_afresh(app, runner):
+    runner.invoke(args=["seed-demo", "--password", DEMO_PASSWORD])
+    with app.app_context():
+        db.session.scalar(db.select(User).where(User.username == "demo")).headline = "Changed"
+        db.session.commit()
+    result = runner.invoke(args=["seed-demo", "--reset", "--password", DEMO_PASSWORD])
+    assert result.exit_code == 0, result.output
+    assert "Deleted the demo maker demo" in result.output
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "demo"))
+        assert user.headline == "Engineer turning side projects into products"
+        assert db.session.scalar(db.select(db.func.count(User.id))) == 1
+
+
+def test_reset_never_deletes_a_real_account(app, runner, user):
+    result = runner.invoke(args=["seed-demo", "--reset", "--username", user.username])
+    assert result.exit_code != 0
+    assert "belongs to another account" in result.output
+    with app.app_context():
+        assert db.session.get(User, user.id) is not None
+
+
+def test_the_demo_dashboard_opens_with_a_recent_ship(app, runner):
+    runner.invoke(args=["seed-demo", "--password", DEMO_PASSWORD])
+    client = app.test_client()
+    AuthActions(client).login("demo", DEMO_PASSWORD)
+    page = client.get("/dashboard").get_data(as_text=True)
+    assert "since you last shipped" not in page, "the nudge shows only after 30 quiet days"
+    assert "3 products shipped" in page, "three ships in the last twelve months"
 
 
 def test_seed_demo_makes_a_password_when_none_is_given(runner):

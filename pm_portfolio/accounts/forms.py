@@ -57,19 +57,23 @@ class RegisterForm(Form):
     username = StringField(
         "Username",
         filters=[strip_whitespace],
-        validators=[DataRequired("Choose a username.")],
-        description="Your public address: /u/your-username. Letters, digits and hyphens.",
+        description="Your public address: /u/your-username. Letters, digits and hyphens; "
+        "capitals become lower case.",
     )
     password = new_password_field("Password")
     confirm = confirmation_field("Confirm password", "password")
 
     def validate_username(self, field) -> None:
-        username = accounts.normalise_username(field.data)
-        problem = accounts.username_problem(username)
+        username = accounts.normalise_username(field.data or "")
+        if not username:
+            problem = "Choose a username."
+        elif accounts.username_taken(username):
+            problem = "That username is taken."
+        else:
+            problem = accounts.username_problem(username)
         if problem:
-            raise ValidationError(problem)
-        if accounts.username_taken(username):
-            raise ValidationError("That username is taken. Please choose another.")
+            suggestion = accounts.suggest_username(username, self.email.data or "")
+            raise ValidationError(f"{problem} How about “{suggestion}”?")
 
 
 class LoginForm(Form):

@@ -59,13 +59,31 @@ def username_problem(username: str) -> str | None:
     if not USERNAME_MIN <= len(username) <= USERNAME_MAX:
         return f"Use {USERNAME_MIN} to {USERNAME_MAX} characters."
     if not USERNAME_PATTERN.fullmatch(username):
-        return (
-            "Use only lower-case letters, digits and hyphens, "
-            "starting and ending with a letter or digit."
-        )
+        return "Use only letters, digits and hyphens, starting and ending with a letter or digit."
     if username in RESERVED_USERNAMES:
         return "That username is reserved. Please choose another."
     return None
+
+
+def suggest_username(*seeds: str) -> str:
+    """A free username made from the first usable seed (what was typed, the email)."""
+    for seed in seeds:
+        base = re.sub(r"[^a-z0-9]+", "-", seed.split("@")[0].lower()).strip("-")[:USERNAME_MAX]
+        if len(base) >= USERNAME_MIN:
+            break
+    else:
+        base = "maker"
+    taken = (
+        set(db.session.scalars(db.select(User.username).where(User.username.startswith(base))))
+        | RESERVED_USERNAMES
+    )
+    number = 1
+    candidate = base
+    while candidate in taken or username_problem(candidate):
+        number += 1
+        suffix = f"-{number}"
+        candidate = base[: USERNAME_MAX - len(suffix)].rstrip("-") + suffix
+    return candidate
 
 
 def email_taken(email: str) -> bool:
