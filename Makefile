@@ -9,11 +9,13 @@ PORT ?= 5000
 .PHONY: install run test test-fast lint clean
 
 $(BIN)/python:
+	@echo "Creating the virtual environment in $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 
 # Reinstall only when the project's dependencies may have changed.
 $(INSTALLED): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@echo "Installing PM Portfolio and its dependencies into $(VENV) (a minute the first time)"
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e '.[dev]'
 	touch $(INSTALLED)
 
 install: $(INSTALLED)

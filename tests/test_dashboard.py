@@ -55,10 +55,34 @@ def test_nudge_when_nothing_shipped_for_a_month(app, user, shipped_days_ago, nud
     assert build(app, user.id).needs_nudge is nudge
 
 
-def test_the_nudge_is_on_the_page(logged_in_client):
+def test_the_nudge_is_on_the_page(app, logged_in_client, user):
+    with app.app_context():
+        make_product(user.id, status="building")
     page = logged_in_client.get("/dashboard").get_data(as_text=True)
     assert "Make products." in page
     assert "You have not shipped anything yet." in page
+
+
+def test_a_new_makers_dashboard_is_one_next_step_not_empty_charts(logged_in_client):
+    page = logged_in_client.get("/dashboard").get_data(as_text=True)
+
+    assert "Next: Tell employers who you are: name and headline." in page
+    assert page.count("Log a product") == 0, "one next step, not three ways to the same form"
+    for absent in ("nudge-title", "chart__svg", "None yet", "Gaps to close", "Who is looking"):
+        assert absent not in page, absent
+
+
+def test_the_next_step_moves_on_as_the_maker_does(app, logged_in_client, user):
+    logged_in_client.submit("/settings", {"display_name": "Ada", "headline": "Maker"})
+    page = logged_in_client.get("/dashboard").get_data(as_text=True)
+    assert "Next: Log your first product" in page
+    assert '<a class="button button--primary" href="/products/new">Log a product</a>' in page
+    with app.app_context():
+        make_product(user.id, status="building")
+    page = logged_in_client.get("/dashboard").get_data(as_text=True)
+    assert "Next: Write down what it taught you." in page
+    assert "chart__svg" not in page, "nothing shipped or learned yet: no chart"
+    assert "PM skill coverage" not in page
 
 
 def test_cadence_covers_the_last_twelve_months(app, user):

@@ -35,6 +35,8 @@ class ChecklistStep:
     label: str
     done: bool
     endpoint: str
+    # The button that starts the step, when it is the next one.
+    action: str = ""
 
 
 @dataclass(frozen=True)
@@ -72,9 +74,30 @@ class Dashboard:
     hidden_idea_count: int
 
     @property
+    def is_new(self) -> bool:
+        """Nothing logged yet: the page shows the next step, not empty charts."""
+        return not any(self.status_counts.values()) and not self.learning_count
+
+    @property
+    def next_step(self) -> ChecklistStep | None:
+        return next((step for step in self.checklist if not step.done), None)
+
+    @property
     def needs_nudge(self) -> bool:
-        """Nothing shipped yet, or not for a month: time to make something."""
+        """Products, but nothing shipped yet, or not for a month: time to make something."""
+        if self.is_new:
+            return False
         return self.days_since_ship is None or self.days_since_ship > NUDGE_AFTER_DAYS
+
+    @property
+    def has_activity(self) -> bool:
+        """Anything to draw in the cadence chart."""
+        return any(month.shipped or month.learnings for month in self.months)
+
+    @property
+    def has_coverage(self) -> bool:
+        """Any skill shown yet: until then nine empty bars and nine gaps say nothing."""
+        return any(not row.is_gap for row in self.coverage)
 
     @property
     def gaps(self) -> list[SkillCoverage]:
@@ -132,11 +155,13 @@ def _publish_step(user: User, counts: ProductCounts) -> ChecklistStep:
             "(ideas show only if you choose)",
             done=False,
             endpoint="products.index",
+            action="Choose a product to show",
         )
     return ChecklistStep(
         "Publish your portfolio for employers",
         done=user.is_published,
         endpoint="accounts.settings_profile",
+        action="Publish your portfolio",
     )
 
 
@@ -232,12 +257,19 @@ def build_dashboard(user: User, today: date) -> Dashboard:
                 "Tell employers who you are: name and headline",
                 done=bool(user.display_name and user.headline),
                 endpoint="accounts.settings_profile",
+                action="Add your name and headline",
             ),
             ChecklistStep(
-                "Log your first product", done=product_count > 0, endpoint="products.new"
+                "Log your first product: what you built, for whom, and what happened",
+                done=product_count > 0,
+                endpoint="products.new",
+                action="Log a product",
             ),
             ChecklistStep(
-                "Write down your first learning", done=learning_count > 0, endpoint="learnings.new"
+                "Write down what it taught you",
+                done=learning_count > 0,
+                endpoint="learnings.new",
+                action="Add a learning",
             ),
             _publish_step(user, counts),
         ],

@@ -86,7 +86,8 @@ class ProductForm(Form):
         "Tagline",
         filters=[strip_whitespace],
         validators=[max_length(160)],
-        description="One line: what it is and for whom.",
+        description='One line: what it is and for whom. E.g. "Async stand-ups in Slack for '
+        'remote teams of 5 to 50."',
     )
     # Asked, not assumed: a product left at "idea" by default stays off the portfolio,
     # which surprised makers who thought they had published it.
@@ -101,7 +102,8 @@ class ProductForm(Form):
         "Your role",
         filters=[strip_whitespace],
         validators=[max_length(120)],
-        description='E.g. "solo maker" or "PM in a team of 3".',
+        description='What you did, not only your title. E.g. "Solo: interviews, design, build" '
+        'or "PM in a team of 3".',
     )
     started_on = IsoDateField("Started on", validators=[Optional()])
     shipped_on = IsoDateField(
@@ -113,15 +115,34 @@ class ProductForm(Form):
         "Target users",
         filters=[strip_whitespace],
         validators=[max_length(200)],
-        description="Who it is for, as precisely as you can say it.",
+        description='As precisely as you can. E.g. "Engineering managers of remote teams across '
+        'three or more time zones."',
     )
-    problem = markdown_field("Problem", "The problem, who had it, and how you knew.")
+    problem = markdown_field(
+        "Problem",
+        "Who had it, how you knew, and how much it mattered. E.g. “9 of 12 managers I "
+        "interviewed said stand-ups were the meeting they would cut first.”",
+    )
     hypothesis = markdown_field(
-        "Hypothesis", "If we build X, Y will happen, and we will know because Z."
+        "Hypothesis",
+        "If we build X, Y will happen, and we will know because Z. E.g. “If updates are "
+        "async, 30% of teams will still use it after four weeks.”",
     )
-    solution = markdown_field("What you built", "What you built and how.")
-    tradeoffs = markdown_field("Trade-offs", "What you cut or did not build, and why.")
-    outcome = markdown_field("Outcome", "What happened. Killed or pivoted are honest outcomes too.")
+    solution = markdown_field(
+        "What you built",
+        "What it does, how you built it and in how long. E.g. “A Slack app that asks three "
+        "questions at each person's 10 am; six weekends with Python.”",
+    )
+    tradeoffs = markdown_field(
+        "Trade-offs",
+        "What you chose not to build, and why. E.g. “Cut Jira integration: 2 of 12 asked for "
+        "it, and it would have doubled the build.”",
+    )
+    outcome = markdown_field(
+        "Outcome",
+        "What happened, in numbers if you can, and what you did next. Killed or pivoted are "
+        "honest outcomes. E.g. “38% four-week retention, above the 30% bar: kept it running.”",
+    )
     metrics = FieldList(FormField(MetricForm), max_entries=MAX_METRICS)
     add_metric = SubmitField("Add another metric")
     skill_keys = MultiCheckboxField("PM skills it demonstrates")

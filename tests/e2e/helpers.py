@@ -32,6 +32,13 @@ def register(page: Page, live_server: str, username: str, password: str = PASSWO
     log_in(page, live_server, username, password)
 
 
+def open_section(page: Page, title: str) -> None:
+    """Unfold a folded part of a form, as a person clicks its heading."""
+    section = page.locator("details", has=page.locator("summary", has_text=title))
+    if section.get_attribute("open") is None:
+        section.locator("summary").click()
+
+
 def save_screenshot(page: Page, name: str, width: int, color_scheme: str = "light") -> Path:
     """A full-page screenshot at `width` pixels in the given colour scheme."""
     ARTIFACTS.mkdir(exist_ok=True)

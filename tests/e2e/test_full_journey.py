@@ -3,6 +3,7 @@
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 
+from tests.e2e.helpers import open_section
 from tests.e2e.helpers import register
 from tests.e2e.helpers import save_screenshot
 
@@ -29,6 +30,7 @@ def log_product(page: Page, title: str, status: str, metrics=(), shipped_on: str
     page.get_by_label("Tagline").fill(f"{title}, in one line")
     page.get_by_label("Status").select_option(status)
     if shipped_on:
+        open_section(page, "Dates and links")
         page.get_by_label("Shipped on").fill(shipped_on)
     page.get_by_label("Problem").fill("People lose track of **what they learn**.")
     for number, (label, value) in enumerate(metrics, start=1):
@@ -37,6 +39,7 @@ def log_product(page: Page, title: str, status: str, metrics=(), shipped_on: str
         row = page.get_by_role("group", name=f"Metric {number}")
         row.get_by_label("Label").fill(label)
         row.get_by_label("Value").fill(value)
+    open_section(page, "PM skills it shows")
     page.get_by_label("Discovery & research").check()
     page.get_by_label("Public — on your published portfolio").check()
     page.get_by_role("button", name="Save product").click()
@@ -60,7 +63,7 @@ def test_a_new_maker_from_sign_up_to_a_shared_portfolio(page: Page, live_server,
     expect(page).to_have_url(f"{live_server}/register")
     register(page, live_server, "grace")
     expect(page.get_by_role("heading", name="Get started")).to_be_visible()
-    expect(page.get_by_role("heading", name="Make products.")).to_be_visible()
+    expect(page.get_by_text("Next: Tell employers who you are")).to_be_visible()
 
     main_nav(page).get_by_role("link", name="Settings").click()
     page.get_by_label("Display name").fill("Grace Hopper")

@@ -23,7 +23,7 @@ def test_publish_read_share_and_revoke(page: Page, live_server, user, app, brows
     page.get_by_label("Headline").fill("Aspiring PM who ships")
     page.get_by_label("Publish my portfolio").check()
     page.get_by_role("button", name="Save profile").click()
-    expect(page.get_by_role("status")).to_contain_text("Profile saved.")
+    expect(page.get_by_role("status")).to_contain_text("Your portfolio is live at")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Products").click()
     page.get_by_role("link", name="Hidden Beta").click()

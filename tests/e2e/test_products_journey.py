@@ -2,15 +2,17 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import log_in
+from tests.e2e.helpers import open_section
 
 
 def test_log_a_product_with_metrics_and_skills_then_a_learning(page: Page, live_server, user):
     log_in(page, live_server, user.username)
-    page.get_by_role("link", name="Log a product").first.click()
+    page.get_by_role("link", name="Log your first product").click()
 
     page.get_by_label("Title").fill("Standup Bot")
     page.get_by_label("Tagline").fill("Async stand-ups in Slack")
     page.get_by_label("Status").select_option("shipped")
+    open_section(page, "Dates and links")
     page.get_by_label("Shipped on").fill("2026-03-01")
     page.get_by_label("Problem").fill("Stand-up calls across **time zones**.")
 
@@ -23,6 +25,7 @@ def test_log_a_product_with_metrics_and_skills_then_a_learning(page: Page, live_
     second_metric.get_by_label("Label").fill("4-week retention")
     second_metric.get_by_label("Value").fill("38%")
 
+    open_section(page, "PM skills it shows")
     page.get_by_label("Discovery & research").check()
     page.get_by_label("Data & analytics").check()
     page.get_by_role("button", name="Save product").click()
