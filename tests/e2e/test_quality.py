@@ -123,6 +123,14 @@ def test_lighthouse_scores(live_server, app, browser):
         "dashboard": lighthouse(
             f"{live_server}/dashboard", ARTIFACTS / "lighthouse-dashboard.json", {"Cookie": cookie}
         ),
+        "product form": lighthouse(
+            f"{live_server}/products/new",
+            ARTIFACTS / "lighthouse-product-form.json",
+            {"Cookie": cookie},
+        ),
+        "settings": lighthouse(
+            f"{live_server}/settings", ARTIFACTS / "lighthouse-settings.json", {"Cookie": cookie}
+        ),
     }
     summary = "\n".join(
         f"{page}: " + ", ".join(f"{name} {score}" for name, score in result.items())
