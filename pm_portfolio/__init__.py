@@ -50,7 +50,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)
     app.config.from_mapping(build_config(os.environ, app.instance_path, config))
     app.config.setdefault(
-        "RENDER_VERSION", render_version(PROJECT_ROOT / "templates", PROJECT_ROOT / "static")
+        "RENDER_VERSION",
+        render_version(
+            PROJECT_ROOT / "pm_portfolio", PROJECT_ROOT / "templates", PROJECT_ROOT / "static"
+        ),
     )
 
     db.init_app(app)

@@ -32,6 +32,15 @@ def normalise_database_url(url: str) -> str:
     return parsed.render_as_string(hide_password=False)
 
 
+def _number(environ: Mapping[str, str], name: str, default: int) -> int:
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    if not value.isdigit():
+        raise ConfigError(f"{name}={value!r} is not a whole number.")
+    return int(value)
+
+
 def normalise_public_url(url: str) -> str:
     """`https://host[:port]` from PUBLIC_URL, or "" when unset; anything else is refused."""
     url = url.strip().rstrip("/")
@@ -117,7 +126,7 @@ def mail_settings(environ: Mapping[str, str], public_url: str, production: bool)
         settings.update(
             MAIL_BACKEND="smtp",
             MAIL_SERVER=server,
-            MAIL_PORT=int(environ.get("MAIL_PORT", "587")),
+            MAIL_PORT=_number(environ, "MAIL_PORT", default=587),
             MAIL_USERNAME=environ.get("MAIL_USERNAME") or None,
             MAIL_PASSWORD=environ.get("MAIL_PASSWORD") or None,
             MAIL_USE_TLS=_flag(environ, "MAIL_USE_TLS", default=False),
@@ -158,7 +167,7 @@ def build_config(
     secure_cookies = production or _flag(environ, "SESSION_COOKIE_SECURE", default=False)
     redis_url = environ.get("REDIS_URL", "").strip()
     rate_limit_storage = redis_url or environ.get("RATELIMIT_STORAGE_URI", "").strip()
-    cache_megabytes = int(environ.get("PUBLIC_PAGE_CACHE_MB", "32") or 0)
+    cache_megabytes = _number(environ, "PUBLIC_PAGE_CACHE_MB", default=32)
 
     config: dict[str, Any] = {
         "PRODUCTION": production,
@@ -191,7 +200,7 @@ def build_config(
         # If Redis stops answering, keep serving under a generous per-address limit.
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_IN_MEMORY_FALLBACK": "120 per minute",
-        "PROXY_COUNT": int(environ.get("PROXY_COUNT", "0") or 0),
+        "PROXY_COUNT": _number(environ, "PROXY_COUNT", default=0),
         # Memory for rendered public pages per process, in all and per maker (0 turns it
         # off); see portfolio/page_cache.py.
         "PUBLIC_PAGE_CACHE_BYTES": cache_megabytes * MEGABYTE,

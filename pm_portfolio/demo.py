@@ -18,7 +18,7 @@ from pm_portfolio.core.products import create_product
 
 bp = Blueprint("demo", __name__, cli_group=None)
 
-DEMO_EMAIL = "demo@example.com"
+DEMO_EMAIL = accounts.DEMO_EMAIL
 
 PRODUCTS = [
     {
@@ -273,24 +273,26 @@ def seed_demo_portfolio(username: str, password: str, today: date) -> int:
 def seed_demo_command(username: str, password: str | None, reset: bool) -> None:
     """Create a demo maker with a realistic portfolio, dated relative to today."""
     username = accounts.normalise_username(username)
-    existing = accounts.find_user_by_email(DEMO_EMAIL)
-    if reset and existing is not None:
-        accounts.delete_account(existing)
-        click.echo(f"Deleted the demo maker {existing.username} and everything in it.")
-    elif existing is not None:
-        raise click.ClickException(
-            f"The demo maker {existing.username} ({DEMO_EMAIL}) already exists. Run "
-            "`flask --app app seed-demo --reset` to delete it and create it again."
-        )
-    if accounts.username_taken(username):
-        raise click.ClickException(
-            f"The username {username!r} belongs to another account; choose one with --username."
-        )
     password = password or secrets.token_urlsafe(12)
+    # Everything is checked before anything is deleted.
     if not accounts.PASSWORD_MIN <= len(password) <= accounts.PASSWORD_MAX:
         raise click.BadParameter(
             f"use {accounts.PASSWORD_MIN} to {accounts.PASSWORD_MAX} characters",
             param_hint="--password",
         )
+    existing = accounts.find_user_by_email(DEMO_EMAIL)
+    holder = accounts.find_user_for_login(username)
+    if holder is not None and holder != existing:
+        raise click.ClickException(
+            f"The username {username!r} belongs to another account; choose one with --username."
+        )
+    if existing is not None and not reset:
+        raise click.ClickException(
+            f"The demo maker {existing.username} ({DEMO_EMAIL}) already exists. Run "
+            "`flask --app app seed-demo --reset` to delete it and create it again."
+        )
+    if existing is not None:
+        accounts.delete_account(existing)
+        click.echo(f"Deleted the demo maker {existing.username} and everything in it.")
     seed_demo_portfolio(username, password, date.today())
     click.echo(f"Created the demo maker. Log in as {username} with the password: {password}")

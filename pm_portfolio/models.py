@@ -53,6 +53,12 @@ class User(UserMixin, db.Model):
     # Flask-Login keeps in the cookie; set by core/browser_sessions.py, never stored here.
     login_id = None
 
+    # Rows compare by identity, as SQLAlchemy's identity map keeps them; UserMixin's
+    # comparison by get_id() would fail for a user not loaded through a session.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     def get_id(self) -> str:
         if self.login_id is None:
             raise RuntimeError("Sign users in through core.browser_sessions.start().")

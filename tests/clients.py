@@ -14,7 +14,14 @@ CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*\bvalue="([^"]+)"')
 
 
 class Client(FlaskClient):
-    """A test client that sends forms the way a browser does, CSRF token included."""
+    """A test client that sends forms the way a browser does, CSRF token included.
+
+    Responses are read to the end and closed, as a server does after sending them, so
+    work the app defers until then (sending email) has happened when a test looks.
+    """
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
 
     def csrf_token(self, page: str = "/login") -> str:
         html = self.get(page).get_data(as_text=True)

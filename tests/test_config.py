@@ -170,3 +170,10 @@ def test_production_needs_a_way_to_send_email(tmp_path):
     with pytest.raises(ConfigError, match="No mail server is set"):
         build_config(environ, tmp_path)
     assert build_config({**environ, "MAIL_BACKEND": "dummy"}, tmp_path)["MAIL_BACKEND"] == "dummy"
+
+
+@pytest.mark.parametrize("name", ["PROXY_COUNT", "PUBLIC_PAGE_CACHE_MB", "MAIL_PORT"])
+def test_a_number_setting_that_is_not_a_number_stops_the_app(tmp_path, name):
+    environ = {name: "two", "MAIL_SERVER": "smtp.example.com"}
+    with pytest.raises(ConfigError, match=f"{name}='two' is not a whole number"):
+        build_config(environ, tmp_path)

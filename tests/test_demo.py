@@ -88,3 +88,18 @@ def test_seed_demo_refuses_a_short_password(runner):
     result = runner.invoke(args=["seed-demo", "--password", "short"])
     assert result.exit_code != 0
     assert "use 10 to 128 characters" in result.output
+
+
+def test_reset_checks_everything_before_deleting_anything(app, runner):
+    runner.invoke(args=["seed-demo", "--password", DEMO_PASSWORD])
+    result = runner.invoke(args=["seed-demo", "--reset", "--password", "short"])
+    assert result.exit_code != 0
+    with app.app_context():
+        assert db.session.scalar(db.select(User).where(User.username == "demo")) is not None
+
+
+def test_nobody_can_sign_up_with_the_demo_address(client):
+    form = {"email": "Demo@Example.com", "username": "mallory", "password": DEMO_PASSWORD,
+            "confirm": DEMO_PASSWORD}  # fmt: skip
+    response = client.submit("/register", form)
+    assert "That address belongs to the demo." in response.get_data(as_text=True)

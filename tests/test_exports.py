@@ -104,7 +104,7 @@ def test_the_readme_documents_the_header_rows():
 
 
 def test_products_csv(logged_in_client, portfolio):
-    response = logged_in_client.get("/export/products.csv")
+    response = logged_in_client.get("/export/products.csv", buffered=False)
 
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"

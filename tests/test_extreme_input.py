@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from pm_portfolio.exports import csv_import
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Product
 from pm_portfolio.models import User
@@ -163,3 +164,15 @@ def test_a_nul_byte_in_an_import_is_the_same_message_on_every_database(app, logg
     assert response.status_code == 200
     assert "invisible NUL characters" in response.get_data(as_text=True)
     assert database_snapshot(app) == before
+
+
+def test_confirming_the_same_import_twice_imports_it_once(app, user):
+    """Two tabs (or a double click) check the draft before either writes it."""
+    content = csv_bytes(PRODUCT_COLUMNS, [product_csv_row(title="Once", slug="")]).decode()
+    with app.app_context():
+        draft_id = csv_import.save_draft(user.id, "products", "f.csv", content).id
+        plans = [csv_import.plan_import(user.id, "products", content) for _ in range(2)]
+        csv_import.complete_import(user.id, draft_id, plans[0])
+        with pytest.raises(csv_import.BadImportFile, match="imported already"):
+            csv_import.complete_import(user.id, draft_id, plans[1])
+        assert db.session.scalar(db.select(db.func.count(Product.id))) == 1

@@ -1,10 +1,11 @@
 """Account recovery by email, through a real SMTP server on loopback (aiosmtpd)."""
 
+import time
 from datetime import timedelta
 
+import itsdangerous.timed
 import pytest
 
-from pm_portfolio.core import account_links
 from pm_portfolio.extensions import db
 from pm_portfolio.models import BrowserSession
 from pm_portfolio.models import User
@@ -55,11 +56,53 @@ def test_forgot_password_says_the_same_for_an_unknown_address(client, user, inbo
     assert [message["To"] for message in inbox.messages] == ["maker@example.com"]
 
 
-def test_a_reset_link_expires(client, user, inbox, monkeypatch):
+class Clock:
+    """The time as the signed links see it, moved forward by the test."""
+
+    def __init__(self):
+        self.ahead = timedelta()
+
+    def time(self) -> float:
+        return time.time() + self.ahead.total_seconds()
+
+
+@pytest.fixture
+def clock(monkeypatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(itsdangerous.timed, "time", fake)
+    return fake
+
+
+def test_a_reset_link_works_for_an_hour(client, user, inbox, clock):
     client.submit("/password/forgot", {"email": "maker@example.com"})
-    link = inbox.link_in(inbox.to("maker@example.com")[0])
-    monkeypatch.setattr(account_links, "RESET_VALID_FOR", timedelta(seconds=-1))
+    (message,) = inbox.to("maker@example.com")
+    assert "The link works once, for an hour." in message.get_payload(decode=True).decode()
+    link = inbox.link_in(message)
+    clock.ahead = timedelta(minutes=59)
+    assert client.get(link).status_code == 200
+    clock.ahead = timedelta(minutes=61)
     assert client.get(link).status_code == 404
+
+
+def test_a_confirmation_link_works_for_a_week(client, auth, inbox, clock):
+    auth.register(email="ada@example.com", username="ada")
+    link = inbox.link_in(inbox.to("ada@example.com")[0])
+    clock.ahead = timedelta(days=7, minutes=-1)
+    assert client.get(link).status_code == 200
+    clock.ahead = timedelta(days=7, minutes=1)
+    assert client.get(link).status_code == 404
+
+
+def test_an_email_change_link_works_for_a_day(logged_in_client, inbox, clock):
+    logged_in_client.submit("/settings/email", {"new_email": "new@example.com",
+                                                "password": PASSWORD})  # fmt: skip
+    (message,) = inbox.to("new@example.com")
+    assert "The link works for a day." in message.get_payload(decode=True).decode()
+    link = inbox.link_in(message)
+    clock.ahead = timedelta(hours=23, minutes=59)
+    assert logged_in_client.get(link).status_code == 200
+    clock.ahead = timedelta(hours=24, minutes=1)
+    assert logged_in_client.get(link).status_code == 404
 
 
 def test_a_mail_server_that_is_down_changes_nothing_the_page_says(app, client, user, caplog):
@@ -67,20 +110,29 @@ def test_a_mail_server_that_is_down_changes_nothing_the_page_says(app, client, u
     app.extensions["mailman"].port = app.config["MAIL_PORT"]
     response = client.submit("/password/forgot", {"email": "maker@example.com"})
     assert response.headers["Location"] == "/login"
-    assert "could not send the 'reset_password' email" in caplog.text
+    assert "could not send the email 'Choose a new password'" in caplog.text
 
 
-def test_confirming_the_address_by_its_link_signs_in_the_first_time(app, client, auth, inbox):
+def test_a_confirmation_link_asks_then_confirms_without_signing_in(app, client, auth, inbox):
     auth.register(email="ada@example.com", username="ada")
     (message,) = inbox.to("ada@example.com")
+    assert "The link works for 7 days." in message.get_payload(decode=True).decode()
     link = inbox.link_in(message)
 
-    assert client.get(link).headers["Location"] == "/dashboard"
-    assert "Please confirm your email" not in client.get("/dashboard").get_data(as_text=True)
+    opened = client.get(link)
+    assert "Confirm ada@example.com" in opened.get_data(as_text=True), "a mail scanner's GET"
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "ada"))
+        assert user.email_verified_at is None, "opening the link changes nothing by itself"
+
+    assert client.submit(link, {}).headers["Location"] == "/login"
+    assert client.get("/dashboard").status_code == 302, "a link signs nobody in"
     with app.app_context():
         user = db.session.scalar(db.select(User).where(User.username == "ada"))
         assert user.email_verified_at is not None
-    assert app.test_client().get(link).status_code == 404, "it signs a browser in only once"
+    assert app.test_client().get(link).status_code == 404, "it works once"
+    auth.login("ada")
+    assert "Please confirm your email" not in client.get("/dashboard").get_data(as_text=True)
 
 
 def test_changing_the_email_takes_effect_when_the_new_address_confirms(
@@ -94,7 +146,8 @@ def test_changing_the_email_takes_effect_when_the_new_address_confirms(
         assert db.session.get(User, user.id).email == "maker@example.com"
 
     link = inbox.link_in(inbox.to("new@example.com")[0])
-    logged_in_client.get(link)
+    assert "Use new@example.com" in logged_in_client.get(link).get_data(as_text=True)
+    logged_in_client.submit(link, {})
 
     with app.app_context():
         changed = db.session.get(User, user.id)
@@ -116,7 +169,7 @@ def test_changing_the_email_needs_the_password(logged_in_client, inbox):
 def test_the_confirmation_link_can_be_sent_again(app, logged_in_client, user, inbox):
     logged_in_client.submit("/settings/email/confirm", page="/settings/account")
     link = inbox.link_in(inbox.to("maker@example.com")[0])
-    logged_in_client.get(link)
+    assert logged_in_client.submit(link, {}).headers["Location"] == "/dashboard"
     with app.app_context():
         assert db.session.get(User, user.id).email_verified_at is not None
         assert db.session.scalar(db.select(db.func.count(BrowserSession.id))) == 1

@@ -118,8 +118,8 @@ def test_production_refuses_other_hosts(migrated_database_url, monkeypatch):
     try:
         assert client.get("/", base_url=PUBLIC).status_code == 200
         assert client.get("/", base_url=f"https://{FORGED}").status_code == 400
-        forwarded = client.get("/", base_url=PUBLIC, headers={"Host": FORGED})
-        assert forwarded.status_code == 400
+        forged_header = client.get("/", base_url=PUBLIC, headers={"Host": FORGED})
+        assert forged_header.status_code == 400
     finally:
         with app.app_context():
             db.engine.dispose()

@@ -100,6 +100,18 @@ def test_deleting_the_account_is_limited_like_a_password_change(logged_in_client
     assert response.status_code == 429
 
 
+def test_reset_emails_are_limited_per_mailbox_and_per_address(client, user, outbox):
+    for _ in range(3):
+        assert client.submit("/password/forgot", {"email": "maker@example.com"}).status_code == 302
+    assert client.submit("/password/forgot", {"email": "MAKER@example.com "}).status_code == 429
+    assert len(outbox) == 3, "three messages an hour at most to one mailbox"
+
+    for number in range(6):
+        response = client.submit("/password/forgot", {"email": f"other{number}@example.com"})
+        assert response.status_code == 302
+    assert client.submit("/password/forgot", {"email": "last@example.com"}).status_code == 429
+
+
 def test_the_limit_page_says_when_to_try_again(client, user):
     auth = AuthActions(client)
     for _ in range(10):

@@ -4,12 +4,9 @@ A new route is covered as soon as it exists: if it takes an argument these
 tests do not know, they fail and ask for a sample value.
 """
 
-import re
-
 import pytest
 from flask import url_for
 
-from tests.factories import PASSWORD
 from tests.infrastructure import database_snapshot
 
 # Routes anyone may use without logging in. Adding one here is a decision.
@@ -155,19 +152,6 @@ def test_logging_in_starts_a_new_session(client, user):
 
     assert response.status_code == 400, "a form token from before log-in still works"
     assert client.csrf_token("/settings") != planted
-
-
-def test_signing_in_by_a_confirmation_link_starts_a_new_session(client, outbox):
-    planted = client.csrf_token("/register")
-    client.post("/register", data={"csrf_token": planted, "email": "new@example.com",
-                                   "username": "newbie", "password": PASSWORD,
-                                   "confirm": PASSWORD})  # fmt: skip
-    (message,) = outbox
-    link = re.search(r"http://localhost(/email/confirm/\S+)", message.body).group(1)
-    assert client.get(link).headers["Location"] == "/dashboard"
-
-    response = client.post("/settings", data={"csrf_token": planted, "display_name": "Planted"})
-    assert response.status_code == 400
 
 
 def test_hsts_is_sent_over_https(client):

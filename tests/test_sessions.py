@@ -102,15 +102,40 @@ def test_signing_out_this_session_from_settings_logs_out(app, user):
     assert client.get("/dashboard").status_code == 302
 
 
-def test_a_session_idle_past_the_remember_period_ends_at_the_next_sign_in(app, user):
+def idle(app, days: float) -> None:
+    """Pretend every session was last used `days` ago."""
     with app.app_context():
-        maker = db.session.get(User, user.id)
-        old = datetime.now(UTC) - timedelta(days=31)
-        browser_sessions.start(maker, CHROME, old)
+        for row in db.session.scalars(db.select(BrowserSession)):
+            row.last_seen_at = datetime.now(UTC) - timedelta(days=days)
+        db.session.commit()
+
+
+def test_a_session_idle_past_the_remember_period_no_longer_works(app, user):
+    client = signed_in(app, user, remember=True)
+    idle(app, days=29)
+    assert client.get("/dashboard").status_code == 200
+    idle(app, days=31)
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_idle_sessions_are_deleted_at_the_next_sign_in(app, user):
+    signed_in(app, user)
+    idle(app, days=31)
     signed_in(app, user)
     with app.app_context():
-        seen = db.session.scalars(db.select(BrowserSession.last_seen_at)).all()
-    assert len(seen) == 1
+        (seen,) = db.session.scalars(db.select(BrowserSession.last_seen_at)).all()
+    assert datetime.now(UTC) - seen.replace(tzinfo=seen.tzinfo or UTC) < timedelta(minutes=1)
+
+
+def test_saving_after_a_pause_does_not_wait_on_its_own_write_lock(app, user, caplog):
+    """A POST holds SQLite's write lock from its first query: recording "last seen" on a
+    second connection then would wait for it (15 s) and fail."""
+    client = signed_in(app, user)
+    token = client.csrf_token("/settings")
+    idle(app, days=1 / 24)
+    response = client.post("/settings", data={"csrf_token": token, "display_name": "Back"})
+    assert response.status_code == 302
+    assert "could not record when session" not in caplog.text
 
 
 def test_a_forged_or_unknown_login_id_loads_nobody(app, user):
@@ -119,10 +144,10 @@ def test_a_forged_or_unknown_login_id_loads_nobody(app, user):
         login_id = browser_sessions.start(maker, CHROME, datetime.now(UTC))
         session_id = login_id.split(":")[0]
         now = datetime.now(UTC)
-        assert browser_sessions.resolve(login_id, now).id == user.id
+        assert browser_sessions.resolve(login_id, now, record_seen=False).id == user.id
         for forged in (f"{session_id}:wrong-token", f"{session_id}:", "not-a-session",
                        f"{2**70}:token", f"{user.id}"):  # fmt: skip
-            assert browser_sessions.resolve(forged, now) is None, forged
+            assert browser_sessions.resolve(forged, now, record_seen=False) is None, forged
 
 
 def test_last_seen_is_written_at_most_every_few_minutes(app, user):

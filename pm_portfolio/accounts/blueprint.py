@@ -1,4 +1,4 @@
-"""The accounts blueprint, which sign_in.py and settings.py add their pages to."""
+"""The accounts blueprint, which sign_in.py, recovery.py and settings.py add their pages to."""
 
 from flask import Blueprint
 

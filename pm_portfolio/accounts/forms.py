@@ -1,4 +1,5 @@
-"""The forms only the account pages use: sign-up, log-in, password and deletion."""
+"""The forms only the account pages use: sign-up, log-in, passwords (changing, forgetting,
+resetting), changing the email address, and deleting the account."""
 
 from wtforms import BooleanField
 from wtforms import EmailField
@@ -46,7 +47,7 @@ def email_field(label: str) -> EmailField:
         filters=[strip_whitespace],
         validators=[
             DataRequired("Enter your email address."),
-            Length(max=254, message="Use at most 254 characters."),
+            Length(max=accounts.EMAIL_MAX, message=f"Use at most {accounts.EMAIL_MAX} characters."),
             Email("Enter a valid email address, like you@example.com."),
         ],
     )
@@ -62,6 +63,10 @@ class RegisterForm(Form):
     )
     password = new_password_field("Password")
     confirm = confirmation_field("Confirm password", "password")
+
+    def validate_email(self, field) -> None:
+        if accounts.normalise_email(field.data) == accounts.DEMO_EMAIL:
+            raise ValidationError("That address belongs to the demo. Please use your own.")
 
     def validate_username(self, field) -> None:
         username = accounts.normalise_username(field.data or "")
@@ -80,7 +85,7 @@ class LoginForm(Form):
     login = StringField(
         "Email or username",
         filters=[strip_whitespace],
-        validators=[DataRequired("Enter your email or username."), Length(max=254)],
+        validators=[DataRequired("Enter your email or username."), Length(max=accounts.EMAIL_MAX)],
     )
     password = PasswordField("Password", validators=[InputRequired("Enter your password.")])
     remember = BooleanField("Keep me logged in on this device")

@@ -15,18 +15,28 @@ from pm_portfolio.accounts.forms import EmailChangeForm
 from pm_portfolio.accounts.forms import ForgotPasswordForm
 from pm_portfolio.accounts.forms import ResetPasswordForm
 from pm_portfolio.accounts.sign_in import send_confirmation
-from pm_portfolio.accounts.sign_in import sign_in
 from pm_portfolio.core import account_links
 from pm_portfolio.core import accounts
-from pm_portfolio.core import browser_sessions
+from pm_portfolio.core.account_links import lifetime
+from pm_portfolio.core.mail import compose
+from pm_portfolio.core.mail import deliver
 from pm_portfolio.core.mail import send_email
 from pm_portfolio.forms.fields import ConfirmForm
+from pm_portfolio.web.helpers import after_response
 from pm_portfolio.web.public_urls import public_url
 
 RESET_SENT = (
     "If an account uses that address, we have sent it a link to choose a new password. "
-    "It works for an hour."
+    f"It works for {lifetime(account_links.RESET_VALID_FOR)}."
 )
+
+
+def _expired(what: str):
+    return render_template(
+        "accounts/link_expired.html",
+        what=what,
+        reset_valid_for=lifetime(account_links.RESET_VALID_FOR),
+    ), 404
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
@@ -36,7 +46,11 @@ def forgot_password():
         user = accounts.find_user_by_email(form.email.data)
         if user is not None:
             link = public_url("accounts.reset_password", token=account_links.reset_token(user))
-            send_email(user.email, "Choose a new password", "reset_password", user=user, link=link)
+            valid_for = lifetime(account_links.RESET_VALID_FOR)
+            message = compose(user.email, "Choose a new password", "reset_password",
+                              user=user, link=link, valid_for=valid_for)  # fmt: skip
+            # Sent after the response, so that its timing does not tell who has an account.
+            after_response(deliver, message)
         flash(RESET_SENT, "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form)
@@ -45,29 +59,33 @@ def forgot_password():
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
     if account_links.user_to_reset(token) is None:
-        return render_template("accounts/link_expired.html", what="password reset"), 404
+        return _expired("password reset")
     form = ResetPasswordForm()
     if form.validate_on_submit():
         user = account_links.reset_password(token, form.new_password.data)
         if user is None:
             # Used a moment ago, in another tab.
-            return render_template("accounts/link_expired.html", what="password reset"), 404
-        browser_sessions.end_all(user)
+            return _expired("password reset")
         flash("Password changed, and every session signed out. Log in with it.", "success")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form, token=token)
 
 
-@bp.get("/email/confirm/<token>")
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
 def confirm_email(token: str):
-    user = account_links.confirm_email(token, datetime.now(UTC))
+    """The link shows a button rather than acting: mail scanners open links, and a link
+    must not sign anyone in (someone could send theirs to another person)."""
+    user = account_links.user_to_confirm(token)
     if user is None:
-        return render_template("accounts/link_expired.html", what="confirmation"), 404
-    if not current_user.is_authenticated:
-        # The first use of a link sent to the address proves it: it signs that browser in.
-        sign_in(user)
-    flash("Thank you: your email address is confirmed.", "success")
-    return redirect(url_for("dashboard.index"))
+        return _expired("confirmation")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        account_links.confirm_email(token, datetime.now(UTC))
+        flash("Thank you: your email address is confirmed.", "success")
+        if current_user.is_authenticated:
+            return redirect(url_for("dashboard.index"))
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/confirm_email.html", form=form, address=user.email)
 
 
 @bp.post("/settings/email/confirm")
@@ -93,19 +111,27 @@ def change_email():
                 token=account_links.email_change_token(current_user, new_email),
             )
             send_email(new_email, "Confirm your new email address", "change_email",
-                       user=current_user, link=link, new_email=new_email)  # fmt: skip
+                       user=current_user, link=link, new_email=new_email,
+                       valid_for=lifetime(account_links.CHANGE_VALID_FOR))  # fmt: skip
             flash(f"We sent a link to {new_email}. Your address changes when you open it.", "info")
             return redirect(url_for("accounts.settings_account"))
     return render_template("accounts/change_email.html", form=form)
 
 
-@bp.get("/email/change/<token>")
+@bp.route("/email/change/<token>", methods=["GET", "POST"])
 def confirm_email_change(token: str):
     try:
-        user, old_email = account_links.change_email(token, datetime.now(UTC))
+        _user, new_email = account_links.email_change(token)
     except account_links.EmailChangeRefused:
-        return render_template("accounts/link_expired.html", what="email change"), 404
-    send_email(old_email, "Your email address was changed", "email_changed",
-               user=user, old_email=old_email)  # fmt: skip
-    flash(f"Your email address is now {user.email}.", "success")
-    return redirect(url_for("accounts.settings_account"))
+        return _expired("email change")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            user, old_email = account_links.change_email(token, datetime.now(UTC))
+        except account_links.EmailChangeRefused:
+            return _expired("email change")
+        send_email(old_email, "Your email address was changed", "email_changed",
+                   user=user, old_email=old_email)  # fmt: skip
+        flash(f"Your email address is now {user.email}.", "success")
+        return redirect(url_for("accounts.settings_account"))
+    return render_template("accounts/confirm_email_change.html", form=form, new_email=new_email)

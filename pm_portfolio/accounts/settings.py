@@ -61,8 +61,9 @@ def settings_password():
         if not accounts.verify_password(current_user, form.current_password.data):
             form.current_password.errors.append("That is not your current password.")
         else:
-            accounts.change_password(current_user, form.new_password.data)
-            browser_sessions.end_all(current_user, keep_login_id=current_user.get_id())
+            accounts.change_password(
+                current_user, form.new_password.data, keep_login_id=current_user.get_id()
+            )
             flash("Password changed. Your other sessions have been signed out.", "success")
             return redirect(url_for("accounts.settings_password"))
     return render_template("accounts/settings_password.html", form=form)

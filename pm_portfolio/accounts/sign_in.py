@@ -21,8 +21,11 @@ from pm_portfolio.accounts.forms import RegisterForm
 from pm_portfolio.core import account_links
 from pm_portfolio.core import accounts
 from pm_portfolio.core import browser_sessions
-from pm_portfolio.core.mail import send_email
+from pm_portfolio.core.mail import compose
+from pm_portfolio.core.mail import deliver
+from pm_portfolio.database import READ_ONLY_METHODS
 from pm_portfolio.models import User
+from pm_portfolio.web.helpers import after_response
 from pm_portfolio.web.public_urls import public_url
 
 LOGIN_FAILED = "Incorrect email, username or password."
@@ -49,8 +52,11 @@ def register():
     if form.validate_on_submit():
         existing = accounts.find_user_by_email(form.email.data)
         if existing is not None:
-            send_email(existing.email, "Someone tried to sign up with your email",
-                       "sign_up_attempt", user=existing)  # fmt: skip
+            # As long as creating an account takes, so that timing tells nothing either.
+            accounts.hash_password(form.password.data)
+            subject = "Someone tried to sign up with your email"
+            after_response(deliver, compose(existing.email, subject, "sign_up_attempt",
+                                            user=existing))  # fmt: skip
             return _check_your_email(existing.email)
         try:
             user = accounts.create_user(form.email.data, form.username.data, form.password.data)
@@ -63,8 +69,12 @@ def register():
 
 
 def send_confirmation(user: User) -> None:
+    """The link that confirms the maker's address, sent once the response has gone out."""
     link = public_url("accounts.confirm_email", token=account_links.confirmation_token(user))
-    send_email(user.email, "Confirm your email address", "confirm_email", user=user, link=link)
+    valid_for = account_links.lifetime(account_links.CONFIRMATION_VALID_FOR)
+    message = compose(user.email, "Confirm your email address", "confirm_email",
+                      user=user, link=link, valid_for=valid_for)  # fmt: skip
+    after_response(deliver, message)
 
 
 def _check_your_email(address: str):
@@ -94,7 +104,7 @@ def login():
 
 def sign_out():
     """End this browser's session, on the server too, and go home."""
-    browser_sessions.end(current_user.get_id())
+    browser_sessions.end_by_login_id(current_user.get_id())
     logout_user()
     flash("You are logged out.", "info")
     return redirect(url_for("main.index"))
@@ -108,4 +118,8 @@ def logout():
 
 def load_signed_in_user(login_id: str) -> User | None:
     """Flask-Login's user loader: the user of an open browser session, else nobody."""
-    return browser_sessions.resolve(login_id, datetime.now(UTC))
+    # A request that may write holds SQLite's write lock from its first query (see
+    # database.py), so only reads record when the session was last seen.
+    return browser_sessions.resolve(
+        login_id, datetime.now(UTC), record_seen=request.method in READ_ONLY_METHODS
+    )

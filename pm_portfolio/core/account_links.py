@@ -28,6 +28,15 @@ CONFIRMATION_VALID_FOR = timedelta(days=7)
 CHANGE_VALID_FOR = timedelta(days=1)
 
 
+def lifetime(valid_for: timedelta) -> str:
+    """How long a link works, as a message says it: "an hour", "7 days"."""
+    hours = int(valid_for.total_seconds() // 3600)
+    if hours < 24:
+        return "an hour" if hours == 1 else f"{hours} hours"
+    days = hours // 24
+    return "a day" if days == 1 else f"{days} days"
+
+
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=f"pm-portfolio {purpose}")
 
@@ -63,7 +72,8 @@ def user_to_reset(token: str) -> User | None:
 
 
 def reset_password(token: str, new_password: str) -> User | None:
-    """Set the password a reset link is for; None if the link is stale or used."""
+    """Set the password a reset link is for, ending every session; None if the link is
+    stale or used."""
     user = user_to_reset(token)
     if user is not None:
         change_password(user, new_password)
@@ -74,14 +84,21 @@ def confirmation_token(user: User) -> str:
     return _serializer("confirm").dumps({"user": user.id, "email": user.email})
 
 
-def confirm_email(token: str, now: datetime) -> User | None:
-    """Mark the address a confirmation link names as confirmed, the first time only."""
+def user_to_confirm(token: str) -> User | None:
+    """The account whose address a confirmation link confirms, while it is unconfirmed."""
     payload = _read("confirm", token, CONFIRMATION_VALID_FOR)
     user = _user(payload)
     if user is None or user.email != payload.get("email") or user.email_verified_at:
         return None
-    user.email_verified_at = now
-    db.session.commit()
+    return user
+
+
+def confirm_email(token: str, now: datetime) -> User | None:
+    """Mark the address a confirmation link names as confirmed, the first time only."""
+    user = user_to_confirm(token)
+    if user is not None:
+        user.email_verified_at = now
+        db.session.commit()
     return user
 
 
@@ -95,8 +112,8 @@ class EmailChangeRefused(Exception):
     """The link is stale or used, or its new address has an account meanwhile."""
 
 
-def change_email(token: str, now: datetime) -> tuple[User, str]:
-    """Move the account to the address the link was sent to; returns (user, old address)."""
+def email_change(token: str) -> tuple[User, str]:
+    """(account, new address) a change link is for, while the change can still happen."""
     payload = _read("change", token, CHANGE_VALID_FOR)
     user = _user(payload)
     new_email = payload.get("to") if payload else None
@@ -104,6 +121,12 @@ def change_email(token: str, now: datetime) -> tuple[User, str]:
         raise EmailChangeRefused
     if email_taken(new_email):
         raise EmailChangeRefused
+    return user, new_email
+
+
+def change_email(token: str, now: datetime) -> tuple[User, str]:
+    """Move the account to the address the link was sent to; returns (user, old address)."""
+    user, new_email = email_change(token)
     old_email = user.email
     user.email = new_email
     user.email_verified_at = now

@@ -10,9 +10,11 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
+from pm_portfolio.core import browser_sessions
 from pm_portfolio.extensions import db
 from pm_portfolio.models import User
 
+EMAIL_MAX = 254
 USERNAME_MIN = 3
 USERNAME_MAX = 30
 PASSWORD_MIN = 10
@@ -29,6 +31,11 @@ RESERVED_USERNAMES = frozenset(
     signin signout signup sitemap static status support system terms u user users www
     """.split()  # noqa: SIM905 - a word list reads better than 60 quoted strings
 )
+
+
+# The demo maker's address (`flask seed-demo`); nobody may sign up with it, so that
+# `seed-demo --reset`, which deletes the account holding it, never deletes a person's.
+DEMO_EMAIL = "demo@example.com"
 
 
 def hash_password(password: str) -> str:
@@ -117,7 +124,8 @@ def find_user_by_email(email: str) -> User | None:
 
 
 def find_user_for_login(login: str) -> User | None:
-    login = login.strip().lower()
+    """The user an email address or username names, however it is capitalised."""
+    login = normalise_email(login)
     column = User.email if "@" in login else User.username
     return db.session.scalar(db.select(User).where(column == login))
 
@@ -176,9 +184,11 @@ def update_profile(user: User, data: ProfileData) -> None:
     db.session.commit()
 
 
-def change_password(user: User, new_password: str) -> None:
-    """Set a new password; the caller decides which sessions end with the old one."""
+def change_password(user: User, new_password: str, keep_login_id: str | None = None) -> None:
+    """Set a new password and, in the same commit, end every session signed in with the
+    old one, except the browser holding `keep_login_id` (the one that changed it)."""
     user.password_hash = hash_password(new_password)
+    browser_sessions.stage_end_all(user, keep_login_id)
     db.session.commit()
 
 

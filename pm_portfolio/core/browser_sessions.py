@@ -2,9 +2,10 @@
 
 The login cookie (Flask-Login's session or remember cookie) holds
 "<row id>:<token>"; the row keeps only the token's hash. A cookie copied
-elsewhere stops working as soon as its row is deleted: at log-out, from the
-maker's list of sessions, at a password change or reset, or when it has not
-been used for as long as "remember me" lasts.
+elsewhere stops working as soon as its row is deleted (at log-out, from the
+maker's list of sessions, at a password change or reset) or once the session
+has been idle for as long as "remember me" lasts; idle rows are deleted at the
+maker's next sign-in.
 """
 
 import hashlib
@@ -15,6 +16,7 @@ from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from ua_parser import parse as parse_user_agent
@@ -27,10 +29,13 @@ logger = logging.getLogger(__name__)
 
 # "Last seen" is a rough guide, written at most this often: not a write per page.
 SEEN_EVERY = timedelta(minutes=5)
-# A session unused for this long is ended, as its remember cookie has expired too.
-IDLE_LIMIT = timedelta(days=30)
 TOKEN_BYTES = 32
 DEVICE_MAX = 120
+
+
+def _idle_limit() -> timedelta:
+    """A session unused for as long as "remember me" lasts is over, cookie or not."""
+    return timedelta(seconds=current_app.config["REMEMBER_COOKIE_DURATION"])
 
 
 def _hash(token: str) -> str:
@@ -52,11 +57,11 @@ def device_label(user_agent: str | None) -> str:
 def start(user: User, user_agent: str | None, now: datetime) -> str:
     """Record a new signed-in browser for `user`; returns the id the cookie will hold.
 
-    Sessions of this user idle past IDLE_LIMIT are ended on the way.
+    Sessions of this user idle past the remember period are ended on the way.
     """
     for stale in db.session.scalars(
         db.select(BrowserSession).where(
-            BrowserSession.user_id == user.id, BrowserSession.last_seen_at < now - IDLE_LIMIT
+            BrowserSession.user_id == user.id, BrowserSession.last_seen_at < now - _idle_limit()
         )
     ):
         db.session.delete(stale)
@@ -81,8 +86,12 @@ def _parse(login_id: str) -> tuple[int, str] | None:
     return int(session_id), token
 
 
-def resolve(login_id: str, now: datetime) -> User | None:
-    """The user a cookie's login id belongs to, if its session is still open."""
+def resolve(login_id: str, now: datetime, record_seen: bool) -> User | None:
+    """The user a cookie's login id belongs to, if its session is open and not idle too long.
+
+    "Last seen" is recorded only when `record_seen`: the caller passes False in a request
+    that holds SQLite's write lock already, where a second connection would wait for it.
+    """
     parsed = _parse(login_id)
     if parsed is None:
         return None
@@ -97,7 +106,10 @@ def resolve(login_id: str, now: datetime) -> User | None:
     user, row = found
     if not hmac.compare_digest(row.token_hash, _hash(token)):
         return None
-    if now - _aware(row.last_seen_at) > SEEN_EVERY:
+    idle = now - _aware(row.last_seen_at)
+    if idle > _idle_limit():
+        return None
+    if record_seen and idle > SEEN_EVERY:
         _mark_seen(session_id, now)
     user.login_id = login_id
     return user
@@ -145,8 +157,8 @@ def owned_session(owner_id: int, session_id: int) -> BrowserSession | None:
     )
 
 
-def end(login_id: str | None) -> None:
-    """Sign out the browser holding `login_id`."""
+def end_by_login_id(login_id: str | None) -> None:
+    """Sign out the browser holding `login_id` (this browser, at log-out)."""
     parsed = _parse(login_id or "")
     if parsed is not None:
         row = db.session.get(BrowserSession, parsed[0])
@@ -156,14 +168,21 @@ def end(login_id: str | None) -> None:
 
 
 def end_session(row: BrowserSession) -> None:
+    """Sign out the browser of `row` (one chosen in the maker's list)."""
     db.session.delete(row)
     db.session.commit()
 
 
-def end_all(user: User, keep_login_id: str | None = None) -> None:
-    """Sign `user` out everywhere, except the browser holding `keep_login_id`, if given."""
+def stage_end_all(user: User, keep_login_id: str | None = None) -> None:
+    """Put the end of every session of `user` in the session (the caller commits), except
+    the browser holding `keep_login_id`, if given."""
     keep = current_session_id(keep_login_id)
     for row in open_sessions(user.id):
         if row.id != keep:
             db.session.delete(row)
+
+
+def end_all(user: User, keep_login_id: str | None = None) -> None:
+    """Sign `user` out everywhere, except the browser holding `keep_login_id`, if given."""
+    stage_end_all(user, keep_login_id)
     db.session.commit()

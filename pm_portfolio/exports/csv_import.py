@@ -412,10 +412,19 @@ def check_draft(draft: ImportDraft) -> ImportPlan:
             db.session.rollback()
 
 
-def complete_import(draft: ImportDraft, plan: ImportPlan) -> None:
-    """Write every row of a checked plan and drop the draft, in one transaction."""
+def complete_import(owner_id: int, draft_id: int, plan: ImportPlan) -> None:
+    """Write every row of a checked plan and drop its draft, in one transaction.
+
+    The draft is claimed first: a second click on "Import", or the same preview in
+    another tab, finds it gone and imports nothing twice.
+    """
     if plan.problems:
         raise BadImportFile("Fix the problems listed and upload the file again.")
-    stage_plan(draft.user_id, plan)
-    db.session.delete(draft)
+    claimed = db.session.execute(
+        db.delete(ImportDraft).where(ImportDraft.id == draft_id, ImportDraft.user_id == owner_id)
+    ).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise BadImportFile("This file was imported already; nothing was imported twice.")
+    stage_plan(owner_id, plan)
     db.session.commit()

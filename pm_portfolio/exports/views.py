@@ -130,7 +130,7 @@ def preview_import(draft_id: int):
     form = ConfirmForm()
     if form.validate_on_submit() and not plan.problems:
         try:
-            csv_import.complete_import(draft, plan)
+            csv_import.complete_import(current_user.id, draft_id, plan)
         except csv_import.BadImportFile as error:
             flash(str(error), "error")
             return redirect(url_for("exports.data"))

@@ -4,7 +4,10 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Blueprint
+from flask import Response
 from flask import abort
+from flask import after_this_request
+from flask import current_app
 from flask import request
 from flask_login import current_user
 from flask_login import login_required
@@ -52,3 +55,21 @@ def page_number() -> int:
     if not page.isdigit() or not 1 <= int(page) <= MAX_PAGE:
         abort(404)
     return int(page)
+
+
+def after_response(function: Callable, *args, **kwargs) -> None:
+    """Call `function(*args, **kwargs)` once this response has gone out, in an app context.
+
+    Slow work (talking to a mail server) then neither delays the page nor shows in its
+    timing, which would tell a stranger whether an email address has an account.
+    """
+    app = current_app._get_current_object()
+
+    @after_this_request
+    def schedule(response: Response) -> Response:
+        def run() -> None:
+            with app.app_context():
+                function(*args, **kwargs)
+
+        response.call_on_close(run)
+        return response

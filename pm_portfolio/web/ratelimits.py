@@ -12,7 +12,9 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from pm_portfolio.core.accounts import EMAIL_MAX
 from pm_portfolio.core.accounts import find_user_for_login
+from pm_portfolio.core.accounts import normalise_email
 
 # Per client address: enough for a person, too few for a password-guessing script.
 SIGN_IN_PER_ADDRESS = "10 per minute"
@@ -33,7 +35,7 @@ EMAILS_PER_USER = "5 per hour"
 
 def account_and_address() -> str:
     """One key per account, named by username or email, and client address."""
-    login = request.form.get("login", "").strip().lower()[:254]
+    login = normalise_email(request.form.get("login", ""))[:EMAIL_MAX]
     user = find_user_for_login(login) if login else None
     account = f"account:{user.id}" if user else f"login:{login}"
     return f"{account}:{get_remote_address()}"
@@ -46,7 +48,7 @@ def login_failed(response: Response) -> bool:
 
 def mailbox_asked_for() -> str:
     """The email a "forgot password" form names, however it is written."""
-    return "mailbox:" + request.form.get("email", "").strip().lower()[:254]
+    return "mailbox:" + normalise_email(request.form.get("email", ""))[:EMAIL_MAX]
 
 
 def signed_in_user() -> str:

@@ -42,14 +42,15 @@ def moment_label(value: datetime | None) -> str:
     return f"{date_label(value)}, {value:%H:%M} UTC"
 
 
-def render_version(*folders: Path) -> str:
-    """A fingerprint of the templates and static files, so cached pages expire on deploy."""
+def render_version(code: Path, *folders: Path) -> str:
+    """A fingerprint of what renders pages (the Python code, the templates and static
+    files), so that cached pages and ETags expire on every deploy."""
     digest = hashlib.sha256()
-    for folder in folders:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                digest.update(path.relative_to(folder).as_posix().encode())
-                digest.update(path.read_bytes())
+    files = [(code, path) for path in code.rglob("*.py")]
+    files += [(folder, path) for folder in folders for path in folder.rglob("*") if path.is_file()]
+    for root, path in sorted(files, key=lambda pair: (str(pair[0]), str(pair[1]))):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -28,9 +28,13 @@ def test_sign_up_confirm_by_email_log_out_and_back_in(page: Page, live_server, s
     expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
 
     page.goto(emailed_link(smtp_server, "grace@example.com", live_server))
-    expect(page).to_have_url(f"{live_server}/dashboard")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Hi, grace")
+    page.get_by_role("button", name="Confirm grace@example.com").click()
+    expect(page).to_have_url(f"{live_server}/login")
     expect(page.get_by_role("status")).to_contain_text("your email address is confirmed")
+    page.get_by_label("Email or username").fill("grace")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Hi, grace")
 
     page.get_by_role("button", name="Log out").click()
     expect(page).to_have_url(f"{live_server}/")
