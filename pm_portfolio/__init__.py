@@ -12,6 +12,7 @@ from pm_portfolio.accounts import bp as accounts_bp
 from pm_portfolio.accounts.sign_in import load_signed_in_user
 from pm_portfolio.config import build_config
 from pm_portfolio.core.portfolio_version import follow_portfolio_changes
+from pm_portfolio.core.storage import open_storage
 from pm_portfolio.dashboard.views import bp as dashboard_bp
 from pm_portfolio.database import configure_engine
 from pm_portfolio.demo import bp as demo_bp
@@ -24,6 +25,7 @@ from pm_portfolio.extensions import migrate
 from pm_portfolio.learnings.views import bp as learnings_bp
 from pm_portfolio.main.errors import bp as errors_bp
 from pm_portfolio.main.views import bp as main_bp
+from pm_portfolio.media.views import bp as media_bp
 from pm_portfolio.portfolio.page_cache import PageCache
 from pm_portfolio.portfolio.views import bp as portfolio_bp
 from pm_portfolio.products.views import bp as products_bp
@@ -73,12 +75,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(products_bp)
     app.register_blueprint(learnings_bp)
     app.register_blueprint(sharing_bp)
+    app.register_blueprint(media_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(errors_bp)
     app.register_blueprint(demo_bp)
     app.after_request(add_security_headers)
     init_rate_limits(app)
+    app.extensions["media_storage"] = open_storage(app.config["MEDIA_STORAGE_URL"])
     app.extensions["page_cache"] = PageCache(
         app.config["PUBLIC_PAGE_CACHE_BYTES"], app.config["PUBLIC_PAGE_CACHE_BYTES_PER_MAKER"]
     )

@@ -139,6 +139,19 @@ def mail_settings(environ: Mapping[str, str], public_url: str, production: bool)
     return settings
 
 
+def media_storage_url(environ: Mapping[str, str], instance_path: str | Path) -> str:
+    """`file:///…` (default: instance/media) or `s3://bucket/prefix?endpoint_url=…`."""
+    url = environ.get("MEDIA_STORAGE_URL", "").strip()
+    if not url:
+        return (Path(instance_path).resolve() / "media").as_uri()
+    if not url.startswith(("file:///", "s3://")):
+        raise ConfigError(
+            f"MEDIA_STORAGE_URL={url!r}: use file:///absolute/folder or "
+            "s3://bucket/prefix?endpoint_url=https://… (credentials from AWS_* variables)."
+        )
+    return url
+
+
 def _trusted_hosts(
     environ: Mapping[str, str], public_url: str, production: bool
 ) -> list[str] | None:
@@ -168,6 +181,8 @@ def build_config(
     redis_url = environ.get("REDIS_URL", "").strip()
     rate_limit_storage = redis_url or environ.get("RATELIMIT_STORAGE_URI", "").strip()
     cache_megabytes = _number(environ, "PUBLIC_PAGE_CACHE_MB", default=32)
+    # Never below the 5 MB a CSV import may be.
+    media_file_megabytes = max(_number(environ, "MEDIA_MAX_FILE_MB", default=8), 5)
 
     config: dict[str, Any] = {
         "PRODUCTION": production,
@@ -187,8 +202,13 @@ def build_config(
         # Requests for any other host are refused with 400 (Flask checks this list).
         "TRUSTED_HOSTS": _trusted_hosts(environ, public_url, production),
         "PASSWORD_HASH_METHOD": "scrypt",
-        # Uploads may be 5 MB; the rest of a form gets a little room on top.
-        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024 + 64 * 1024,
+        # The largest upload (a media file) and a little room for the rest of its form.
+        "MAX_CONTENT_LENGTH": media_file_megabytes * MEGABYTE + 256 * 1024,
+        # Media: where files live, and the limits stated on the forms.
+        "MEDIA_STORAGE_URL": media_storage_url(environ, instance_path),
+        "MEDIA_MAX_FILE_BYTES": media_file_megabytes * MEGABYTE,
+        "MEDIA_QUOTA_BYTES": _number(environ, "MEDIA_QUOTA_MB", default=100) * MEGABYTE,
+        "MEDIA_ITEMS_PER_PRODUCT": _number(environ, "MEDIA_ITEMS_PER_PRODUCT", default=20),
         # A form token outlives a long editing session; it is still bound to the cookie.
         "WTF_CSRF_TIME_LIMIT": 12 * 60 * 60,
         # Rate limits are shared by every server through Redis when there is one.

@@ -15,6 +15,7 @@ from pm_portfolio.core.learnings import create_learning
 from pm_portfolio.core.products import MetricData
 from pm_portfolio.core.products import ProductData
 from pm_portfolio.core.products import create_product
+from pm_portfolio.web.helpers import media_storage
 
 bp = Blueprint("demo", __name__, cli_group=None)
 
@@ -292,7 +293,7 @@ def seed_demo_command(username: str, password: str | None, reset: bool) -> None:
             "`flask --app app seed-demo --reset` to delete it and create it again."
         )
     if existing is not None:
-        accounts.delete_account(existing)
+        accounts.delete_account(existing, media_storage())
         click.echo(f"Deleted the demo maker {existing.username} and everything in it.")
     seed_demo_portfolio(username, password, date.today())
     click.echo(f"Created the demo maker. Log in as {username} with the password: {password}")

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
+from sqlalchemy import JSON
 from sqlalchemy import CheckConstraint
 from sqlalchemy import Column
 from sqlalchemy import DateTime
@@ -14,6 +15,7 @@ from sqlalchemy import String
 from sqlalchemy import Table
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
+from sqlalchemy import and_
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -193,6 +195,18 @@ class Product(db.Model):
         passive_deletes=True,
         order_by=lambda: [Learning.learned_on, Learning.id],
     )
+    media: Mapped[list["MediaItem"]] = relationship(
+        back_populates="product",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by=lambda: [MediaItem.position, MediaItem.id],
+    )
+    # Read-only: the cover, loaded with a product list in the same query.
+    cover: Mapped["MediaItem | None"] = relationship(
+        primaryjoin=lambda: and_(MediaItem.product_id == Product.id, MediaItem.is_cover.is_(True)),
+        viewonly=True,
+        uselist=False,
+    )
 
     @property
     def status_label(self) -> str:
@@ -208,6 +222,61 @@ class Product(db.Model):
 
     def __repr__(self) -> str:
         return f"<Product {self.slug}>"
+
+
+class MediaType(StrEnum):
+    IMAGE = "image"
+    PDF = "pdf"
+    EMBED = "embed"
+    # The maker's profile photo: the one kind that belongs to no product.
+    AVATAR = "avatar"
+
+
+class MediaItem(db.Model):
+    """Evidence on a product (a picture, a PDF artifact, an embedded video or design),
+    or the maker's avatar. Its files are content-addressed MediaFile rows."""
+
+    __tablename__ = "media_items"
+    __table_args__ = (_one_of("media_type", MediaType),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    media_type: Mapped[str] = mapped_column(String(10))
+    alt_text: Mapped[str] = mapped_column(String(300), default="")
+    caption: Mapped[str] = mapped_column(String(300), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    is_cover: Mapped[bool] = mapped_column(default=False)
+    # An embed's provider and id; a PDF's page count and file name.
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    product: Mapped["Product | None"] = relationship(back_populates="media")
+    files: Mapped[list["MediaFile"]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="MediaFile.width"
+    )
+
+
+class MediaFile(db.Model):
+    """One stored file of a media item: a width of a picture, a PDF, or its thumbnail.
+
+    `key` is the SHA-256 of the bytes: the same file is stored once, whoever uploads it.
+    """
+
+    __tablename__ = "media_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(
+        ForeignKey("media_items.id", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(64), index=True)
+    role: Mapped[str] = mapped_column(String(12))
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int]
+    width: Mapped[int | None]
+    height: Mapped[int | None]
 
 
 class Metric(db.Model):

@@ -47,8 +47,10 @@ def app_config() -> dict:
 
 
 @pytest.fixture
-def app(migrated_database_url, app_config):
-    app = make_app(migrated_database_url, **app_config)
+def app(migrated_database_url, app_config, tmp_path):
+    # Each test stores media in its own folder, as it has its own rows.
+    media = {"MEDIA_STORAGE_URL": (tmp_path / "media").as_uri()}
+    app = make_app(migrated_database_url, **{**media, **app_config})
     yield app
     with app.app_context():
         db.session.rollback()

@@ -1,13 +1,18 @@
 """Small factories for the objects tests need. Call them inside an app context."""
 
+import io
 import itertools
 from dataclasses import dataclass
 from datetime import UTC
 from datetime import date
 from datetime import datetime
 
+from flask import current_app
+from PIL import Image
+
 from pm_portfolio.core import accounts
 from pm_portfolio.core import browser_sessions
+from pm_portfolio.core import media
 from pm_portfolio.core.share_links import new_token
 from pm_portfolio.core.skills import skills_with_keys
 from pm_portfolio.extensions import db
@@ -138,3 +143,26 @@ def learning_form(**overrides) -> dict:
     }
     form.update(overrides)
     return {name: value for name, value in form.items() if value is not None}
+
+
+def png_bytes(width: int = 640, height: int = 400, colour: str = "teal") -> bytes:
+    """A small real picture, made here."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def make_image(product_id: int, alt_text: str = "A screenshot", caption: str = "",
+               cover: bool = False, colour: str = "teal") -> int:  # fmt: skip
+    """A picture on a product, through the same processing and storage as an upload."""
+    product = db.session.get(Product, product_id)
+    item = media.add_upload(
+        product, png_bytes(colour=colour), "shot.png", alt_text, caption,
+        current_app.extensions["media_storage"], MEDIA_LIMITS,
+    )  # fmt: skip
+    if cover:
+        media.set_cover(item)
+    return item.id
+
+
+MEDIA_LIMITS = media.Limits(max_file_bytes=8_000_000, quota_bytes=100_000_000, items_per_product=20)

@@ -1,14 +1,17 @@
 """The databases and browser the tests run against, and what to do when one is missing."""
 
+import atexit
 import contextlib
 import email
 import os
 import re
 import secrets
 import select
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -29,6 +32,9 @@ from pm_portfolio.extensions import db
 from tests.clients import Client
 
 TEST_DATABASE_URL_VARIABLE = "TEST_DATABASE_URL"
+# Media files the tests store, kept out of the checkout's instance/ and removed at exit.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="pm-portfolio-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 
 # Tables whose rows a migration creates; every other table is emptied between tests.
 REFERENCE_TABLES = frozenset({"skills"})
@@ -58,6 +64,7 @@ def make_app(database_url: str, **overrides):
             "RATELIMIT_ENABLED": False,
             # Messages are kept in memory (flask_mailman.outbox); test_mail uses real SMTP.
             "MAIL_BACKEND": "locmem",
+            "MEDIA_STORAGE_URL": MEDIA_ROOT.as_uri(),
             **overrides,
         }
     )

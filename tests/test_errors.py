@@ -7,7 +7,11 @@ MESSAGES = {
     403: ("Forbidden", "You do not have permission to see this page."),
     404: ("Page not found", "There is nothing here. Check the address, or start from home."),
     405: ("Method not allowed", "This page cannot be used that way."),
-    413: ("Too large", "What you sent is larger than we accept: files can be up to 5 MB."),
+    413: (
+        "Too large",
+        "What you sent is larger than we accept: pictures and PDFs can be up to "
+        "8 MB, CSV files and backups 5 MB. Make it smaller and try again.",
+    ),
     429: ("Too many requests", "You are going a little fast. Wait a minute and try again."),
     500: ("Something went wrong", "We hit an error on our side and have logged it. Try again."),
 }
@@ -55,7 +59,7 @@ def test_wrong_method_is_405_with_allow_header(client):
 
 
 def test_too_large_request_is_413(client):
-    response = client.post("/login", data={"login": "x" * (6 * 1024 * 1024)})
+    response = client.post("/login", data={"login": "x" * (9 * 1024 * 1024)})
     assert response.status_code == 413
     assert "Too large" in response.get_data(as_text=True)
 

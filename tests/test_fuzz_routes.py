@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from flask import current_app
 from flask import url_for
 from hypothesis import HealthCheck
 from hypothesis import given
@@ -24,16 +25,20 @@ from pm_portfolio.models import SHIPPED_STATUSES
 from pm_portfolio.models import BrowserSession
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
+from pm_portfolio.models import MediaFile
+from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkProduct
 from pm_portfolio.models import User
 from tests.clients import AuthActions
+from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
 from tests.factories import make_user
+from tests.factories import png_bytes
 from tests.factories import start_session
 
 pytestmark = pytest.mark.slow
@@ -125,6 +130,9 @@ def backup_files(draw) -> bytes:
 
 FILES = st.one_of(
     st.binary(max_size=2000),
+    st.builds(png_bytes, st.integers(1, 700), st.integers(1, 50)),
+    # The start of a real picture or PDF, then anything: what a damaged upload looks like.
+    st.builds(bytes.__add__, st.sampled_from([png_bytes(8, 8)[:40], b"%PDF-1.7\n"]), st.binary()),
     csv_files(),
     backup_files(),
     st.sampled_from([value.encode() for value in EXTREMES]),
@@ -161,6 +169,7 @@ def make_world(app, draft: bytes = b"x") -> dict:
             "link_id": make_portfolio_link(maker.id, [product_id]),
             "draft_id": save_draft(maker.id, "products", "f.csv", draft_text).id,
             "session_id": start_session(maker),
+            "item_id": make_image(product_id),
             "token": account_links.reset_token(db.session.get(User, maker.id)),
         }
 
@@ -171,6 +180,7 @@ MODELS_BY_ARGUMENT = {
     "link_id": ShareLink,
     "draft_id": ImportDraft,
     "session_id": BrowserSession,
+    "item_id": MediaItem,
 }
 
 
@@ -212,10 +222,21 @@ def assert_consistent(app) -> None:
             .where(Product.user_id != ShareLink.user_id)
         )
         assert foreign_items == 0
+        for item in db.session.scalars(db.select(MediaItem)):
+            assert item.product.user_id == item.user_id
+            assert item.media_type != "image" or item.alt_text.strip()
+            assert item.files or item.media_type == "embed"
+        storage = current_app.extensions["media_storage"]
+        for key in db.session.scalars(db.select(MediaFile.key)):
+            assert storage.exists(key), "a row whose file was not stored"
 
 
 # POST-only routes that take a file, by the prefix of their form's fields.
-UPLOADS = {"exports.upload_import": "import", "exports.restore": "restore"}
+UPLOADS = {
+    "exports.upload_import": "import",
+    "exports.restore": "restore",
+    "media.upload": "upload",
+}
 VALUE_COUNT = 12
 
 

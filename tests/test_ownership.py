@@ -3,6 +3,7 @@
 from pm_portfolio.exports.csv_import import save_draft
 from tests.clients import CSRF_INPUT
 from tests.clients import AuthActions
+from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
@@ -11,7 +12,7 @@ from tests.factories import start_session
 from tests.infrastructure import database_snapshot
 
 # Route arguments that name an object some maker owns.
-OBJECT_ARGUMENTS = {"product_id", "learning_id", "link_id", "draft_id", "session_id"}
+OBJECT_ARGUMENTS = {"product_id", "learning_id", "link_id", "draft_id", "session_id", "item_id"}
 
 
 def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
@@ -22,6 +23,7 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         link_id = make_portfolio_link(owner.id, [product_id])
         draft_id = save_draft(owner.id, "products", "p.csv", "slug,title\n").id
         session_id = start_session(owner)
+        item_id = make_image(product_id)
         intruder = make_user()
     AuthActions(client).login(intruder.username, intruder.password)
     token = client.csrf_token("/dashboard")
@@ -31,6 +33,7 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         "link_id": link_id,
         "draft_id": draft_id,
         "session_id": session_id,
+        "item_id": item_id,
     }
     rules = [rule for rule in app.url_map.iter_rules() if rule.arguments & OBJECT_ARGUMENTS]
     assert {rule.endpoint for rule in rules} >= {
@@ -46,6 +49,14 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         "sharing.revoke",
         "exports.preview_import",
         "accounts.end_session",
+        "media.manage",
+        "media.upload",
+        "media.embed",
+        "media.edit",
+        "media.delete",
+        "media.cover",
+        "media.earlier",
+        "media.later",
     }
     before = database_snapshot(app)
 

@@ -14,6 +14,7 @@ from pm_portfolio.models import User
 from pm_portfolio.portfolio.page_cache import CachedPage
 from pm_portfolio.portfolio.page_cache import PageCache
 from tests.clients import AuthActions
+from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_product
 from tests.factories import make_user
@@ -367,6 +368,15 @@ def test_public_pages_cost_a_fixed_few_queries(app, client):
         for _ in range(5):
             make_learning(large.id, large_case, is_public=True)
         make_learning(small.id, small_case, is_public=True)
+        # Covers on the large portfolio's cards, and evidence on its case study.
+        covered = db.session.scalars(
+            db.select(Product.id).where(Product.user_id == large.id).limit(8)
+        ).all()
+        for product_id in covered:
+            make_image(product_id, cover=True)
+        for colour in ("red", "green", "blue"):
+            make_image(large_case, colour=colour)
+        make_image(small_case)
 
     for path in ("/u/{}", "/u/{}/case"):
         small_count = public_page_queries(app, client, path.format("small"))

@@ -10,6 +10,7 @@ from datetime import datetime
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import JSON
 from sqlalchemy import delete
 from sqlalchemy import insert
 from sqlalchemy import inspect
@@ -20,6 +21,7 @@ from pm_portfolio.core.portfolio_version import UntrackedBulkChange
 from pm_portfolio.extensions import db
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
+from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductSlugRedirect
@@ -27,21 +29,26 @@ from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkProduct
 from pm_portfolio.models import Skill
 from pm_portfolio.models import User
+from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
 from tests.factories import make_user
 
 # What no public page shows: changing these must not expire the maker's cached pages.
-UNSHOWN = {"ProfileView", "ProductView", "ShareLinkView", "ImportDraft", "Skill", "BrowserSession"}
+UNSHOWN = {
+    "ProfileView", "ProductView", "ShareLinkView", "ImportDraft", "Skill", "BrowserSession",
+    "MediaFile",
+}  # fmt: skip
 # Values the schema's CHECK constraints allow, to change a column to another allowed one.
 ALLOWED = {
     "status": ["idea", "building", "shipped", "sunset"],
     "visibility": ["private", "unlisted", "public"],
     "kind": ["insight", "decision", "experiment", "user_interview", "mistake"],
 }
-# The version itself, and the owner of a row: ownership never moves.
-NOT_EDITED = {("User", "portfolio_version")}
+# The version itself, the owner of a row (ownership never moves), and what kind of
+# media an item is (fixed when it is uploaded: its stored files depend on it).
+NOT_EDITED = {("User", "portfolio_version"), ("MediaItem", "media_type")}
 
 
 @pytest.fixture
@@ -57,6 +64,7 @@ def world(app):
         other_id = make_product(maker.id, slug="other", visibility="unlisted")
         make_learning(maker.id, product_id, is_public=True)
         make_portfolio_link(maker.id, [product_id], expires_on=date(2099, 1, 1))
+        make_image(product_id, cover=True)
         db.session.add(ShareLink(user_id=maker.id, product_id=other_id, token="product-link"))
         db.session.add(ProductSlugRedirect(user_id=maker.id, product_id=product_id, old_slug="b"))
         db.session.commit()
@@ -101,6 +109,8 @@ def new_value(row, column, world):
         return current + timedelta(hours=1)
     if isinstance(current, date):
         return current + timedelta(days=1)
+    if isinstance(column.type, JSON):
+        return {**(current or {}), "edited": True}
     if current is None:
         return date(2026, 2, 2)
     return current + "x"
@@ -140,7 +150,8 @@ def test_editing_any_column_shown_publicly_changes_the_etag(app, client, world):
 
     assert {"User.display_name", "Product.title", "Metric.value", "Learning.is_public",
             "ShareLink.expires_on", "ShareLinkProduct.position", "Learning.product_id",
-            "ProductSlugRedirect.old_slug"} <= set(checked)  # fmt: skip
+            "ProductSlugRedirect.old_slug", "MediaItem.alt_text", "MediaItem.is_cover",
+            "MediaItem.details"} <= set(checked)  # fmt: skip
 
 
 def test_changing_skills_changes_the_etag(app, client, world):
@@ -170,6 +181,13 @@ ADDITIONS = {
     ),
     "ProductSlugRedirect": lambda w: ProductSlugRedirect(
         user_id=w["maker_id"], product_id=w["product_id"], old_slug="older"
+    ),
+    "MediaItem": lambda w: MediaItem(
+        user_id=w["maker_id"],
+        product_id=w["product_id"],
+        media_type="embed",
+        position=9,
+        details={"provider": "youtube", "id": "dQw4w9WgXcQ"},
     ),
 }
 

@@ -9,6 +9,7 @@ import redis
 from pm_portfolio.web.ratelimits import ROUTE_LIMITS
 from tests.clients import AuthActions
 from tests.factories import PASSWORD
+from tests.factories import make_product
 from tests.factories import make_user
 from tests.infrastructure import make_app
 from tests.infrastructure import skip_or_fail
@@ -136,6 +137,17 @@ def test_registration_is_limited_per_address(client):
             auth.register(email=f"r{number}@example.com", username=f"r-{number}").status_code == 200
         )
     response = auth.register(email="last@example.com", username="last-one")
+    assert response.status_code == 429
+
+
+def test_uploads_are_limited_per_maker(logged_in_client, app, user):
+    with app.app_context():
+        product_id = make_product(user.id)
+    path = f"/products/{product_id}/media/upload"
+    for _ in range(60):
+        response = logged_in_client.upload(path, "upload", b"not a picture", "x.png", alt_text="x")
+        assert response.status_code == 200
+    response = logged_in_client.upload(path, "upload", b"not a picture", "x.png", alt_text="x")
     assert response.status_code == 429
 
 

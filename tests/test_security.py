@@ -28,13 +28,16 @@ PUBLIC_ENDPOINTS = frozenset(
         "portfolio.json_resume",
         "portfolio.sitemap",
         "portfolio.robots",
+        "media.file",
+        "media.shared_file",
     }
 )
 # The headers every response carries, written out: weakening one must fail this test.
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
-        "form-action 'self'; frame-ancestors 'none'"
+        "form-action 'self'; frame-ancestors 'none'; frame-src https://player.vimeo.com "
+        "https://www.figma.com https://www.loom.com https://www.youtube-nocookie.com"
     ),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
@@ -48,6 +51,8 @@ SAMPLE_VALUES = {
     "link_id": 1,
     "draft_id": 1,
     "session_id": 1,
+    "item_id": 1,
+    "key": "0" * 64,
     "username": "maker",
     "slug": "a-product",
     "token": "not-a-real-token",

@@ -13,6 +13,7 @@ from pm_portfolio.extensions import db
 from pm_portfolio.models import User
 from tests.clients import AuthActions
 from tests.factories import PASSWORD
+from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.infrastructure import REFERENCE_TABLES
@@ -159,6 +160,8 @@ def test_delete_account_removes_every_row_the_user_owns(logged_in_client, auth, 
         make_learning(user.id, None, skills=["strategy"])
         link_id = make_portfolio_link(user.id, [product.id])
         save_draft(user.id, "products", "products.csv", "slug,title\n")
+        make_image(product.id)
+        assert stored_keys(app)
         analytics.count_profile_view(user.id, date.today())
         analytics.count_product_view(product.id, date.today())
         analytics.count_share_link_view(link_id, date.today())
@@ -174,7 +177,12 @@ def test_delete_account_removes_every_row_the_user_owns(logged_in_client, auth, 
     with app.app_context():
         for table in owned_tables():
             assert count_rows(table) == 0, f"{table.name} has rows after the account was deleted"
+    assert stored_keys(app) == []
     assert auth.login().status_code == 200
+
+
+def stored_keys(app) -> list[str]:
+    return list(app.extensions["media_storage"].keys())
 
 
 def test_deleting_the_account_ends_every_session(app, user):

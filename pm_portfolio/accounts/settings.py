@@ -18,6 +18,7 @@ from pm_portfolio.core.publishing import empty_portfolio_advice
 from pm_portfolio.core.publishing import reader_view
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.profile import ProfileForm
+from pm_portfolio.web.helpers import media_storage
 from pm_portfolio.web.helpers import owned_or_404
 from pm_portfolio.web.public_urls import public_url
 
@@ -111,7 +112,7 @@ def settings_account():
         else:
             user = current_user._get_current_object()
             logout_user()
-            accounts.delete_account(user)
+            accounts.delete_account(user, media_storage())
             flash("Your account and everything in it have been deleted.", "info")
             return redirect(url_for("main.index"))
     return render_template("accounts/settings_account.html", form=form, confirm_form=ConfirmForm())

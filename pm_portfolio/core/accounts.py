@@ -11,7 +11,10 @@ from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
 from pm_portfolio.core import browser_sessions
+from pm_portfolio.core import media
+from pm_portfolio.core.storage import Storage
 from pm_portfolio.extensions import db
+from pm_portfolio.models import MediaItem
 from pm_portfolio.models import User
 
 EMAIL_MAX = 254
@@ -26,7 +29,7 @@ RESERVED_USERNAMES = frozenset(
     """
     about account accounts admin administrator api app assets auth blog dashboard delete
     docs edit email export exports favicon feed help healthz home import imports index journal
-    learnings login logout me new null password portfolio portfolios pricing privacy
+    learnings login logout me media new null password portfolio portfolios pricing privacy
     products profile register reset robots root s security settings share share-links
     signin signout signup sitemap static status support system terms u user users www
     """.split()  # noqa: SIM905 - a word list reads better than 60 quoted strings
@@ -192,10 +195,13 @@ def change_password(user: User, new_password: str, keep_login_id: str | None = N
     db.session.commit()
 
 
-def delete_account(user: User) -> None:
-    """Remove the user and, through ON DELETE CASCADE, every row they own."""
+def delete_account(user: User, storage: Storage) -> None:
+    """Remove the user and, through ON DELETE CASCADE, every row they own; then every
+    media file of theirs that no other maker's item uses."""
+    keys = media.keys_of(db.select(MediaItem.id).where(MediaItem.user_id == user.id))
     db.session.delete(user)
     db.session.commit()
+    media.delete_files(keys, storage)
 
 
 def safe_redirect_target(target: str | None) -> str | None:

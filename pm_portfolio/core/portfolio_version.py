@@ -19,6 +19,7 @@ from sqlalchemy.orm import scoped_session
 
 from pm_portfolio.models import BrowserSession
 from pm_portfolio.models import ImportDraft
+from pm_portfolio.models import MediaFile
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductView
 from pm_portfolio.models import ProfileView
@@ -27,8 +28,11 @@ from pm_portfolio.models import Skill
 from pm_portfolio.models import User
 
 # No public page shows these: counting a view or keeping an import draft must not
-# expire every cached page of the maker, nor must signing in. Skills are reference data.
-UNSHOWN_MODELS = (ProfileView, ProductView, ShareLinkView, ImportDraft, Skill, BrowserSession)
+# expire every cached page of the maker, nor must signing in. Skills are reference data;
+# a media file never changes (its key is its content) and comes and goes with its item.
+UNSHOWN_MODELS = (
+    ProfileView, ProductView, ShareLinkView, ImportDraft, Skill, BrowserSession, MediaFile
+)  # fmt: skip
 _BUMPED = "portfolio_versions_bumped"
 _USERS = User.__table__
 

@@ -16,15 +16,18 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from pm_portfolio.core import media
 from pm_portfolio.core.publishing import portfolio_order
 from pm_portfolio.core.rows import assign_changed
 from pm_portfolio.core.share_links import add_product_link
 from pm_portfolio.core.share_links import linked_product_ids
 from pm_portfolio.core.share_links import withdraw_product_link
 from pm_portfolio.core.skills import all_skills
+from pm_portfolio.core.storage import Storage
 from pm_portfolio.extensions import db
 from pm_portfolio.models import SHIPPED_STATUSES
 from pm_portfolio.models import Learning
+from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductSlugRedirect
@@ -175,6 +178,7 @@ def owned_product_with_details(owner_id: int, product_id: int) -> Product | None
             selectinload(Product.metrics),
             selectinload(Product.skills),
             selectinload(Product.learnings).selectinload(Learning.skills),
+            selectinload(Product.media).selectinload(MediaItem.files),
         )
     )
 
@@ -327,7 +331,10 @@ def update_product(product: Product, data: ProductData) -> Product:
     return _save(product.user_id, data, product)
 
 
-def delete_product(product: Product) -> None:
-    """Delete the product; its metrics, skills, learnings and share links go with it."""
+def delete_product(product: Product, storage: Storage) -> None:
+    """Delete the product; its metrics, skills, learnings, share links and media go with
+    it, and the media's files once no other item uses them."""
+    keys = media.keys_of(db.select(MediaItem.id).where(MediaItem.product_id == product.id))
     db.session.delete(product)
     db.session.commit()
+    media.delete_files(keys, storage)

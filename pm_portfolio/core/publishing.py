@@ -27,6 +27,7 @@ from sqlalchemy.orm import selectinload
 
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
+from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductSlugRedirect
@@ -191,21 +192,27 @@ def _portfolio_products(owner: PublicOwner):
     return db.select(Product).where(Product.user_id == owner.id, on_portfolio(owner.show_ideas))
 
 
+# What a card shows, loaded with the list: covers come in the same query.
+CARD_LOADING = (
+    selectinload(Product.metrics),
+    selectinload(Product.skills),
+    joinedload(Product.cover).joinedload(MediaItem.files),
+)
+# What a case study shows, in a fixed few queries.
+CASE_STUDY_LOADING = (
+    joinedload(Product.metrics),
+    joinedload(Product.skills),
+    selectinload(Product.media).selectinload(MediaItem.files),
+)
+
+
 def public_products(owner: PublicOwner) -> list[Product]:
-    query = (
-        _portfolio_products(owner)
-        .options(selectinload(Product.metrics), selectinload(Product.skills))
-        .order_by(*portfolio_order())
-    )
-    return list(db.session.scalars(query))
+    query = _portfolio_products(owner).options(*CARD_LOADING).order_by(*portfolio_order())
+    return list(db.session.scalars(query).unique())
 
 
 def public_product(owner: PublicOwner, slug: str) -> Product | None:
-    query = (
-        _portfolio_products(owner)
-        .where(Product.slug == slug)
-        .options(joinedload(Product.metrics), joinedload(Product.skills))
-    )
+    query = _portfolio_products(owner).where(Product.slug == slug).options(*CASE_STUDY_LOADING)
     return db.session.scalars(query).unique().first()
 
 

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm import selectinload
 
+from pm_portfolio.core.publishing import CARD_LOADING
+from pm_portfolio.core.publishing import CASE_STUDY_LOADING
 from pm_portfolio.core.publishing import portfolio_order
 from pm_portfolio.core.publishing import reachable_by_link
 from pm_portfolio.extensions import db
@@ -149,7 +150,6 @@ def products_behind(link: ShareLink) -> list[Product]:
             .where(ShareLinkProduct.share_link_id == link.id)
             .order_by(ShareLinkProduct.position)
         )
-    query = query.where(reachable_by_link()).options(
-        selectinload(Product.metrics), selectinload(Product.skills)
-    )
-    return list(db.session.scalars(query))
+    loading = CARD_LOADING if link.product_id is None else CASE_STUDY_LOADING
+    query = query.where(reachable_by_link()).options(*loading)
+    return list(db.session.scalars(query).unique())

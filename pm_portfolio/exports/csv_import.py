@@ -109,7 +109,7 @@ class ImportPlan:
 
 def decode_upload(content: bytes) -> str:
     if len(content) > MAX_IMPORT_BYTES:
-        raise RequestEntityTooLarge(f"Files can be up to {MAX_IMPORT_BYTES // 1024 // 1024} MB.")
+        raise RequestEntityTooLarge()
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as error:

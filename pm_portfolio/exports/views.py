@@ -18,6 +18,7 @@ from flask import url_for
 from flask_login import current_user
 
 from pm_portfolio.core.accounts import find_user_for_login
+from pm_portfolio.core.media import used_bytes
 from pm_portfolio.core.products import product_titles
 from pm_portfolio.core.skills import all_skills
 from pm_portfolio.exports import backup
@@ -95,6 +96,7 @@ def _data_page(import_form=None, restore_form=None):
         "exports/data.html",
         import_form=import_form or ImportForm(formdata=None, prefix=IMPORT_PREFIX),
         restore_form=restore_form or RestoreForm(formdata=None, prefix=RESTORE_PREFIX),
+        media_used=used_bytes(current_user.id),
     )
 
 

@@ -24,7 +24,7 @@ MESSAGES = {
     403: ("Forbidden", "You do not have permission to see this page."),
     404: ("Page not found", "There is nothing here. Check the address, or start from home."),
     405: ("Method not allowed", "This page cannot be used that way."),
-    413: ("Too large", "What you sent is larger than we accept: files can be up to 5 MB."),
+    413: ("Too large", "What you sent is larger than we accept."),
     429: ("Too many requests", "You are going a little fast. Wait a minute and try again."),
     500: ("Something went wrong", "We hit an error on our side and have logged it. Try again."),
     503: ("Temporarily unavailable", "We cannot serve this right now. Try again shortly."),
@@ -58,6 +58,12 @@ def http_error(error: HTTPException):
     elif isinstance(error, RateLimitExceeded):
         message = (
             f"You have reached the limit of {error.description}. Wait a little, then try again."
+        )
+    elif error.code == 413:
+        megabytes = current_app.config["MEDIA_MAX_FILE_BYTES"] // (1024 * 1024)
+        message = (
+            f"What you sent is larger than we accept: pictures and PDFs can be up to "
+            f"{megabytes} MB, CSV files and backups 5 MB. Make it smaller and try again."
         )
     else:
         message = None

@@ -16,6 +16,7 @@ from pm_portfolio.core.skills import all_skills
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.filters import ProductFilterForm
 from pm_portfolio.forms.products import ProductForm
+from pm_portfolio.web.helpers import media_storage
 from pm_portfolio.web.helpers import owned_or_404
 from pm_portfolio.web.helpers import require_login
 
@@ -97,7 +98,7 @@ def delete(product_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         title = product.title
-        products.delete_product(product)
+        products.delete_product(product, media_storage())
         flash(f"Deleted “{title}” with its metrics and learnings.", "info")
         return redirect(url_for("products.index"))
     return render_template("products/delete.html", product=product, form=form)

@@ -13,6 +13,8 @@ from flask_login import current_user
 from flask_login import login_required
 from werkzeug.routing import IntegerConverter
 
+from pm_portfolio.core.storage import Storage
+
 Owned = TypeVar("Owned")
 # Far beyond any list a maker has, and far inside what an SQL OFFSET can hold.
 MAX_PAGE = 1_000_000
@@ -27,6 +29,11 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=2**63 - 1)
+
+
+def media_storage() -> Storage:
+    """Where this app keeps media files (MEDIA_STORAGE_URL), opened once per app."""
+    return current_app.extensions["media_storage"]
 
 
 def require_login(blueprint: Blueprint) -> None:

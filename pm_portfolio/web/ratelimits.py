@@ -27,6 +27,8 @@ FAILED_LOGINS_PER_ADDRESS = "30 per hour"
 CREDENTIAL_CHANGES_PER_USER = "10 per hour"
 IMPORTS_PER_USER = "30 per hour"
 IMPORT_PREVIEWS_PER_USER = "60 per hour"
+# Each upload decodes and re-encodes a picture: plenty for a maker, a bound on the CPU.
+UPLOADS_PER_USER = "60 per hour"
 # Emails sent on request: a few per address, fewer per mailbox, so nobody is spammed.
 EMAILS_PER_ADDRESS = "10 per hour"
 EMAILS_PER_MAILBOX = "3 per hour"
@@ -101,6 +103,7 @@ ROUTE_LIMITS = {
     ],
     "exports.upload_import": [{"limit_value": IMPORTS_PER_USER, "key_func": signed_in_user}],
     "exports.restore": [{"limit_value": IMPORTS_PER_USER, "key_func": signed_in_user}],
+    "media.upload": [{"limit_value": UPLOADS_PER_USER, "key_func": signed_in_user}],
     # Each preview checks the whole file again.
     "exports.preview_import": [
         {"limit_value": IMPORT_PREVIEWS_PER_USER, "key_func": signed_in_user}

@@ -4,6 +4,8 @@ from flask import Response
 from flask import g
 from flask import request
 
+from pm_portfolio.core.media_files import EMBED_ORIGINS
+
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -12,6 +14,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "base-uri 'none'",
         "form-action 'self'",
         "frame-ancestors 'none'",
+        # Exactly the players of the embed allow-list (core/media_files.py).
+        "frame-src " + " ".join(EMBED_ORIGINS),
     ]
 )
 HSTS = "max-age=31536000; includeSubDomains"

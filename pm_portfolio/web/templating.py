@@ -7,8 +7,10 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import Flask
+from flask import url_for
 from wtforms import Field
 
+from pm_portfolio.core import media
 from pm_portfolio.core.markdown import render_markdown
 from pm_portfolio.core.publishing import card_metrics
 from pm_portfolio.core.publishing import empty_portfolio_advice
@@ -54,11 +56,24 @@ def render_version(code: Path, *folders: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def media_url(key: str, share_link=None) -> str:
+    """A media file's address: through the share link a reader came by, if any."""
+    if share_link is not None:
+        return url_for("media.shared_file", token=share_link.token, key=key)
+    return url_for("media.file", key=key)
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.globals["field_aria"] = field_aria
     app.jinja_env.globals["card_metrics"] = card_metrics
     app.jinja_env.globals["empty_portfolio_advice"] = empty_portfolio_advice
     app.jinja_env.globals["public_url"] = public_url
+    app.jinja_env.globals["media_url"] = media_url
+    app.jinja_env.globals["media_images"] = media.image_files
+    app.jinja_env.globals["media_pdf"] = media.pdf_file
+    app.jinja_env.globals["media_thumbnail"] = media.thumbnail
+    app.jinja_env.globals["media_embed"] = media.embed_of
+    app.jinja_env.globals["file_size"] = media.file_size
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date_label"] = date_label
     app.jinja_env.filters["moment_label"] = moment_label

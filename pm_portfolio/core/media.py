@@ -1,0 +1,325 @@
+"""Media rules: adding, arranging and deleting a product's evidence, and who may see it.
+
+A file is processed completely before anything is stored, and stored before the
+row that refers to it is committed; a file no row refers to any more is deleted
+from storage once the deletion is committed (and `flask media gc` finds any that
+a crash left behind). Limits are checked before any work is done.
+"""
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func
+
+from pm_portfolio.core import media_files
+from pm_portfolio.core.media_files import MediaRefused
+from pm_portfolio.core.publishing import reach
+from pm_portfolio.core.storage import Storage
+from pm_portfolio.core.storage import content_key
+from pm_portfolio.extensions import db
+from pm_portfolio.models import MediaFile
+from pm_portfolio.models import MediaItem
+from pm_portfolio.models import MediaType
+from pm_portfolio.models import Product
+from pm_portfolio.models import ShareLinkProduct
+from pm_portfolio.models import User
+
+WEBP = "image/webp"
+PDF = "application/pdf"
+ALT_MAX = 300
+FILENAME_MAX = 120
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int
+    quota_bytes: int
+    items_per_product: int
+
+
+def file_size(size: int) -> str:
+    """A size as people read it, in the units the limits are set in (1 MB = 1024 KB)."""
+    if size < 1024 * 1024:
+        return f"{math.ceil(size / 1024)} KB"
+    value = f"{size / (1024 * 1024):.1f}".removesuffix(".0")
+    return f"{value} MB"
+
+
+def used_bytes(owner_id: int) -> int:
+    """What the maker's media takes in storage, counted per item as quota."""
+    return db.session.scalar(
+        db.select(func.coalesce(func.sum(MediaFile.size), 0))
+        .join(MediaItem, MediaItem.id == MediaFile.item_id)
+        .where(MediaItem.user_id == owner_id)
+    )
+
+
+def _check_room(product: Product, size: int, limits: Limits) -> None:
+    if size > limits.max_file_bytes:
+        raise MediaRefused(
+            f"This file is {file_size(size)}; files can be up to "
+            f"{file_size(limits.max_file_bytes)}."
+        )
+    count = db.session.scalar(
+        db.select(func.count(MediaItem.id)).where(MediaItem.product_id == product.id)
+    )
+    if count >= limits.items_per_product:
+        raise MediaRefused(
+            f"A product can have up to {limits.items_per_product} pictures, files and embeds. "
+            "Delete one to add another."
+        )
+    if used_bytes(product.user_id) + size > limits.quota_bytes:
+        raise MediaRefused(
+            f"This would take you past your {file_size(limits.quota_bytes)} of storage. "
+            "Delete some media first."
+        )
+
+
+def safe_filename(name: str) -> str:
+    """A file name to offer on download: no folders, no control characters, not too long."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if char.isprintable() and char not in '"<>|:*?')
+    name = name.strip(" .")[:FILENAME_MAX]
+    return name or "document.pdf"
+
+
+def _next_position(product: Product) -> int:
+    highest = db.session.scalar(
+        db.select(func.max(MediaItem.position)).where(MediaItem.product_id == product.id)
+    )
+    return 0 if highest is None else highest + 1
+
+
+def _store(storage: Storage, files: Iterable[tuple[bytes, str]]) -> list[str]:
+    keys = []
+    for data, content_type in files:
+        key = content_key(data)
+        storage.put(key, data, content_type)
+        keys.append(key)
+    return keys
+
+
+def add_upload(
+    product: Product,
+    data: bytes,
+    filename: str,
+    alt_text: str,
+    caption: str,
+    storage: Storage,
+    limits: Limits,
+) -> MediaItem:
+    """A picture or a PDF for `product`, processed, stored and committed; or MediaRefused."""
+    _check_room(product, len(data), limits)
+    item = MediaItem(
+        user_id=product.user_id,
+        product_id=product.id,
+        alt_text=alt_text.strip(),
+        caption=caption.strip(),
+        position=_next_position(product),
+    )
+    if data.startswith(b"%PDF-"):
+        pdf = media_files.process_pdf(data)
+        item.media_type = MediaType.PDF
+        item.details = {"pages": pdf.pages, "filename": safe_filename(filename)}
+        outputs = [(pdf.data, PDF, "pdf", None, None)]
+        if pdf.thumbnail is not None:
+            thumbnail = pdf.thumbnail
+            outputs.append((thumbnail.data, WEBP, "thumbnail", thumbnail.width, thumbnail.height))
+    else:
+        if not alt_text.strip():
+            raise MediaRefused("Describe the picture for people who cannot see it (alt text).")
+        item.media_type = MediaType.IMAGE
+        outputs = [
+            (variant.data, WEBP, "image", variant.width, variant.height)
+            for variant in media_files.process_image(data)
+        ]
+    keys = _store(storage, ((data, content_type) for data, content_type, *_ in outputs))
+    item.files = [
+        MediaFile(key=key, role=role, content_type=content_type, size=len(data),
+                  width=width, height=height)
+        for key, (data, content_type, role, width, height) in zip(keys, outputs, strict=True)
+    ]  # fmt: skip
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def add_embed(product: Product, url: str, title: str, caption: str) -> MediaItem:
+    embed = media_files.parse_embed(url)
+    item = MediaItem(
+        user_id=product.user_id,
+        product_id=product.id,
+        media_type=MediaType.EMBED,
+        alt_text=title.strip(),
+        caption=caption.strip(),
+        position=_next_position(product),
+        details={"provider": embed.provider, "id": embed.id},
+    )
+    db.session.add(item)
+    db.session.commit()
+    return item
+
+
+def embed_of(item: MediaItem) -> media_files.Embed:
+    return media_files.embed(item.details["provider"], item.details["id"])
+
+
+def owned_item(owner_id: int, item_id: int) -> MediaItem | None:
+    return db.session.scalar(
+        db.select(MediaItem).where(MediaItem.id == item_id, MediaItem.user_id == owner_id)
+    )
+
+
+def update_item(item: MediaItem, alt_text: str, caption: str) -> None:
+    if item.media_type == MediaType.IMAGE and not alt_text.strip():
+        raise MediaRefused("Describe the picture for people who cannot see it (alt text).")
+    item.alt_text = alt_text.strip()
+    item.caption = caption.strip()
+    db.session.commit()
+
+
+def set_cover(item: MediaItem) -> None:
+    """Make a picture its product's cover; the product has one at most."""
+    if item.media_type != MediaType.IMAGE:
+        raise MediaRefused("Only a picture can be the cover.")
+    for other in item.product.media:
+        other.is_cover = other.id == item.id
+    db.session.commit()
+
+
+def move(item: MediaItem, step: int) -> None:
+    """Move an item one place earlier (-1) or later (+1) among its product's media."""
+    siblings = list(item.product.media)
+    index = siblings.index(item)
+    target = index + step
+    if 0 <= target < len(siblings):
+        siblings[index], siblings[target] = siblings[target], siblings[index]
+        for position, sibling in enumerate(siblings):
+            sibling.position = position
+        db.session.commit()
+
+
+def unreferenced(keys: Iterable[str]) -> list[str]:
+    """The keys among `keys` that no stored file row refers to (any maker's)."""
+    keys = set(keys)
+    if not keys:
+        return []
+    used = set(db.session.scalars(db.select(MediaFile.key).where(MediaFile.key.in_(keys))))
+    return sorted(keys - used)
+
+
+def keys_of(query) -> list[str]:
+    """The file keys of the media items `query` (a select of MediaItem.id) names."""
+    return list(db.session.scalars(db.select(MediaFile.key).where(MediaFile.item_id.in_(query))))
+
+
+def delete_files(keys: Iterable[str], storage: Storage) -> list[str]:
+    """After a commit: remove the files no row refers to any more; returns their keys."""
+    gone = unreferenced(keys)
+    for key in gone:
+        storage.delete(key)
+    return gone
+
+
+def delete_item(item: MediaItem, storage: Storage) -> None:
+    keys = [file.key for file in item.files]
+    db.session.delete(item)
+    db.session.commit()
+    delete_files(keys, storage)
+
+
+def collect_garbage(storage: Storage) -> list[str]:
+    """Delete stored files that no row refers to (left by a crash); returns their keys."""
+    return delete_files(storage.keys(), storage)
+
+
+@dataclass(frozen=True)
+class ServedFile:
+    content_type: str
+    role: str
+    filename: str
+    # Anyone may fetch it (cache it publicly), or only some (the maker, a link holder).
+    public: bool
+
+
+def _served(row, public: bool) -> ServedFile:
+    details = row.details or {}
+    return ServedFile(row.content_type, row.role, details.get("filename", ""), public)
+
+
+def _file_rows(key: str, share_link_id: int | None = None):
+    """Every item that uses the file `key`, with what decides who may see it: one query."""
+    on_link = (
+        ShareLinkProduct.share_link_id.is_not(None)
+        if share_link_id is not None
+        else db.literal(False)
+    )
+    query = (
+        db.select(
+            MediaFile.content_type,
+            MediaFile.role,
+            MediaItem.details,
+            MediaItem.media_type,
+            MediaItem.user_id,
+            Product.id.label("product_id"),
+            Product.status,
+            Product.visibility,
+            User.is_published,
+            User.show_ideas,
+            on_link.label("on_link"),
+        )
+        .join(MediaItem, MediaItem.id == MediaFile.item_id)
+        .join(User, User.id == MediaItem.user_id)
+        .outerjoin(Product, Product.id == MediaItem.product_id)
+        .where(MediaFile.key == key)
+    )
+    if share_link_id is not None:
+        query = query.outerjoin(
+            ShareLinkProduct,
+            (ShareLinkProduct.product_id == Product.id)
+            & (ShareLinkProduct.share_link_id == share_link_id),
+        )
+    return db.session.execute(query).all()
+
+
+def file_for_reader(key: str, viewer_id: int | None) -> ServedFile | None:
+    """The file `key` if this viewer may see an item that uses it: on a published
+    portfolio (with the page's own rules), or the viewer's own."""
+    own = None
+    for row in _file_rows(key):
+        if row.media_type == MediaType.AVATAR:
+            listed = row.is_published
+        else:
+            listed = row.is_published and reach(row, row.show_ideas).on_portfolio
+        if listed:
+            return _served(row, public=True)
+        if row.user_id == viewer_id:
+            own = _served(row, public=False)
+    return own
+
+
+def file_for_link(key: str, link_id: int, link_owner_id: int, link_product_id: int | None):
+    """The file `key` if the share link shows an item that uses it: the link's product,
+    or one of its chosen products, while unlisted or public; or its maker's avatar."""
+    for row in _file_rows(key, share_link_id=link_id):
+        if row.user_id != link_owner_id:
+            continue
+        if row.media_type == MediaType.AVATAR:
+            return _served(row, public=False)
+        shown = row.product_id == link_product_id or row.on_link
+        if shown and reach(row, show_ideas=True).by_link:
+            return _served(row, public=False)
+    return None
+
+
+def image_files(item: MediaItem) -> list[MediaFile]:
+    return [file for file in item.files if file.role == "image"]
+
+
+def thumbnail(item: MediaItem) -> MediaFile | None:
+    return next((file for file in item.files if file.role == "thumbnail"), None)
+
+
+def pdf_file(item: MediaItem) -> MediaFile | None:
+    return next((file for file in item.files if file.role == "pdf"), None)

@@ -1,0 +1,1 @@
+"""Media: a product's pictures, PDF artifacts and embeds, and serving their files."""
