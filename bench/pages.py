@@ -1,11 +1,12 @@
 """Benchmark the main pages through gunicorn (2 workers): requests/s and latency.
 
-Seeds a realistic maker (30 products, each with 5 learnings and 3 metrics),
-serves the app with gunicorn, and loads each page with wrk (Debian package
-`wrk`; a Python load generator stands in when it is missing): a "hello world"
-route on the same server (the ceiling), the public profile, a case study, the
-dashboard (signed in) and a 304 revalidation of the profile. Prints each page's
-throughput as a ratio to the ceiling.
+Seeds a realistic maker (30 products, each with 5 learnings, 3 metrics and a
+cover picture), serves the app with gunicorn, and loads each page with wrk
+(Debian package `wrk`; a Python load generator stands in when it is missing): a
+"hello world" route on the same server (the ceiling), the public profile, a
+case study, the dashboard (signed in), a 304 revalidation of the profile, and a
+public picture (a cover at 960 pixels). Prints each page's throughput as a
+ratio to the ceiling.
 
     .venv/bin/python bench/pages.py                   # SQLite in a temporary folder
     DATABASE_URL=postgresql://postgres@127.0.0.1/postgres .venv/bin/python bench/pages.py
@@ -30,7 +31,12 @@ from common import scratch_database
 from common import seed_portfolio
 
 from pm_portfolio import create_app
+from pm_portfolio.core import media
+from pm_portfolio.demo import pictures
 from pm_portfolio.extensions import db
+from pm_portfolio.models import Product
+from pm_portfolio.models import User
+from pm_portfolio.web.helpers import media_storage
 
 DURATION_SECONDS = 10
 CONNECTIONS = 16
@@ -38,7 +44,7 @@ THREADS = 2
 WORKERS = 2
 # A person's browser: views from it are counted, as they would be in production.
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
-TARGETS = {"profile": 0.5, "revalidation (304)": 0.8, "dashboard": 0.4}
+TARGETS = {"profile": 0.5, "revalidation (304)": 0.8, "dashboard": 0.4, "public picture": 0.8}
 UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 
 
@@ -92,15 +98,39 @@ def python_load(url: str, headers: dict[str, str]) -> tuple[float, float, float]
     return len(latencies) / DURATION_SECONDS, cuts[49], cuts[98]
 
 
+def add_covers(app, username: str) -> str:
+    """A cover picture on each of the maker's products; returns the key of one at 960 px."""
+    with app.app_context():
+        owner = db.session.scalar(db.select(User).where(User.username == username))
+        limits = media.Limits(max_file_bytes=2**30, quota_bytes=2**40, items_per_product=100)
+        for product in db.session.scalars(db.select(Product).where(Product.user_id == owner.id)):
+            rows = ["A row of the product"] * 4
+            picture = pictures.screenshot((67, 56, 202), product.title[:30], "Overview", rows)
+            item = media.add_upload(
+                product, picture, "cover.png", "The product", "", media_storage(), limits
+            )
+            media.set_cover(item)
+        return next(file.key for file in item.files if file.width == 960)
+
+
 def main() -> None:
     load = wrk if shutil.which("wrk") else python_load
     with tempfile.TemporaryDirectory() as folder, scratch_database(Path(folder)) as url:
         migrate(url)
-        seeding_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+        storage_url = (Path(folder) / "media").as_uri()
+        seeding_app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": url,
+                "SECRET_KEY": "bench",
+                "MEDIA_STORAGE_URL": storage_url,
+            }
+        )
         seed_portfolio(seeding_app, "maker", products=30, learnings_each=5)
+        picture_key = add_covers(seeding_app, "maker")
         with seeding_app.app_context():
             db.engine.dispose()
-        with gunicorn(url, workers=WORKERS, app="hello:app") as (base, _worker):
+        server = gunicorn(url, workers=WORKERS, app="hello:app", MEDIA_STORAGE_URL=storage_url)
+        with server as (base, _worker):
             _opener, cookie = logged_in_opener(base, "maker")
             case_study = f"{base}/u/maker/product-1"
             with urllib.request.urlopen(f"{base}/u/maker") as response:  # noqa: S310
@@ -114,6 +144,7 @@ def main() -> None:
                     f"{base}/u/maker",
                     {"User-Agent": BROWSER, "If-None-Match": etag},
                 ),
+                "public picture": (f"{base}/media/{picture_key}", {"User-Agent": BROWSER}),
             }
             results = {name: load(page, headers) for name, (page, headers) in pages.items()}
 

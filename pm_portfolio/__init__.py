@@ -15,7 +15,7 @@ from pm_portfolio.core.portfolio_version import follow_portfolio_changes
 from pm_portfolio.core.storage import open_storage
 from pm_portfolio.dashboard.views import bp as dashboard_bp
 from pm_portfolio.database import configure_engine
-from pm_portfolio.demo import bp as demo_bp
+from pm_portfolio.demo.seed import bp as demo_bp
 from pm_portfolio.exports.views import bp as exports_bp
 from pm_portfolio.extensions import csrf
 from pm_portfolio.extensions import db

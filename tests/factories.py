@@ -9,6 +9,7 @@ from datetime import datetime
 
 from flask import current_app
 from PIL import Image
+from pypdf import PdfWriter
 
 from pm_portfolio.core import accounts
 from pm_portfolio.core import browser_sessions
@@ -149,6 +150,18 @@ def png_bytes(width: int = 640, height: int = 400, colour: str = "teal") -> byte
     """A small real picture, made here."""
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def pdf_bytes(pages: int = 2, password: str | None = None) -> bytes:
+    """A real PDF of blank pages, made here; encrypted when `password` is given."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=612, height=792)
+    if password:
+        writer.encrypt(password)
+    buffer = io.BytesIO()
+    writer.write(buffer)
     return buffer.getvalue()
 
 

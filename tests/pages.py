@@ -5,10 +5,11 @@ from dataclasses import field
 from datetime import date
 
 from pm_portfolio.core import account_links
-from pm_portfolio.demo import seed_demo_portfolio
+from pm_portfolio.demo.seed import seed_demo_portfolio
 from pm_portfolio.exports.csv_import import save_draft
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
+from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import User
@@ -59,6 +60,11 @@ def build_catalogue(app) -> list[Page]:
         draft_id = save_draft(maker_id, "products", "bad.csv", BAD_PRODUCT_CSV).id
         reset_token = account_links.reset_token(db.session.get(User, maker_id))
         product_id, slug = product.id, product.slug
+        picture_id = db.session.scalar(
+            db.select(MediaItem.id).where(
+                MediaItem.product_id == product_id, MediaItem.media_type == "image"
+            )
+        )
 
     pages = [
         Page("landing", "/"),
@@ -80,6 +86,9 @@ def build_catalogue(app) -> list[Page]:
         Page("product-errors", "/products/new", MAKER, {"title": "", "status": "shipped"}),
         Page("product-edit", f"/products/{product_id}/edit", MAKER),
         Page("product-delete", f"/products/{product_id}/delete", MAKER),
+        Page("product-media", f"/products/{product_id}/media", MAKER),
+        Page("media-edit", f"/media/{picture_id}/edit", MAKER),
+        Page("media-edit-errors", f"/media/{picture_id}/edit", MAKER, {"alt_text": ""}),
         Page("journal", "/learnings", MAKER),
         Page("learning-new", "/learnings/new", MAKER),
         Page("learning-errors", "/learnings/new", MAKER, {"title": "", "learned_on": "x"}),

@@ -5,7 +5,7 @@ import re
 from datetime import date
 
 import pytest
-from pypdf import PdfWriter
+from PIL import Image
 
 from pm_portfolio.core import media
 from pm_portfolio.extensions import db
@@ -18,20 +18,12 @@ from tests.factories import make_image
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
 from tests.factories import make_user
+from tests.factories import pdf_bytes
 from tests.factories import png_bytes
 from tests.infrastructure import counted_queries
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 PRIVATE = "private, no-store"
-
-
-def pdf_bytes(pages: int = 1) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=612, height=792)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def media_keys(html: str) -> list[str]:
@@ -348,3 +340,123 @@ def test_the_case_study_shows_the_cover_then_the_evidence(app, client):
     assert page.index("What it looks like") < page.index('alt="The settings page"')
     assert "<figcaption>Set up in a minute</figcaption>" in page
     assert page.count('alt="The bot in Slack"') == 1
+
+
+def upload_photo(client, content: bytes):
+    return client.upload("/settings/photo", "photo", content, "me.jpg")
+
+
+def test_a_profile_photo_shows_beside_the_name_on_every_public_page(app, client):
+    with app.app_context():
+        maker = make_user(username="ada", is_published=True)
+        make_product(maker.id, slug="bot", visibility="public", status="shipped",
+                     shipped_on=date(2026, 1, 1))  # fmt: skip
+        link_id = make_portfolio_link(maker.id, [])
+    owner = app.test_client()
+    AuthActions(owner).login("ada", maker.password)
+
+    assert upload_photo(owner, png_bytes(300, 200)).status_code == 302
+
+    profile = client.get("/u/ada").get_data(as_text=True)
+    small, large = re.search(
+        r'srcset="/media/(\w{64}) 1x, /media/(\w{64}) 2x"\s+width="96" height="96" alt=""', profile
+    ).groups()
+    assert small in client.get("/u/ada/bot").get_data(as_text=True)
+    token = share_token(app, link_id)
+    assert f"/s/{token}/media/{small}" in client.get(f"/s/{token}").get_data(as_text=True)
+    photo = client.get(f"/media/{large}")
+    assert photo.headers["Cache-Control"] == IMMUTABLE
+    assert decoded_size(photo.get_data()) == (192, 192)
+    assert decoded_size(client.get(f"/media/{small}").get_data()) == (96, 96)
+
+
+def decoded_size(data: bytes) -> tuple[int, int]:
+    return Image.open(io.BytesIO(data)).size
+
+
+def test_an_unpublished_makers_photo_is_shown_only_through_their_links(app, client):
+    with app.app_context():
+        maker = make_user(username="ada")
+        link_id = make_portfolio_link(maker.id, [])
+    owner = app.test_client()
+    AuthActions(owner).login("ada", maker.password)
+    upload_photo(owner, png_bytes(200, 200))
+    settings = owner.get("/settings").get_data(as_text=True)
+    key = media_keys(settings)[0]
+    token = share_token(app, link_id)
+
+    assert client.get(f"/media/{key}").status_code == 404
+    assert client.get(f"/s/{token}/media/{key}").status_code == 200
+    assert owner.get(f"/media/{key}").status_code == 200
+
+
+def test_replacing_or_removing_the_photo_deletes_its_files(app, logged_in_client):
+    upload_photo(logged_in_client, png_bytes(200, 200, colour="red"))
+    first = stored_keys(app)
+    upload_photo(logged_in_client, png_bytes(200, 200, colour="blue"))
+    second = stored_keys(app)
+
+    assert len(first) == len(second) == 2
+    assert not first & second
+    logged_in_client.submit("/settings/photo/remove", page="/settings")
+    assert stored_keys(app) == set()
+    assert "Readers see it beside your name" in logged_in_client.get("/settings").get_data(
+        as_text=True
+    )
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (png_bytes(60, 300), "needs at least 96 pixels on each side"),
+        (b"<svg/>", "not a picture we can read"),
+        (pdf_bytes(), "not a picture we can read"),
+    ],
+)
+def test_a_photo_that_cannot_be_used_is_refused_on_the_form(app, logged_in_client, content, reason):
+    response = upload_photo(logged_in_client, content)
+
+    assert response.status_code == 200
+    assert reason in response.get_data(as_text=True)
+    assert stored_keys(app) == set()
+
+
+def test_link_previews_name_only_public_pictures(app, client):
+    with app.app_context():
+        maker = make_user(username="ada", is_published=True)
+        product_id = make_product(maker.id, slug="bot", visibility="public", status="shipped",
+                                  shipped_on=date(2026, 1, 1))  # fmt: skip
+        cover = db.session.get(MediaItem, make_image(product_id, alt_text="The bot", cover=True))
+        largest = cover.files[-1].key
+        link_id = make_portfolio_link(maker.id, [product_id])
+    token = share_token(app, link_id)
+
+    case_study = client.get("/u/ada/bot").get_data(as_text=True)
+    profile = client.get("/u/ada").get_data(as_text=True)
+    shared = client.get(f"/s/{token}/bot").get_data(as_text=True)
+
+    for page in (case_study, profile):
+        assert f'<meta property="og:image" content="http://localhost/media/{largest}">' in page
+        assert '<meta property="og:image:width" content="640">' in page
+        assert '<meta property="og:image:alt" content="The bot">' in page
+        assert '<meta name="twitter:card" content="summary_large_image">' in page
+    assert "og:image" not in shared, "a share link's pictures are not public"
+    owner = app.test_client()
+    AuthActions(owner).login("ada", maker.password)
+    owner.submit("/settings", {"display_name": "Ada"})
+    preview = owner.get("/u/ada/bot").get_data(as_text=True)
+    assert "This is a preview" in preview
+    assert "og:image" not in preview
+
+
+def test_a_profile_with_only_a_photo_previews_it_small(app, client):
+    with app.app_context():
+        maker = make_user(username="ada", is_published=True)
+    owner = app.test_client()
+    AuthActions(owner).login("ada", maker.password)
+    upload_photo(owner, png_bytes(400, 400))
+
+    profile = client.get("/u/ada").get_data(as_text=True)
+
+    assert '<meta property="og:image:width" content="192">' in profile
+    assert '<meta name="twitter:card" content="summary">' in profile

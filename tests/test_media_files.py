@@ -6,12 +6,12 @@ import zlib
 
 import pytest
 from PIL import Image
-from pypdf import PdfWriter
 
 from pm_portfolio.core.media_files import MediaRefused
 from pm_portfolio.core.media_files import parse_embed
 from pm_portfolio.core.media_files import process_image
 from pm_portfolio.core.media_files import process_pdf
+from tests.factories import pdf_bytes
 from tests.factories import png_bytes
 
 
@@ -25,17 +25,6 @@ def decoded(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()
     return image
-
-
-def pdf_bytes(pages: int = 2, password: str | None = None) -> bytes:
-    writer = PdfWriter()
-    for _ in range(pages):
-        writer.add_blank_page(width=612, height=792)
-    if password:
-        writer.encrypt(password)
-    buffer = io.BytesIO()
-    writer.write(buffer)
-    return buffer.getvalue()
 
 
 def png_claiming(width: int, height: int) -> bytes:

@@ -2,20 +2,39 @@
 
 from datetime import date
 
+from flask import current_app
+
+from pm_portfolio.core import media
 from pm_portfolio.core.products import MetricData
 from pm_portfolio.core.products import ProductData
 from pm_portfolio.core.products import create_product
 from pm_portfolio.core.share_links import product_link
 from pm_portfolio.extensions import db
 from pm_portfolio.models import ShareLink
+from tests.factories import MEDIA_LIMITS
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_user
+from tests.factories import pdf_bytes
+from tests.factories import png_bytes
 
 TEXT_FIELDS = [
     "tagline", "target_users", "problem", "hypothesis", "solution", "tradeoffs", "outcome",
     "role",
 ]  # fmt: skip
+
+
+def media_with_markers(product, marker: str) -> set[str]:
+    """A cover, a PDF and an embed whose texts carry `marker`; returns their file keys."""
+    storage = current_app.extensions["media_storage"]
+    colour = {"zzpublic": "red", "zzprivate": "green", "zzunlisted": "blue"}[marker]
+    cover = media.add_upload(product, png_bytes(colour=colour), "a.png", f"{marker} alt",
+                             f"{marker} caption", storage, MEDIA_LIMITS)  # fmt: skip
+    media.set_cover(cover)
+    pdf = media.add_upload(product, pdf_bytes(pages=len(marker)), f"{marker}.pdf", "",
+                           f"{marker} pdf caption", storage, MEDIA_LIMITS)  # fmt: skip
+    media.add_embed(product, "https://vimeo.com/76979871", f"{marker} video", "")
+    return {file.key for item in (cover, pdf) for file in item.files}
 
 
 def product_with_markers(owner_id: int, marker: str, visibility: str):
@@ -35,7 +54,7 @@ def product_with_markers(owner_id: int, marker: str, visibility: str):
 
 
 def all_surfaces(client, owner: str, public_slugs, share_tokens) -> dict[str, str]:
-    paths = [f"/u/{owner}", "/sitemap.xml", "/robots.txt"]
+    paths = [f"/u/{owner}", f"/u/{owner}/resume.json", "/sitemap.xml", "/robots.txt"]
     paths += [f"/u/{owner}/{slug}" for slug in public_slugs]
     pages = {}
     for path in paths:
@@ -51,6 +70,11 @@ def test_private_and_unlisted_data_never_leaks(app, client):
         public = product_with_markers(owner.id, "zzpublic", "public")
         private = product_with_markers(owner.id, "zzprivate", "private")
         unlisted = product_with_markers(owner.id, "zzunlisted", "unlisted")
+        keys = {
+            marker: media_with_markers(product, marker)
+            for marker, product in (("zzpublic", public), ("zzprivate", private),
+                                    ("zzunlisted", unlisted))
+        }  # fmt: skip
         make_learning(owner.id, public.id, title="zzpublic learning", is_public=True)
         make_learning(owner.id, public.id, title="zzprivate hidden learning", is_public=False)
         make_learning(owner.id, private.id, title="zzprivate flagged learning", is_public=True)
@@ -91,6 +115,27 @@ def test_private_and_unlisted_data_never_leaks(app, client):
     assert "zzunlisted learning" in share_pages["product link"]
     assert "zzunlisted problem" in share_pages["unlisted case study in a link"]
     assert "zzpublic title" in share_pages["link with a private product"]
+
+    # Blank pages make the same thumbnail: identical bytes are one file, public if any
+    # public item uses it. What only private or unlisted items use is checked.
+    shared = keys["zzpublic"] & (keys["zzprivate"] | keys["zzunlisted"])
+    keys = {marker: files - shared if marker != "zzpublic" else files
+            for marker, files in keys.items()}  # fmt: skip
+    assert len(keys["zzprivate"]) == len(keys["zzunlisted"]) == 3
+    for key in keys["zzprivate"]:
+        assert all(key not in page for page in {**public_pages, **share_pages}.values())
+        assert client.get(f"/media/{key}").status_code == 404
+        for token in (unlisted_token, *tokens.values(), "zzprivate-tok"):
+            assert client.get(f"/s/{token}/media/{key}").status_code == 404
+    for key in keys["zzunlisted"]:
+        assert all(key not in page for page in public_pages.values())
+        assert client.get(f"/media/{key}").status_code == 404
+        assert client.get(f"/s/{tokens[private_link_id]}/media/{key}").status_code == 404
+        assert client.get(f"/s/{unlisted_token}/media/{key}").status_code == 200
+        assert client.get(f"/s/{tokens[mixed_link_id]}/media/{key}").status_code == 200
+    assert "zzunlisted alt" in share_pages["product link"]
+    for key in keys["zzpublic"]:
+        assert client.get(f"/media/{key}").status_code == 200
 
     assert client.get("/s/zzprivate-tok").status_code == 404
     assert client.get(f"/s/{tokens[private_link_id]}/zzprivate-slug").status_code == 404

@@ -11,16 +11,33 @@ from flask_login import logout_user
 from pm_portfolio.accounts.blueprint import bp
 from pm_portfolio.accounts.forms import DeleteAccountForm
 from pm_portfolio.accounts.forms import PasswordChangeForm
+from pm_portfolio.accounts.forms import PhotoForm
 from pm_portfolio.accounts.sign_in import sign_out
 from pm_portfolio.core import accounts
 from pm_portfolio.core import browser_sessions
+from pm_portfolio.core import media
 from pm_portfolio.core.publishing import empty_portfolio_advice
 from pm_portfolio.core.publishing import reader_view
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.profile import ProfileForm
+from pm_portfolio.web.helpers import media_limits
 from pm_portfolio.web.helpers import media_storage
 from pm_portfolio.web.helpers import owned_or_404
 from pm_portfolio.web.public_urls import public_url
+
+# The photo form shares the profile page: a prefix keeps its fields apart.
+PHOTO = "photo"
+
+
+def _profile_page(form=None, photo_form=None):
+    return render_template(
+        "accounts/settings_profile.html",
+        form=form or ProfileForm(obj=current_user),
+        photo_form=photo_form or PhotoForm(formdata=None, prefix=PHOTO),
+        photo=media.avatar_of(current_user.id),
+        confirm_form=ConfirmForm(),
+        reader=reader_view(current_user.id, current_user.show_ideas),
+    )
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -32,11 +49,33 @@ def settings_profile():
         accounts.update_profile(current_user, form.to_data())
         _say_what_readers_see(was_published)
         return redirect(url_for("accounts.settings_profile"))
-    return render_template(
-        "accounts/settings_profile.html",
-        form=form,
-        reader=reader_view(current_user.id, current_user.show_ideas),
-    )
+    return _profile_page(form=form)
+
+
+@bp.post("/settings/photo")
+@login_required
+def upload_photo():
+    form = PhotoForm(prefix=PHOTO)
+    if form.validate_on_submit():
+        try:
+            media.set_avatar(
+                current_user.id, form.file.data.read(), media_storage(), media_limits()
+            )
+        except media.MediaRefused as error:
+            form.file.errors.append(str(error))
+        else:
+            flash("Photo saved. It shows at the top of your portfolio.", "success")
+            return redirect(url_for("accounts.settings_profile"))
+    return _profile_page(photo_form=form)
+
+
+@bp.post("/settings/photo/remove")
+@login_required
+def remove_photo():
+    if ConfirmForm().validate_on_submit():
+        media.remove_avatar(current_user.id, media_storage())
+        flash("Photo removed.", "info")
+    return redirect(url_for("accounts.settings_profile"))
 
 
 def _say_what_readers_see(was_published: bool) -> None:

@@ -55,12 +55,20 @@ def used_bytes(owner_id: int) -> int:
     )
 
 
-def _check_room(product: Product, size: int, limits: Limits) -> None:
+def _check_size_and_quota(owner_id: int, size: int, limits: Limits, freed: int = 0) -> None:
     if size > limits.max_file_bytes:
         raise MediaRefused(
             f"This file is {file_size(size)}; files can be up to "
             f"{file_size(limits.max_file_bytes)}."
         )
+    if used_bytes(owner_id) - freed + size > limits.quota_bytes:
+        raise MediaRefused(
+            f"This would take you past your {file_size(limits.quota_bytes)} of storage. "
+            "Delete some media first."
+        )
+
+
+def _check_room(product: Product, size: int, limits: Limits) -> None:
     count = db.session.scalar(
         db.select(func.count(MediaItem.id)).where(MediaItem.product_id == product.id)
     )
@@ -69,11 +77,7 @@ def _check_room(product: Product, size: int, limits: Limits) -> None:
             f"A product can have up to {limits.items_per_product} pictures, files and embeds. "
             "Delete one to add another."
         )
-    if used_bytes(product.user_id) + size > limits.quota_bytes:
-        raise MediaRefused(
-            f"This would take you past your {file_size(limits.quota_bytes)} of storage. "
-            "Delete some media first."
-        )
+    _check_size_and_quota(product.user_id, size, limits)
 
 
 def safe_filename(name: str) -> str:
@@ -143,6 +147,42 @@ def add_upload(
     db.session.add(item)
     db.session.commit()
     return item
+
+
+def avatar_of(owner_id: int) -> MediaItem | None:
+    return db.session.scalar(
+        db.select(MediaItem).where(
+            MediaItem.user_id == owner_id, MediaItem.media_type == MediaType.AVATAR
+        )
+    )
+
+
+def set_avatar(owner_id: int, data: bytes, storage: Storage, limits: Limits) -> MediaItem:
+    """The maker's profile photo, replacing any earlier one (whose files are then deleted)."""
+    old = avatar_of(owner_id)
+    old_keys = [file.key for file in old.files] if old else []
+    freed = sum(file.size for file in old.files) if old else 0
+    _check_size_and_quota(owner_id, len(data), limits, freed=freed)
+    variants = media_files.process_avatar(data)
+    keys = _store(storage, ((variant.data, WEBP) for variant in variants))
+    if old is not None:
+        db.session.delete(old)
+    item = MediaItem(user_id=owner_id, media_type=MediaType.AVATAR)
+    item.files = [
+        MediaFile(key=key, role="image", content_type=WEBP, size=len(variant.data),
+                  width=variant.width, height=variant.height)
+        for key, variant in zip(keys, variants, strict=True)
+    ]  # fmt: skip
+    db.session.add(item)
+    db.session.commit()
+    delete_files(old_keys, storage)
+    return item
+
+
+def remove_avatar(owner_id: int, storage: Storage) -> None:
+    old = avatar_of(owner_id)
+    if old is not None:
+        delete_item(old, storage)
 
 
 def add_embed(product: Product, url: str, title: str, caption: str) -> MediaItem:

@@ -37,6 +37,8 @@ WIDTHS = (480, 960, 1600)
 ACCEPTED_IMAGE_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
 WEBP_QUALITY = 82
 THUMBNAIL_WIDTH = 480
+# A profile photo is shown at 96 CSS pixels: stored at 1x and 2x.
+AVATAR_SIDES = (96, 192)
 _SRGB = ImageCms.createProfile("sRGB")
 # Pillow's guard against decompression bombs, at our own limit, for every image opened.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
@@ -151,6 +153,21 @@ def process_image(data: bytes) -> list[Variant]:
         resized = _resized(image, width)
         variants.append(Variant(resized.width, resized.height, _webp(resized)))
     return variants
+
+
+def process_avatar(data: bytes) -> list[Variant]:
+    """Square WebP variants of a profile photo, cropped around its centre."""
+    image = _to_srgb(ImageOps.exif_transpose(_decoded(data)))
+    if min(image.size) < AVATAR_SIDES[0]:
+        raise MediaRefused(
+            f"This picture is {image.width} by {image.height} pixels; a profile photo needs "
+            f"at least {AVATAR_SIDES[0]} pixels on each side."
+        )
+    # Always exactly these sides, so pages and previews can state them: a photo under
+    # 192 pixels is enlarged a little for the 2x variant, the one exception to no upscaling.
+    largest = AVATAR_SIDES[-1]
+    square = ImageOps.fit(image, (largest, largest), Image.Resampling.LANCZOS)
+    return process_image_from(square, widths=AVATAR_SIDES)
 
 
 def process_pdf(data: bytes) -> ProcessedPdf:

@@ -27,7 +27,9 @@ from sqlalchemy.orm import selectinload
 
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
+from pm_portfolio.models import MediaFile
 from pm_portfolio.models import MediaItem
+from pm_portfolio.models import MediaType
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductSlugRedirect
@@ -154,6 +156,9 @@ class PublicOwner:
     is_published: bool
     show_ideas: bool
     portfolio_version: int
+    # The profile photo at 1x and 2x (None without one).
+    avatar_key: str | None = None
+    avatar_key_2x: str | None = None
 
     @property
     def name(self) -> str:
@@ -172,15 +177,37 @@ class SkillCount:
     products: int
 
 
+def _avatar_key(largest: bool):
+    """The key of the owner's smallest (or largest) profile photo file, in the owner's row."""
+    return (
+        db.select(MediaFile.key)
+        .join(MediaItem, MediaItem.id == MediaFile.item_id)
+        .where(MediaItem.user_id == User.id, MediaItem.media_type == MediaType.AVATAR)
+        .order_by(MediaFile.width.desc() if largest else MediaFile.width)
+        .limit(1)
+        .correlate(User)
+        .scalar_subquery()
+    )
+
+
+_USER_FIELDS = [name for name in PublicOwner.__dataclass_fields__ if not name.startswith("avatar")]
+_OWNER_ROW = db.select(
+    *(getattr(User, name) for name in _USER_FIELDS),
+    _avatar_key(largest=False),
+    _avatar_key(largest=True),
+)
 # Built once: every public request, even a 304, starts with this query.
-_OWNER_BY_USERNAME = db.select(
-    *(getattr(User, name) for name in PublicOwner.__dataclass_fields__)
-).where(User.username == bindparam("username"))
+_OWNER_BY_USERNAME = _OWNER_ROW.where(User.username == bindparam("username"))
 
 
 def find_owner(username: str) -> PublicOwner | None:
     row = db.session.execute(_OWNER_BY_USERNAME, {"username": username.lower()}).first()
     return PublicOwner(*row) if row else None
+
+
+def owner_by_id(owner_id: int) -> PublicOwner:
+    """The owner of a share link, as public pages know makers."""
+    return PublicOwner(*db.session.execute(_OWNER_ROW.where(User.id == owner_id)).one())
 
 
 def can_see_portfolio(owner: PublicOwner, viewer_id: int | None) -> bool:

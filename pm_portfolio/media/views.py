@@ -25,6 +25,7 @@ from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.media.forms import EditForm
 from pm_portfolio.media.forms import EmbedForm
 from pm_portfolio.media.forms import UploadForm
+from pm_portfolio.web.helpers import media_limits
 from pm_portfolio.web.helpers import media_storage
 from pm_portfolio.web.helpers import owned_or_404
 from pm_portfolio.web.helpers import signed_in_user_id
@@ -36,15 +37,6 @@ UPLOAD = "upload"
 EMBED = "embed"
 
 
-def _limits() -> media.Limits:
-    config = current_app.config
-    return media.Limits(
-        max_file_bytes=config["MEDIA_MAX_FILE_BYTES"],
-        quota_bytes=config["MEDIA_QUOTA_BYTES"],
-        items_per_product=config["MEDIA_ITEMS_PER_PRODUCT"],
-    )
-
-
 def _page(product, upload_form=None, embed_form=None, status=200):
     return render_template(
         "media/manage.html",
@@ -52,7 +44,7 @@ def _page(product, upload_form=None, embed_form=None, status=200):
         upload_form=upload_form or UploadForm(formdata=None, prefix=UPLOAD),
         embed_form=embed_form or EmbedForm(formdata=None, prefix=EMBED),
         confirm_form=ConfirmForm(),
-        limits=_limits(),
+        limits=media_limits(),
         used=media.used_bytes(current_user.id),
     ), status
 
@@ -83,7 +75,7 @@ def upload(product_id: int):
             form.alt_text.data or "",
             form.caption.data or "",
             media_storage(),
-            _limits(),
+            media_limits(),
         )
     except media.MediaRefused as error:
         form.file.errors.append(str(error))

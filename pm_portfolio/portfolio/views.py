@@ -161,7 +161,7 @@ def _share_response(link: ShareLink, etag: str, render) -> Response:
 def _share_case_study(link: ShareLink, product) -> CachedPage:
     body = render_template(
         "portfolio/case_study.html",
-        owner=link.user,
+        owner=publishing.owner_by_id(link.user_id),
         share_link=link,
         product=product,
         learnings=publishing.build_log(product),
@@ -182,7 +182,10 @@ def share(token: str):
         if not link.is_portfolio_link:
             return _share_case_study(link, products[0]) if products else None
         body = render_template(
-            "portfolio/share.html", owner=link.user, share_link=link, products=products
+            "portfolio/share.html",
+            owner=publishing.owner_by_id(link.user_id),
+            share_link=link,
+            products=products,
         )
         return CachedPage(body.encode(), owner_id=link.user_id)
 

@@ -13,6 +13,7 @@ from flask_login import current_user
 from flask_login import login_required
 from werkzeug.routing import IntegerConverter
 
+from pm_portfolio.core.media import Limits
 from pm_portfolio.core.storage import Storage
 
 Owned = TypeVar("Owned")
@@ -34,6 +35,16 @@ class IdConverter(IntegerConverter):
 def media_storage() -> Storage:
     """Where this app keeps media files (MEDIA_STORAGE_URL), opened once per app."""
     return current_app.extensions["media_storage"]
+
+
+def media_limits() -> Limits:
+    """The media limits this app is configured with (MEDIA_* settings)."""
+    config = current_app.config
+    return Limits(
+        max_file_bytes=config["MEDIA_MAX_FILE_BYTES"],
+        quota_bytes=config["MEDIA_QUOTA_BYTES"],
+        items_per_product=config["MEDIA_ITEMS_PER_PRODUCT"],
+    )
 
 
 def require_login(blueprint: Blueprint) -> None:

@@ -104,6 +104,7 @@ ROUTE_LIMITS = {
     "exports.upload_import": [{"limit_value": IMPORTS_PER_USER, "key_func": signed_in_user}],
     "exports.restore": [{"limit_value": IMPORTS_PER_USER, "key_func": signed_in_user}],
     "media.upload": [{"limit_value": UPLOADS_PER_USER, "key_func": signed_in_user}],
+    "accounts.upload_photo": [{"limit_value": UPLOADS_PER_USER, "key_func": signed_in_user}],
     # Each preview checks the whole file again.
     "exports.preview_import": [
         {"limit_value": IMPORT_PREVIEWS_PER_USER, "key_func": signed_in_user}

@@ -1,0 +1,1 @@
+"""The demo maker: `flask seed-demo`, and the pictures it draws."""
