@@ -31,6 +31,7 @@ from pm_portfolio.portfolio.views import bp as portfolio_bp
 from pm_portfolio.products.views import bp as products_bp
 from pm_portfolio.sharing.views import bp as sharing_bp
 from pm_portfolio.web.helpers import IdConverter
+from pm_portfolio.web.helpers import apply_upload_limit
 from pm_portfolio.web.ratelimits import init_rate_limits
 from pm_portfolio.web.security import add_security_headers
 from pm_portfolio.web.templating import init_templating
@@ -63,6 +64,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         configure_engine(db.engine)
     follow_portfolio_changes(db.session)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    # Registered first: a view's own upload limit must be set before the CSRF check
+    # reads the form.
+    app.before_request(apply_upload_limit)
     csrf.init_app(app)
     mail.init_app(app)
     _init_login(app)

@@ -5,13 +5,19 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
+from pm_portfolio.core import accounts
+from pm_portfolio.core import media
 from pm_portfolio.core.storage import LocalStorage
 from pm_portfolio.core.storage import S3Storage
 from pm_portfolio.core.storage import content_key
 from pm_portfolio.core.storage import open_storage
+from pm_portfolio.extensions import db
+from pm_portfolio.models import User
+from tests.factories import MEDIA_LIMITS
 from tests.factories import make_image
 from tests.factories import make_product
 from tests.factories import make_user
+from tests.factories import png_bytes
 
 BUCKET = "pm-portfolio-test"
 
@@ -114,3 +120,17 @@ def test_the_app_serves_uploads_from_s3(app, client):
     assert response.status_code == 200
     assert response.content_type == "image/webp"
     assert response.get_data()[8:12] == b"WEBP"
+
+
+def test_deleting_an_account_empties_its_s3_files(app):
+    with app.app_context():
+        maker = make_user()
+        make_image(make_product(maker.id))
+        media.set_avatar(
+            maker.id, png_bytes(200, 200), app.extensions["media_storage"], MEDIA_LIMITS
+        )
+        storage = app.extensions["media_storage"]
+        assert len(list(storage.keys())) == 4
+        accounts.delete_account(db.session.get(User, maker.id), storage)
+
+        assert list(storage.keys()) == []

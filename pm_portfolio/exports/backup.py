@@ -1,14 +1,17 @@
-"""A full JSON backup of everything a maker owns, and restoring it into an empty account.
+"""A full backup of everything a maker owns, and restoring it into an empty account.
 
+Two forms: JSON (format version 1: profile, products, learnings) and a ZIP of
+that JSON with the media described (version 2) and every media file beside it.
 A restore is all or nothing: the profile, products and learnings are checked by
-the same forms as the pages (through the CSV import's planning), written through
-the same services, and committed together.
+the same forms as the pages (through the CSV import's planning), media by
+media_backup, written through the same services, and committed together.
 """
 
 import json
 from dataclasses import dataclass
 from dataclasses import fields
 from datetime import datetime
+from typing import IO
 from typing import Any
 
 from sqlalchemy.orm import selectinload
@@ -16,6 +19,9 @@ from werkzeug.datastructures import MultiDict
 
 from pm_portfolio.core.accounts import ProfileData
 from pm_portfolio.core.accounts import stage_profile
+from pm_portfolio.core.media import Limits
+from pm_portfolio.core.storage import Storage
+from pm_portfolio.exports import media_backup
 from pm_portfolio.exports.csv_import import PRODUCT_TEXT_FIELDS
 from pm_portfolio.exports.csv_import import BadImportFile
 from pm_portfolio.exports.csv_import import Problem
@@ -28,6 +34,7 @@ from pm_portfolio.exports.formats import SKILL_SEPARATOR
 from pm_portfolio.exports.formats import flag
 from pm_portfolio.exports.formats import iso_date
 from pm_portfolio.exports.formats import iso_datetime
+from pm_portfolio.exports.media_backup import ARCHIVE_DOCUMENT
 from pm_portfolio.extensions import db
 from pm_portfolio.forms.profile import ProfileForm
 from pm_portfolio.models import Learning
@@ -36,6 +43,7 @@ from pm_portfolio.models import User
 
 BACKUP_FORMAT = "pm-portfolio-backup"
 BACKUP_FORMAT_VERSION = 1
+ARCHIVE_FORMAT_VERSION = 2
 BATCH_SIZE = 1000
 PROFILE_FIELDS = [field.name for field in fields(ProfileData)]
 
@@ -123,16 +131,32 @@ def backup(user: User, now: datetime) -> dict[str, Any]:
     }
 
 
+def backup_archive(user: User, now: datetime, storage: Storage, target: IO[bytes]) -> None:
+    """The ZIP backup: the JSON document with the media described, and every media file."""
+    document = {
+        **backup(user, now),
+        "format_version": ARCHIVE_FORMAT_VERSION,
+        "media": media_backup.media_items(user.id),
+    }
+    keys = [file["key"] for item in document["media"] for file in item["files"]]
+    text = json.dumps(document, ensure_ascii=False, indent=2)
+    media_backup.write_archive(text, keys, storage, target)
+
+
 @dataclass(frozen=True)
 class RestoreSummary:
     products: int
     learnings: int
+    media: int = 0
 
     def __str__(self) -> str:
         def count(number: int, noun: str) -> str:
             return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
-        return f"{count(self.products, 'product')} and {count(self.learnings, 'learning')}"
+        parts = [count(self.products, "product"), count(self.learnings, "learning")]
+        if self.media:
+            parts.append(count(self.media, "media item"))
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _backup_items(backup: dict, key: str) -> list[dict]:
@@ -193,19 +217,40 @@ def _problem_summary(kind: str, problems: list[Problem]) -> str:
     return f"The backup has problems, so nothing was restored: {shown}{more}."
 
 
-def restore_backup(user: User, content: bytes) -> RestoreSummary:
-    """Put a JSON backup into an empty account: profile, products and learnings, or nothing."""
+def _document(content: bytes, limits: Limits) -> tuple[dict, dict[str, bytes] | None]:
+    """The backup document, and the media files when it came as a ZIP."""
+    files = None
+    if media_backup.is_archive(content):
+        content, files = media_backup.read_archive(content, limits.quota_bytes)
     try:
         backup = json.loads(decode_upload(content))
     except (ValueError, RecursionError) as error:
         raise BadImportFile("This is not a PM Portfolio backup: it is not valid JSON.") from error
     if not isinstance(backup, dict) or backup.get("format") != BACKUP_FORMAT:
         raise BadImportFile("This is not a PM Portfolio backup (its “format” is missing).")
-    if backup.get("format_version") != BACKUP_FORMAT_VERSION:
+    version = backup.get("format_version")
+    if version not in (BACKUP_FORMAT_VERSION, ARCHIVE_FORMAT_VERSION):
         raise BadImportFile(
-            f"This backup has format version {repr(backup.get('format_version'))[:20]}; "
-            f"this server reads version {BACKUP_FORMAT_VERSION}."
+            f"This backup has format version {repr(version)[:20]}; this server reads "
+            f"versions {BACKUP_FORMAT_VERSION} and {ARCHIVE_FORMAT_VERSION}."
         )
+    if version == ARCHIVE_FORMAT_VERSION and files is None:
+        raise BadImportFile(
+            f"This {ARCHIVE_DOCUMENT} comes from a ZIP backup: upload the whole .zip, "
+            "which holds its pictures and files too."
+        )
+    return backup, files
+
+
+def _plan_media(user: User, backup: dict, files: dict[str, bytes], limits: Limits):
+    query = db.select(Product.slug, Product.id).where(Product.user_id == user.id)
+    slugs = dict(db.session.execute(query).all())
+    return media_backup.plan_media(user.id, _backup_items(backup, "media"), files, slugs, limits)
+
+
+def restore_backup(user: User, content: bytes, storage: Storage, limits: Limits) -> RestoreSummary:
+    """Put a backup (JSON, or the ZIP with media) into an empty account, or nothing."""
+    backup, files = _document(content, limits)
     owns_anything = db.session.scalar(
         db.select(Product.id).where(Product.user_id == user.id).limit(1)
     ) or db.session.scalar(db.select(Learning.id).where(Learning.user_id == user.id).limit(1))
@@ -244,6 +289,20 @@ def restore_backup(user: User, content: bytes) -> RestoreSummary:
         db.session.rollback()
         raise BadImportFile(_problem_summary("learning", learnings.problems))
     stage_plan(user.id, learnings)
+    media_plan = None
+    if files is not None:
+        db.session.flush()
+        try:
+            media_plan = _plan_media(user, backup, files, limits)
+        except BadImportFile:
+            db.session.rollback()
+            raise
+        media_backup.store_planned(media_plan, storage)
+        db.session.add_all(media_plan.items)
     stage_profile(user, profile_form.to_data())
     db.session.commit()
-    return RestoreSummary(products=len(products.products), learnings=len(learnings.learnings))
+    return RestoreSummary(
+        products=len(products.products),
+        learnings=len(learnings.learnings),
+        media=len(media_plan.items) if media_plan else 0,
+    )

@@ -24,7 +24,7 @@ class ImportForm(Form):
 class RestoreForm(Form):
     file = FileField(
         "Backup file",
-        validators=[FileRequired("Choose a backup file (.json) to restore.")],
-        description="A backup downloaded from PM Portfolio. Only into an account with no "
-        "products or learnings yet.",
+        validators=[FileRequired("Choose a backup file (.zip or .json) to restore.")],
+        description="A backup downloaded from PM Portfolio: the ZIP brings back pictures and "
+        "files too. Only into an account with no products or learnings yet.",
     )

@@ -1,6 +1,7 @@
 """Taking data out (CSV, JSON backup) and putting it back (CSV import, backup restore)."""
 
 import json
+import tempfile
 from datetime import UTC
 from datetime import date
 from datetime import datetime
@@ -13,6 +14,7 @@ from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import send_file
 from flask import stream_with_context
 from flask import url_for
 from flask_login import current_user
@@ -34,6 +36,9 @@ from pm_portfolio.exports.forms import RestoreForm
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.filters import JournalFilterForm
 from pm_portfolio.forms.filters import ProductFilterForm
+from pm_portfolio.web.helpers import allows_uploads_up_to
+from pm_portfolio.web.helpers import media_limits
+from pm_portfolio.web.helpers import media_storage
 from pm_portfolio.web.helpers import owned_or_404
 from pm_portfolio.web.helpers import require_login
 
@@ -74,6 +79,26 @@ def learnings_csv():
     )
     rows = csv_export.learning_rows(current_user.id, filters.to_filters())
     return _csv(rows, LEARNING_COLUMNS, "learnings")
+
+
+# Beyond this, a ZIP being built goes to a temporary file.
+ARCHIVE_MEMORY_BYTES = 16 * 1024 * 1024
+
+
+@bp.get("/export/backup.zip")
+def backup_zip():
+    # Spooled: a maker's media (up to their quota) goes to disk, not into memory.
+    archive = tempfile.SpooledTemporaryFile(max_size=ARCHIVE_MEMORY_BYTES)  # noqa: SIM115 - the response closes it
+    backup.backup_archive(current_user, datetime.now(UTC), media_storage(), archive)
+    archive.seek(0)
+    response = send_file(
+        archive,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=export_filename("backup", date.today(), "zip"),
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/export/backup.json")
@@ -142,13 +167,21 @@ def preview_import(draft_id: int):
     return render_template("exports/preview.html", draft=draft, plan=plan, form=form)
 
 
+def _restore_limit(config) -> int:
+    # A ZIP backup holds up to the maker's whole quota of media, beside its JSON.
+    return config["MEDIA_QUOTA_BYTES"] + csv_import.MAX_IMPORT_BYTES + 256 * 1024
+
+
 @bp.post("/settings/data/restore")
+@allows_uploads_up_to(_restore_limit)
 def restore():
     form = RestoreForm(prefix=RESTORE_PREFIX)
     if not form.validate_on_submit():
         return _data_page(restore_form=form)
     try:
-        summary = backup.restore_backup(current_user, form.file.data.read())
+        summary = backup.restore_backup(
+            current_user, form.file.data.read(), media_storage(), media_limits()
+        )
     except csv_import.BadImportFile as error:
         form.file.errors.append(str(error))
         return _data_page(restore_form=form)
@@ -160,12 +193,14 @@ def restore():
 @click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--user", "username", required=True, help="Username of the (empty) account.")
 def import_backup_command(backup_file: Path, username: str) -> None:
-    """Restore a JSON backup into an empty account."""
+    """Restore a backup (.zip or .json) into an empty account."""
     user = find_user_for_login(username)
     if user is None:
         raise click.ClickException(f"No user with the username {username!r}.")
     try:
-        summary = backup.restore_backup(user, backup_file.read_bytes())
+        summary = backup.restore_backup(
+            user, backup_file.read_bytes(), media_storage(), media_limits()
+        )
     except csv_import.BadImportFile as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored {summary}.")

@@ -1,6 +1,8 @@
 """Helpers the views of several blueprints share."""
 
 from collections.abc import Callable
+from collections.abc import Mapping
+from typing import Any
 from typing import TypeVar
 
 from flask import Blueprint
@@ -45,6 +47,26 @@ def media_limits() -> Limits:
         quota_bytes=config["MEDIA_QUOTA_BYTES"],
         items_per_product=config["MEDIA_ITEMS_PER_PRODUCT"],
     )
+
+
+def allows_uploads_up_to(limit: Callable[[Mapping[str, Any]], int]):
+    """Let a view receive more than MAX_CONTENT_LENGTH from a signed-in maker: `limit`
+    gives the bytes from the app's config. Applied by `apply_upload_limit`."""
+
+    def decorate(view):
+        view.upload_limit = limit
+        return view
+
+    return decorate
+
+
+def apply_upload_limit() -> None:
+    """Before anything reads the form (the CSRF check does): raise this request's limit
+    if its view allows more, for a signed-in maker only."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    limit = getattr(view, "upload_limit", None)
+    if limit is not None and current_user.is_authenticated:
+        request.max_content_length = limit(current_app.config)
 
 
 def require_login(blueprint: Blueprint) -> None:

@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.helpers import log_in
 from tests.e2e.helpers import register
+from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_product
 from tests.factories import make_user
@@ -38,11 +39,12 @@ def test_back_up_restore_elsewhere_and_get_the_same_portfolio(
         )
         make_product(maker.id, title="Private Plan", slug="private-plan")
         make_learning(maker.id, product_id, title="Talk to users", is_public=True)
+        make_image(product_id, alt_text="The digest in Slack", cover=True)
 
     log_in(page, live_server, "original")
     page.goto(f"{live_server}/settings/data")
     with page.expect_download() as download:
-        page.get_by_role("link", name="Full backup (JSON)").click()
+        page.get_by_role("link", name="Full backup with pictures (ZIP)").click()
     backup_path = tmp_path / download.value.suggested_filename
     download.value.save_as(backup_path)
     with page.expect_download() as download:
@@ -56,7 +58,9 @@ def test_back_up_restore_elsewhere_and_get_the_same_portfolio(
     copy.goto(f"{live_server}/settings/data")
     copy.get_by_label("Backup file").set_input_files(backup_path)
     copy.get_by_role("button", name="Restore").click()
-    expect(copy.get_by_role("status")).to_contain_text("Restored 2 products and 1 learning.")
+    expect(copy.get_by_role("status")).to_contain_text(
+        "Restored 2 products, 1 learning and 1 media item."
+    )
 
     visitor = browser.new_page()
     for path in ("/u/{}", "/u/{}/standup-bot"):
@@ -64,6 +68,9 @@ def test_back_up_restore_elsewhere_and_get_the_same_portfolio(
         restored = public_text(visitor, live_server + path.format("restored"), "restored")
         assert restored == original
         assert "Private Plan" not in restored
+        cover = visitor.get_by_role("img", name="The digest in Slack")
+        expect(cover).to_have_js_property("complete", True)
+        assert cover.evaluate("image => image.naturalWidth") > 0
 
     spreadsheet = browser.new_page()
     register(spreadsheet, live_server, "from-csv")

@@ -120,6 +120,10 @@ def test_lighthouse_scores(live_server, app, browser):
         "public profile": lighthouse(
             f"{live_server}/u/{MAKER}", ARTIFACTS / "lighthouse-profile.json"
         ),
+        # The demo's case study opens with its cover, then screenshots and a PDF.
+        "case study with pictures": lighthouse(
+            f"{live_server}/u/{MAKER}/standup-bot", ARTIFACTS / "lighthouse-case-study.json"
+        ),
         "dashboard": lighthouse(
             f"{live_server}/dashboard", ARTIFACTS / "lighthouse-dashboard.json", {"Cookie": cookie}
         ),
@@ -144,3 +148,4 @@ def test_lighthouse_scores(live_server, app, browser):
         assert result["best-practices"] >= 95, (page, result)
         assert result["performance"] >= 95, (page, result)
     assert scores["public profile"]["seo"] >= 95, scores
+    assert scores["case study with pictures"]["seo"] >= 95, scores
