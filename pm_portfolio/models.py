@@ -11,11 +11,13 @@ from sqlalchemy import CheckConstraint
 from sqlalchemy import Column
 from sqlalchemy import DateTime
 from sqlalchemy import ForeignKey
+from sqlalchemy import Index
 from sqlalchemy import String
 from sqlalchemy import Table
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import and_
+from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
@@ -237,7 +239,17 @@ class MediaItem(db.Model):
     or the maker's avatar. Its files are content-addressed MediaFile rows."""
 
     __tablename__ = "media_items"
-    __table_args__ = (_one_of("media_type", MediaType),)
+    __table_args__ = (
+        _one_of("media_type", MediaType),
+        # One profile photo a maker: two at once could leave one showing after "Remove".
+        Index(
+            "uq_media_items_one_avatar_per_user",
+            "user_id",
+            unique=True,
+            sqlite_where=text("media_type = 'avatar'"),
+            postgresql_where=text("media_type = 'avatar'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

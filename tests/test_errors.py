@@ -10,7 +10,8 @@ MESSAGES = {
     413: (
         "Too large",
         "What you sent is larger than we accept: pictures and PDFs can be up to "
-        "8 MB, CSV files and backups 5 MB. Make it smaller and try again.",
+        "8 MB, CSV files and JSON backups 5 MB, ZIP backups 105 MB. Make it smaller and "
+        "try again.",
     ),
     429: ("Too many requests", "You are going a little fast. Wait a minute and try again."),
     500: ("Something went wrong", "We hit an error on our side and have logged it. Try again."),

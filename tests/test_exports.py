@@ -288,7 +288,7 @@ def test_a_file_over_5_mb_is_413(logged_in_client):
     content = b"x" * (5 * 1024 * 1024 + 1)
     response = upload(logged_in_client, content)
     assert response.status_code == 413
-    assert "CSV files and backups 5 MB" in response.get_data(as_text=True)
+    assert "CSV files and JSON backups 5 MB" in response.get_data(as_text=True)
 
 
 def test_more_than_5000_rows_is_refused(logged_in_client):

@@ -1,5 +1,6 @@
 """The ZIP backup: every picture, file and video comes back, and a bad archive changes nothing."""
 
+import contextlib
 import hashlib
 import io
 import json
@@ -15,12 +16,16 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from pm_portfolio.core import media
+from pm_portfolio.exports import backup
+from pm_portfolio.exports.csv_import import BadImportFile
 from pm_portfolio.extensions import db
 from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Product
+from pm_portfolio.models import User
 from tests.clients import signed_in_maker
 from tests.factories import MEDIA_LIMITS
 from tests.factories import make_product
+from tests.factories import make_user
 from tests.factories import pdf_bytes
 from tests.factories import png_bytes
 
@@ -292,3 +297,85 @@ def test_any_pictures_survive_the_round_trip(app, pictures):
 
     assert response.status_code == 302, response.get_data(as_text=True)
     assert media_rows(app, other.id) == media_rows(app, maker.id)
+
+
+def test_a_restore_needs_an_account_without_media_too(app):
+    maker, client = signed_in_maker(app)
+    add_everything(app, maker.id)
+    archive = client.get("/export/backup.zip").get_data()
+    other, other_client = signed_in_maker(app)
+    with app.app_context():
+        media.set_avatar(
+            other.id, png_bytes(100, 100), app.extensions["media_storage"], MEDIA_LIMITS
+        )
+
+    response = restore(other_client, archive)
+
+    assert "already has products, learnings or media" in response.get_data(as_text=True)
+    assert len(media_rows(app, other.id)) == 1
+
+
+def second_photo(document, files):
+    photo = next(i for i in document["media"] if i["media_type"] == "avatar")
+    document["media"].append(photo)
+
+
+def odd_photo(document, files):
+    photo = next(i for i in document["media"] if i["media_type"] == "avatar")
+    picture = next(i for i in document["media"] if i["media_type"] == "image")
+    photo["files"] = picture["files"]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [(second_photo, "more than one profile photo"), (odd_photo, "a profile photo is not")],
+)
+def test_a_backup_has_one_square_photo_at_most(app, change, message):
+    maker, client = signed_in_maker(app)
+    add_everything(app, maker.id)
+    archive = rebuilt(client.get("/export/backup.zip").get_data(), change)
+    other, other_client = signed_in_maker(app)
+
+    response = restore(other_client, archive)
+
+    assert message in response.get_data(as_text=True)
+    assert media_rows(app, other.id) == []
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+def test_a_damaged_zip_is_refused_never_a_crash(app, zip_backup, data):
+    end = len(zip_backup) - 1
+    # Half the damage lands in the ZIP's directory, at the end, where the parser starts.
+    position = data.draw(st.integers(0, end) | st.integers(max(0, end - 2048), end))
+    noise = data.draw(st.binary(min_size=1, max_size=16))
+    damaged = zip_backup[:position] + noise + zip_backup[position + len(noise) :]
+    with app.app_context():
+        owner = db.session.get(User, make_user().id)
+        with contextlib.suppress(BadImportFile):
+            backup.restore_backup(owner, damaged, app.extensions["media_storage"], MEDIA_LIMITS)
+
+
+@pytest.fixture
+def zip_backup(app) -> bytes:
+    maker, client = signed_in_maker(app)
+    add_everything(app, maker.id)
+    return client.get("/export/backup.zip").get_data()
+
+
+def test_a_missing_stored_file_is_explained_not_a_crash(app):
+    maker, client = signed_in_maker(app)
+    add_everything(app, maker.id)
+    storage = app.extensions["media_storage"]
+    storage.delete(next(iter(storage.keys())))
+
+    response = client.get("/export/backup.zip")
+
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/settings/data"
+    page = client.get("/settings/data").get_data(as_text=True)
+    assert "A picture or file of yours is missing from storage" in page

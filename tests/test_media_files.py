@@ -1,14 +1,20 @@
 """What happens to an uploaded picture, PDF or pasted link before anything is stored."""
 
+import contextlib
 import io
 import struct
 import zlib
 
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 from PIL import Image
+from pypdf import PdfWriter
 
 from pm_portfolio.core.media_files import MediaRefused
 from pm_portfolio.core.media_files import parse_embed
+from pm_portfolio.core.media_files import process_avatar
 from pm_portfolio.core.media_files import process_image
 from pm_portfolio.core.media_files import process_pdf
 from tests.factories import pdf_bytes
@@ -183,3 +189,48 @@ def test_links_from_allowed_hosts_become_embeds_built_here(link):
 def test_other_links_are_refused_with_what_is_accepted(link):
     with pytest.raises(MediaRefused, match="YouTube, Vimeo, Loom or Figma"):
         parse_embed(link)
+
+
+def test_a_very_tall_screenshot_fits_what_webp_can_hold():
+    variants = process_image(png_bytes(1200, 20000))
+
+    assert all(variant.height <= 16383 for variant in variants)
+    assert [variant.width for variant in variants] == [480, 960, 982]
+
+
+def test_a_picture_with_damaged_exif_is_shown_without_it():
+    photo = encoded(Image.new("RGB", (200, 100), "red"), "JPEG", exif=b"Exif\x00\x00garbage")
+
+    (variant,) = process_image(photo)
+    avatar_variants = process_avatar(photo)
+
+    assert (variant.width, variant.height) == (200, 100)
+    assert not decoded(variant.data).getexif()
+    assert [v.width for v in avatar_variants] == [96, 192]
+
+
+def tall_pdf(width: float, height: float) -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=width, height=height)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("width", "height"), [(200, 14400), (7, 14400), (14400, 3)])
+def test_a_pdf_of_any_page_shape_gets_a_thumbnail_of_sane_size(width, height):
+    thumbnail = process_pdf(tall_pdf(width, height)).thumbnail
+
+    assert thumbnail is not None
+    assert thumbnail.width <= 480
+    assert thumbnail.height <= 1600
+
+
+@settings(max_examples=150, deadline=None)
+@given(position=st.integers(0, 10_000), noise=st.binary(min_size=1, max_size=40))
+def test_a_damaged_pdf_is_refused_never_a_crash(position, noise):
+    original = pdf_bytes(2)
+    at = position % len(original)
+    damaged = original[:at] + noise + original[at + len(noise) :]
+    with contextlib.suppress(MediaRefused):
+        process_pdf(damaged)

@@ -1,6 +1,11 @@
 """Both storage backends keep the same contract: a local folder, and S3 (a real S3-speaking
 server on loopback, moto's, so requests go over HTTP as they would to AWS or MinIO)."""
 
+import os
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
 import boto3
 import pytest
 from moto.server import ThreadedMotoServer
@@ -73,17 +78,38 @@ def test_a_stored_file_round_trips(storage):
     key = content_key(data)
 
     assert storage.get(key) is None
-    assert not storage.exists(key)
+    assert key not in set(storage.keys())
     storage.put(key, data, "image/webp")
     storage.put(key, data, "image/webp")
 
     assert storage.get(key) == data
-    assert storage.exists(key)
+    assert key in set(storage.keys())
     assert list(storage.keys()) == [key]
     storage.delete(key)
     assert storage.get(key) is None
     assert list(storage.keys()) == []
     storage.delete(key)
+
+
+def test_keys_can_be_listed_by_when_they_were_written(storage):
+    key = content_key(b"fresh")
+    storage.put(key, b"fresh", "image/webp")
+    now = datetime.now(UTC)
+
+    assert list(storage.keys(written_before=now - timedelta(minutes=5))) == []
+    assert list(storage.keys(written_before=now + timedelta(minutes=5))) == [key]
+
+
+def test_storing_a_local_key_again_makes_it_fresh(tmp_path):
+    storage = LocalStorage(tmp_path)
+    key = content_key(b"old")
+    storage.put(key, b"old", "image/webp")
+    os.utime(tmp_path / key[:2] / key, (0, 0))
+    assert list(storage.keys(written_before=datetime.now(UTC))) == [key]
+
+    storage.put(key, b"old", "image/webp")
+
+    assert list(storage.keys(written_before=datetime.now(UTC) - timedelta(minutes=1))) == []
 
 
 def test_keys_that_are_not_content_addresses_are_refused(storage):

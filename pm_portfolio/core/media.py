@@ -9,6 +9,7 @@ a crash left behind). Limits are checked before any work is done.
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func
 
@@ -38,7 +39,7 @@ class Limits:
     items_per_product: int
 
 
-def file_size(size: int) -> str:
+def size_label(size: int) -> str:
     """A size as people read it, in the units the limits are set in (1 MB = 1024 KB)."""
     if size < 1024 * 1024:
         return f"{math.ceil(size / 1024)} KB"
@@ -58,12 +59,12 @@ def used_bytes(owner_id: int) -> int:
 def _check_size_and_quota(owner_id: int, size: int, limits: Limits, freed: int = 0) -> None:
     if size > limits.max_file_bytes:
         raise MediaRefused(
-            f"This file is {file_size(size)}; files can be up to "
-            f"{file_size(limits.max_file_bytes)}."
+            f"This file is {size_label(size)}; files can be up to "
+            f"{size_label(limits.max_file_bytes)}."
         )
     if used_bytes(owner_id) - freed + size > limits.quota_bytes:
         raise MediaRefused(
-            f"This would take you past your {file_size(limits.quota_bytes)} of storage. "
+            f"This would take you past your {size_label(limits.quota_bytes)} of storage. "
             "Delete some media first."
         )
 
@@ -150,6 +151,7 @@ def add_upload(
 
 
 def avatar_of(owner_id: int) -> MediaItem | None:
+    """The maker's profile photo (a unique index allows one)."""
     return db.session.scalar(
         db.select(MediaItem).where(
             MediaItem.user_id == owner_id, MediaItem.media_type == MediaType.AVATAR
@@ -167,6 +169,8 @@ def set_avatar(owner_id: int, data: bytes, storage: Storage, limits: Limits) -> 
     keys = _store(storage, ((variant.data, WEBP) for variant in variants))
     if old is not None:
         db.session.delete(old)
+        # Deleted before the new row is inserted: one photo a maker, by a unique index.
+        db.session.flush()
     item = MediaItem(user_id=owner_id, media_type=MediaType.AVATAR)
     item.files = [
         MediaFile(key=key, role="image", content_type=WEBP, size=len(variant.data),
@@ -214,6 +218,8 @@ def owned_item(owner_id: int, item_id: int) -> MediaItem | None:
 def update_item(item: MediaItem, alt_text: str, caption: str) -> None:
     if item.media_type == MediaType.IMAGE and not alt_text.strip():
         raise MediaRefused("Describe the picture for people who cannot see it (alt text).")
+    if item.media_type == MediaType.EMBED and not alt_text.strip():
+        raise MediaRefused("Give the video or design a title; its frame is named by it.")
     item.alt_text = alt_text.strip()
     item.caption = caption.strip()
     db.session.commit()
@@ -269,9 +275,13 @@ def delete_item(item: MediaItem, storage: Storage) -> None:
     delete_files(keys, storage)
 
 
-def collect_garbage(storage: Storage) -> list[str]:
-    """Delete stored files that no row refers to (left by a crash); returns their keys."""
-    return delete_files(storage.keys(), storage)
+def collect_garbage(storage: Storage, written_before: datetime) -> list[str]:
+    """Delete stored files that no row refers to (left by a crash); returns their keys.
+
+    Only files last written before `written_before`: an upload stores its files
+    before it commits the rows that name them, and must not lose them meanwhile.
+    """
+    return delete_files(storage.keys(written_before), storage)
 
 
 @dataclass(frozen=True)

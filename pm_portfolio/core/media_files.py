@@ -29,7 +29,6 @@ from PIL import ImageCms
 from PIL import ImageOps
 from PIL import UnidentifiedImageError
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError
 
 # 40 megapixels: far beyond any screenshot, far below what would exhaust memory.
 MAX_PIXELS = 40_000_000
@@ -37,6 +36,10 @@ WIDTHS = (480, 960, 1600)
 ACCEPTED_IMAGE_FORMATS = {"PNG", "JPEG", "WEBP", "GIF"}
 WEBP_QUALITY = 82
 THUMBNAIL_WIDTH = 480
+# A thumbnail of a very tall page is cut to this height's worth of scale.
+THUMBNAIL_MAX_HEIGHT = 1600
+# The largest side a WebP file can have.
+WEBP_MAX_SIDE = 16383
 # A profile photo is shown at 96 CSS pixels: stored at 1x and 2x.
 AVATAR_SIDES = (96, 192)
 _SRGB = ImageCms.createProfile("sRGB")
@@ -84,7 +87,8 @@ def _decoded(data: bytes) -> Image.Image:
                     )
                 image.seek(0)
                 image.load()
-                return image.copy()
+                # Inside the guard: a damaged EXIF block fails here, as a damaged picture.
+                return ImageOps.exif_transpose(image)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
             raise MediaRefused(
                 f"This picture has more than {MAX_PIXELS // 1_000_000} million pixels. "
@@ -136,6 +140,12 @@ def _webp(image: Image.Image) -> bytes:
     return buffer.getvalue()
 
 
+def _fitting_width(image: Image.Image, width: int) -> int:
+    """`width`, or less: never wider than the picture, nor taller than WebP can hold."""
+    tallest = WEBP_MAX_SIDE * image.width // image.height
+    return max(1, min(width, image.width, tallest))
+
+
 def _resized(image: Image.Image, width: int) -> Image.Image:
     if width >= image.width:
         return image
@@ -146,8 +156,8 @@ def _resized(image: Image.Image, width: int) -> Image.Image:
 def process_image(data: bytes) -> list[Variant]:
     """WebP variants, narrowest first, at each of WIDTHS the picture is wider than (and
     at its own width when that is under the largest): nothing is upscaled."""
-    image = _to_srgb(ImageOps.exif_transpose(_decoded(data)))
-    widths = sorted({min(width, image.width) for width in WIDTHS})
+    image = _to_srgb(_decoded(data))
+    widths = sorted({_fitting_width(image, width) for width in WIDTHS})
     variants = []
     for width in widths:
         resized = _resized(image, width)
@@ -157,7 +167,7 @@ def process_image(data: bytes) -> list[Variant]:
 
 def process_avatar(data: bytes) -> list[Variant]:
     """Square WebP variants of a profile photo, cropped around its centre."""
-    image = _to_srgb(ImageOps.exif_transpose(_decoded(data)))
+    image = _to_srgb(_decoded(data))
     if min(image.size) < AVATAR_SIDES[0]:
         raise MediaRefused(
             f"This picture is {image.width} by {image.height} pixels; a profile photo needs "
@@ -167,42 +177,52 @@ def process_avatar(data: bytes) -> list[Variant]:
     # 192 pixels is enlarged a little for the 2x variant, the one exception to no upscaling.
     largest = AVATAR_SIDES[-1]
     square = ImageOps.fit(image, (largest, largest), Image.Resampling.LANCZOS)
-    return process_image_from(square, widths=AVATAR_SIDES)
+    return variants_of(square, widths=AVATAR_SIDES)
 
 
-def process_pdf(data: bytes) -> ProcessedPdf:
+def pdf_pages(data: bytes) -> int:
+    """The page count of a PDF that pypdf can open; MediaRefused for anything else."""
     if not data.startswith(b"%PDF-"):
         raise MediaRefused("This file is not a PDF.")
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise MediaRefused("This PDF is protected by a password. Upload an unprotected copy.")
-        pages = len(reader.pages)
-    except (PdfReadError, ValueError, OSError, KeyError, TypeError, RecursionError) as error:
+        encrypted = reader.is_encrypted
+        pages = 0 if encrypted else len(reader.pages)
+    # A hostile file can make pypdf raise almost anything; all of it means "damaged".
+    except Exception as error:
         raise MediaRefused(
             "This PDF is damaged. Export it again and upload the new file."
         ) from error
+    if encrypted:
+        raise MediaRefused("This PDF is protected by a password. Upload an unprotected copy.")
     if pages == 0:
         raise MediaRefused("This PDF has no pages.")
-    return ProcessedPdf(data, pages, _pdf_thumbnail(data))
+    return pages
+
+
+def process_pdf(data: bytes) -> ProcessedPdf:
+    return ProcessedPdf(data, pdf_pages(data), _pdf_thumbnail(data))
 
 
 def _pdf_thumbnail(data: bytes) -> Variant | None:
+    """The first page, THUMBNAIL_WIDTH wide at most and never taller than
+    THUMBNAIL_MAX_HEIGHT; None when pdfium cannot render it (the file card is enough)."""
     try:
         document = pypdfium2.PdfDocument(data)
         try:
             page = document[0]
-            scale = THUMBNAIL_WIDTH / max(page.get_width(), 1)
+            width, height = max(page.get_width(), 1), max(page.get_height(), 1)
+            scale = min(THUMBNAIL_WIDTH / width, THUMBNAIL_MAX_HEIGHT / height)
             picture = page.render(scale=scale).to_pil()
         finally:
             document.close()
-    except pypdfium2.PdfiumError:
+    except (pypdfium2.PdfiumError, ValueError, OSError, MemoryError):
         return None
-    (thumbnail,) = process_image_from(picture, widths=(THUMBNAIL_WIDTH,))
+    (thumbnail,) = variants_of(picture, widths=(THUMBNAIL_WIDTH,))
     return thumbnail
 
 
-def process_image_from(image: Image.Image, widths: tuple[int, ...]) -> list[Variant]:
+def variants_of(image: Image.Image, widths: tuple[int, ...]) -> list[Variant]:
     """Variants of an image made here (a PDF page, a generated avatar)."""
     image = _to_srgb(image)
     return [

@@ -25,6 +25,7 @@ from sqlalchemy import true
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
+from pm_portfolio.core.media_files import AVATAR_SIDES
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import MediaFile
@@ -208,6 +209,47 @@ def find_owner(username: str) -> PublicOwner | None:
 def owner_by_id(owner_id: int) -> PublicOwner:
     """The owner of a share link, as public pages know makers."""
     return PublicOwner(*db.session.execute(_OWNER_ROW.where(User.id == owner_id)).one())
+
+
+@dataclass(frozen=True)
+class PreviewPicture:
+    """The picture a link preview (og:image) names: always one anyone may fetch."""
+
+    key: str
+    width: int
+    height: int
+    alt: str
+    # Shown across the preview card (a cover), or small beside the title (a photo).
+    large: bool
+
+
+def _cover_picture(cover: MediaItem) -> PreviewPicture:
+    largest = max((file for file in cover.files if file.role == "image"), key=lambda f: f.width)
+    return PreviewPicture(largest.key, largest.width, largest.height, cover.alt_text, large=True)
+
+
+def profile_preview_picture(owner: PublicOwner, products: list[Product]) -> PreviewPicture | None:
+    """The first card's cover, else the photo; nothing until the portfolio is published."""
+    if not owner.is_published:
+        return None
+    cover = next((product.cover for product in products if product.cover), None)
+    if cover is not None:
+        return _cover_picture(cover)
+    if owner.avatar_key_2x:
+        side = AVATAR_SIDES[-1]
+        return PreviewPicture(owner.avatar_key_2x, side, side, owner.name, large=False)
+    return None
+
+
+def case_study_preview_picture(
+    owner: PublicOwner, product: Product, by_share_link: bool
+) -> PreviewPicture | None:
+    """The cover of a published case study; a share link's pages name no picture, as
+    their files are not public."""
+    cover = next((item for item in product.media if item.is_cover), None)
+    if cover is None or by_share_link or not owner.is_published:
+        return None
+    return _cover_picture(cover)
 
 
 def can_see_portfolio(owner: PublicOwner, viewer_id: int | None) -> bool:

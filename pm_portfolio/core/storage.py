@@ -11,6 +11,7 @@ import os
 import re
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs
@@ -29,15 +30,15 @@ def content_key(data: bytes) -> str:
 
 
 class Storage(Protocol):
-    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        """Store `data` under `key`; storing a key again marks it as just written."""
 
     def get(self, key: str) -> bytes | None: ...
 
     def delete(self, key: str) -> None: ...
 
-    def exists(self, key: str) -> bool: ...
-
-    def keys(self) -> Iterator[str]: ...
+    def keys(self, written_before: datetime | None = None) -> Iterator[str]:
+        """Every key, or those last written before `written_before`."""
 
 
 def _checked(key: str) -> str:
@@ -59,6 +60,8 @@ class LocalStorage:
     def put(self, key: str, data: bytes, content_type: str) -> None:
         path = self._path(key)
         if path.exists():
+            # Fresh again, so `flask media gc` leaves it to the upload that stores it now.
+            path.touch()
             return
         path.parent.mkdir(parents=True, exist_ok=True)
         # A half-written file must never be served: write aside, then rename into place.
@@ -76,12 +79,16 @@ class LocalStorage:
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
-    def exists(self, key: str) -> bool:
-        return self._path(key).exists()
-
-    def keys(self) -> Iterator[str]:
+    def keys(self, written_before: datetime | None = None) -> Iterator[str]:
+        limit = written_before.timestamp() if written_before else None
         for path in self.root.glob("??/*"):
-            if KEY_PATTERN.fullmatch(path.name):
+            if not KEY_PATTERN.fullmatch(path.name):
+                continue
+            try:
+                fresh = limit is not None and path.stat().st_mtime >= limit
+            except FileNotFoundError:
+                continue  # deleted since the folder was listed
+            if not fresh:
                 yield path.name
 
 
@@ -115,23 +122,16 @@ class S3Storage:
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
 
-    def exists(self, key: str) -> bool:
-        try:
-            self.client.head_object(Bucket=self.bucket, Key=self._name(key))
-        except ClientError as error:
-            if error.response["Error"]["Code"] in {"NoSuchKey", "404"}:
-                return False
-            raise
-        return True
-
-    def keys(self) -> Iterator[str]:
+    def keys(self, written_before: datetime | None = None) -> Iterator[str]:
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self.prefix
         )
         for page in pages:
             for entry in page.get("Contents", []):
                 name = entry["Key"].removeprefix(self.prefix)
-                if KEY_PATTERN.fullmatch(name):
+                if KEY_PATTERN.fullmatch(name) and (
+                    written_before is None or entry["LastModified"] < written_before
+                ):
                     yield name
 
 

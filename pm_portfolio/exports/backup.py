@@ -3,8 +3,9 @@
 Two forms: JSON (format version 1: profile, products, learnings) and a ZIP of
 that JSON with the media described (version 2) and every media file beside it.
 A restore is all or nothing: the profile, products and learnings are checked by
-the same forms as the pages (through the CSV import's planning), media by
-media_backup, written through the same services, and committed together.
+the same forms as the pages and written through the same services (through the
+CSV import's planning); media items and files are checked by media_backup; all
+of it is committed together, after the files are stored.
 """
 
 import json
@@ -38,6 +39,7 @@ from pm_portfolio.exports.media_backup import ARCHIVE_DOCUMENT
 from pm_portfolio.extensions import db
 from pm_portfolio.forms.profile import ProfileForm
 from pm_portfolio.models import Learning
+from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Product
 from pm_portfolio.models import User
 
@@ -248,16 +250,20 @@ def _plan_media(user: User, backup: dict, files: dict[str, bytes], limits: Limit
     return media_backup.plan_media(user.id, _backup_items(backup, "media"), files, slugs, limits)
 
 
+def _owns_anything(owner_id: int) -> bool:
+    return any(
+        db.session.scalar(db.select(model.id).where(model.user_id == owner_id).limit(1))
+        for model in (Product, Learning, MediaItem)
+    )
+
+
 def restore_backup(user: User, content: bytes, storage: Storage, limits: Limits) -> RestoreSummary:
     """Put a backup (JSON, or the ZIP with media) into an empty account, or nothing."""
     backup, files = _document(content, limits)
-    owns_anything = db.session.scalar(
-        db.select(Product.id).where(Product.user_id == user.id).limit(1)
-    ) or db.session.scalar(db.select(Learning.id).where(Learning.user_id == user.id).limit(1))
-    if owns_anything:
+    if _owns_anything(user.id):
         raise BadImportFile(
-            "A backup is restored into an empty account, and this one already has products "
-            "or learnings. Restore it into a new account instead."
+            "A backup is restored into an empty account, and this one already has products, "
+            "learnings or media. Restore it into a new account instead."
         )
     profile = backup.get("profile") or {}
     if not isinstance(profile, dict):

@@ -35,7 +35,7 @@ MEDIA_FOLDER = "media/"
 ZIP_SIGNATURE = b"PK\x03\x04"
 # Far beyond the items a product may have; far inside what the column holds.
 POSITION_MAX = 10_000
-# What each stored file is, by its role: its content type, and how its bytes are checked.
+# The content type of a stored file, by its role.
 ROLES = {"image": media.WEBP, "thumbnail": media.WEBP, "pdf": media.PDF}
 
 
@@ -66,6 +66,10 @@ def media_items(owner_id: int) -> list[dict[str, Any]]:
     ]
 
 
+class MissingFile(Exception):
+    """A media row names a file that storage does not have: the ZIP cannot be complete."""
+
+
 def write_archive(document_json: str, keys: list[str], storage: Storage, target: IO[bytes]):
     """Write the ZIP: the document, then each file once (pictures are compressed already)."""
     with zipfile.ZipFile(target, "w") as archive:
@@ -73,7 +77,7 @@ def write_archive(document_json: str, keys: list[str], storage: Storage, target:
         for key in dict.fromkeys(keys):
             data = storage.get(key)
             if data is None:
-                raise BadImportFile(f"The stored file {key} is missing; run `flask media gc`.")
+                raise MissingFile(key)
             archive.writestr(MEDIA_FOLDER + key, data, compress_type=zipfile.ZIP_STORED)
 
 
@@ -98,15 +102,17 @@ def read_archive(content: bytes, max_media_bytes: int) -> tuple[bytes, dict[str,
             declared = sum(info.file_size for info in media_members.values())
             if declared > max_media_bytes:
                 raise BadImportFile(
-                    f"The backup's files take {media.file_size(declared)}, more than your "
-                    f"{media.file_size(max_media_bytes)} of storage."
+                    f"The backup's files take {media.size_label(declared)}, more than your "
+                    f"{media.size_label(max_media_bytes)} of storage."
                 )
             document = _read_member(archive, members[ARCHIVE_DOCUMENT], MAX_IMPORT_BYTES)
             files = {
                 key: _read_member(archive, info, max_media_bytes)
                 for key, info in media_members.items()
             }
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as error:
+    # What a damaged directory or member makes zipfile raise (a bad offset, a bad name).
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+            ValueError, OverflowError, OSError) as error:  # fmt: skip
         raise BadImportFile(
             "This ZIP is damaged or encrypted; download the backup again."
         ) from error
@@ -161,16 +167,18 @@ def plan_media(
         planned.append(row)
     if total > limits.quota_bytes:
         raise BadImportFile(
-            f"The backup's media take {media.file_size(total)}, more than your "
-            f"{media.file_size(limits.quota_bytes)} of storage."
+            f"The backup's media take {media.size_label(total)}, more than your "
+            f"{media.size_label(limits.quota_bytes)} of storage."
         )
+    if sum(row.media_type == MediaType.AVATAR for row in planned) > 1:
+        raise BadImportFile("The backup has more than one profile photo.")
     covers = [row.product_id for row in planned if row.is_cover]
     if len(covers) != len(set(covers)):
         raise BadImportFile("A product in the backup has more than one cover.")
     return MediaPlan(planned, used)
 
 
-def _text(value: Any) -> str:
+def _short_text(value: Any) -> str:
     # NUL too: no database stores it.
     if not isinstance(value, str) or len(value) > media.ALT_MAX or "\x00" in value:
         raise MediaRefused(f"a text is not a string of up to {media.ALT_MAX} characters.")
@@ -194,8 +202,8 @@ def _planned_item(owner_id, item: dict, files: dict[str, bytes], product_ids) ->
         user_id=owner_id,
         product_id=product_ids[slug] if slug is not None else None,
         media_type=media_type,
-        alt_text=_text(item.get("alt_text", "")),
-        caption=_text(item.get("caption", "")),
+        alt_text=_short_text(item.get("alt_text", "")),
+        caption=_short_text(item.get("caption", "")),
         position=_position(item.get("position", 0)),
         is_cover=item.get("is_cover") is True and media_type == MediaType.IMAGE,
         details={},
@@ -213,10 +221,14 @@ def _planned_item(owner_id, item: dict, files: dict[str, bytes], product_ids) ->
         if roles not in (["pdf"], ["pdf", "thumbnail"]):
             raise MediaRefused("a PDF item needs its PDF file.")
         pdf = next(file for file in row.files if file.role == "pdf")
-        pages = media_files.process_pdf(files[pdf.key]).pages
+        pages = media_files.pdf_pages(files[pdf.key])
         row.details = {"pages": pages, "filename": media.safe_filename(str(details["filename"]))}
     elif not roles or set(roles) != {"image"}:
         raise MediaRefused("a picture needs its picture files.")
+    if media_type == MediaType.AVATAR:
+        sides = sorted((file.width, file.height) for file in row.files)
+        if sides != [(side, side) for side in media_files.AVATAR_SIDES]:
+            raise MediaRefused("a profile photo is not a square of 96 and 192 pixels.")
     return row
 
 

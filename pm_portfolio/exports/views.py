@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 from flask import Blueprint
 from flask import Response
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -33,6 +34,7 @@ from pm_portfolio.exports.formats import PRODUCTS
 from pm_portfolio.exports.formats import export_filename
 from pm_portfolio.exports.forms import ImportForm
 from pm_portfolio.exports.forms import RestoreForm
+from pm_portfolio.exports.media_backup import MissingFile
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.filters import JournalFilterForm
 from pm_portfolio.forms.filters import ProductFilterForm
@@ -89,7 +91,17 @@ ARCHIVE_MEMORY_BYTES = 16 * 1024 * 1024
 def backup_zip():
     # Spooled: a maker's media (up to their quota) goes to disk, not into memory.
     archive = tempfile.SpooledTemporaryFile(max_size=ARCHIVE_MEMORY_BYTES)  # noqa: SIM115 - the response closes it
-    backup.backup_archive(current_user, datetime.now(UTC), media_storage(), archive)
+    try:
+        backup.backup_archive(current_user, datetime.now(UTC), media_storage(), archive)
+    except MissingFile as error:
+        archive.close()
+        current_app.logger.error("Media file %s is missing from storage", error)
+        flash(
+            "A picture or file of yours is missing from storage, so the ZIP backup could not "
+            "be made. The JSON backup works; the site's operator has been told.",
+            "error",
+        )
+        return redirect(url_for("exports.data"))
     archive.seek(0)
     response = send_file(
         archive,

@@ -60,10 +60,13 @@ def http_error(error: HTTPException):
             f"You have reached the limit of {error.description}. Wait a little, then try again."
         )
     elif error.code == 413:
-        megabytes = current_app.config["MEDIA_MAX_FILE_BYTES"] // (1024 * 1024)
+        config = current_app.config
+        file_megabytes = config["MEDIA_MAX_FILE_BYTES"] // (1024 * 1024)
+        zip_megabytes = config["MEDIA_QUOTA_BYTES"] // (1024 * 1024) + 5
         message = (
             f"What you sent is larger than we accept: pictures and PDFs can be up to "
-            f"{megabytes} MB, CSV files and backups 5 MB. Make it smaller and try again."
+            f"{file_megabytes} MB, CSV files and JSON backups 5 MB, ZIP backups "
+            f"{zip_megabytes} MB. Make it smaller and try again."
         )
     else:
         message = None

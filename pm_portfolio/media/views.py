@@ -1,7 +1,10 @@
 """A product's media page, and the one route that serves media files to whoever may see them."""
 
 import io
+from datetime import UTC
 from datetime import date
+from datetime import datetime
+from datetime import timedelta
 
 import click
 from flask import Blueprint
@@ -103,9 +106,7 @@ def embed(product_id: int):
 @bp.route("/media/<id:item_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(item_id: int):
-    item = owned_or_404(media.owned_item, item_id)
-    if item.product_id is None:
-        abort(404)
+    item = _owned_product_item(item_id)
     form = EditForm(obj=item)
     if form.validate_on_submit():
         try:
@@ -217,7 +218,14 @@ def shared_file(token: str, key: str):
 
 
 @bp.cli.command("gc")
-def collect_garbage_command() -> None:
+@click.option(
+    "--min-age-minutes",
+    default=60,
+    show_default=True,
+    help="Leave files written more recently: an upload may still be saving them.",
+)
+def collect_garbage_command(min_age_minutes: int) -> None:
     """Delete stored media files that no item refers to (left behind by a crash)."""
-    deleted = media.collect_garbage(media_storage())
+    cutoff = datetime.now(UTC) - timedelta(minutes=min_age_minutes)
+    deleted = media.collect_garbage(media_storage(), cutoff)
     click.echo(f"Deleted {len(deleted)} unreferenced file(s).")

@@ -103,6 +103,7 @@ def profile(username: str):
             skills=publishing.skills_demonstrated(products),
             timeline=publishing.shipping_timeline(products),
             learnings=publishing.latest_public_learnings(owner),
+            preview_picture=publishing.profile_preview_picture(owner, products),
         )
         return CachedPage(body.encode(), owner_id=owner.id)
 
@@ -126,6 +127,9 @@ def case_study(username: str, slug: str):
             product=product,
             learnings=publishing.build_log(product),
             share_link=None,
+            preview_picture=publishing.case_study_preview_picture(
+                owner, product, by_share_link=False
+            ),
         )
         return CachedPage(body.encode(), owner_id=owner.id, product_id=product.id)
 
@@ -159,12 +163,14 @@ def _share_response(link: ShareLink, etag: str, render) -> Response:
 
 
 def _share_case_study(link: ShareLink, product) -> CachedPage:
+    owner = publishing.owner_by_id(link.user_id)
     body = render_template(
         "portfolio/case_study.html",
-        owner=publishing.owner_by_id(link.user_id),
+        owner=owner,
         share_link=link,
         product=product,
         learnings=publishing.build_log(product),
+        preview_picture=publishing.case_study_preview_picture(owner, product, by_share_link=True),
     )
     return CachedPage(body.encode(), owner_id=link.user_id, product_id=product.id)
 

@@ -73,7 +73,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["media_pdf"] = media.pdf_file
     app.jinja_env.globals["media_thumbnail"] = media.thumbnail
     app.jinja_env.globals["media_embed"] = media.embed_of
-    app.jinja_env.globals["file_size"] = media.file_size
+    app.jinja_env.globals["size_label"] = media.size_label
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date_label"] = date_label
     app.jinja_env.filters["moment_label"] = moment_label
