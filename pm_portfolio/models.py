@@ -44,6 +44,13 @@ class User(UserMixin, db.Model):
     website_url: Mapped[str] = mapped_column(String(500), default="")
     linkedin_url: Mapped[str] = mapped_column(String(500), default="")
     github_url: Mapped[str] = mapped_column(String(500), default="")
+    location: Mapped[str] = mapped_column(String(80), default="")
+    # The kind of role the maker is looking for: "APM / PM roles · Remote or Berlin".
+    open_to: Mapped[str] = mapped_column(String(120), default="")
+    # How readers get in touch, each empty (off) until the maker fills it in. The public
+    # email is never the sign-in email, and pages reveal it only on request.
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    contact_url: Mapped[str] = mapped_column(String(500), default="")
     is_published: Mapped[bool] = mapped_column(default=False)
     show_ideas: Mapped[bool] = mapped_column(default=False)
     # Bumped by every change that public pages show; their ETags are built from it.
@@ -387,6 +394,8 @@ class ShareLink(db.Model):
         ForeignKey("products.id", ondelete="CASCADE"), index=True
     )
     name: Mapped[str] = mapped_column(String(120), default="")
+    # A word from the maker to this employer, shown at the top of the link's page only.
+    note: Mapped[str] = mapped_column(String(500), default="")
     expires_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

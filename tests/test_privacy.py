@@ -1,8 +1,11 @@
 """Nothing private ever reaches a public surface; unlisted things only their own share pages."""
 
+import io
 from datetime import date
 
+import pytest
 from flask import current_app
+from pypdf import PdfReader
 
 from pm_portfolio.core import media
 from pm_portfolio.core.products import MetricData
@@ -17,6 +20,7 @@ from tests.factories import make_portfolio_link
 from tests.factories import make_user
 from tests.factories import pdf_bytes
 from tests.factories import png_bytes
+from tests.infrastructure import skip_or_fail
 
 TEXT_FIELDS = [
     "tagline", "target_users", "problem", "hypothesis", "solution", "tradeoffs", "outcome",
@@ -64,7 +68,21 @@ def all_surfaces(client, owner: str, public_slugs, share_tokens) -> dict[str, st
     return pages
 
 
-def test_private_and_unlisted_data_never_leaks(app, client):
+def pdf_text(client, path: str) -> str:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+
+
+@pytest.fixture
+def documents_or_skip():
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as error:
+        skip_or_fail(f"WeasyPrint cannot load Pango ({error}): apt-get install libpango-1.0-0")
+
+
+def test_private_and_unlisted_data_never_leaks(app, client, documents_or_skip):
     with app.app_context():
         owner = make_user(username="owner", is_published=True, show_ideas=True)
         public = product_with_markers(owner.id, "zzpublic", "public")
@@ -93,7 +111,16 @@ def test_private_and_unlisted_data_never_leaks(app, client):
         db.session.commit()
 
     public_pages = all_surfaces(client, "owner", ["zzpublic-slug"], [])
+    public_pages["portfolio PDF"] = pdf_text(client, "/u/owner.pdf")
+    public_pages["case study PDF"] = pdf_text(client, "/u/owner/zzpublic-slug.pdf")
     share_pages = {
+        "product link PDF": pdf_text(client, f"/s/{unlisted_token}.pdf"),
+        "PDF of a link with a private product": pdf_text(
+            client, f"/s/{tokens[private_link_id]}.pdf"
+        ),
+        "PDF of a link with an unlisted product": pdf_text(
+            client, f"/s/{tokens[mixed_link_id]}.pdf"
+        ),
         "product link": client.get(f"/s/{unlisted_token}").get_data(as_text=True),
         "link with a private product": client.get(f"/s/{tokens[private_link_id]}").get_data(
             as_text=True
@@ -110,7 +137,7 @@ def test_private_and_unlisted_data_never_leaks(app, client):
         assert "zzprivate" not in page, f"private data on {name}"
     for name, page in public_pages.items():
         assert "zzunlisted" not in page, f"unlisted data on public {name}"
-        if name.startswith("/u/"):
+        if name.startswith("/u/") or name.endswith("PDF"):
             assert "zzpublic" in page
     assert "zzunlisted learning" in share_pages["product link"]
     assert "zzunlisted problem" in share_pages["unlisted case study in a link"]
@@ -139,5 +166,7 @@ def test_private_and_unlisted_data_never_leaks(app, client):
 
     assert client.get("/s/zzprivate-tok").status_code == 404
     assert client.get(f"/s/{tokens[private_link_id]}/zzprivate-slug").status_code == 404
-    assert client.get("/u/owner/zzprivate-slug").status_code == 404
-    assert client.get("/u/owner/zzunlisted-slug").status_code == 404
+    for slug in ("zzprivate-slug", "zzunlisted-slug"):
+        for path in (f"/u/owner/{slug}", f"/u/owner/{slug}.pdf", f"/u/owner/{slug}/card.png"):
+            assert client.get(path).status_code == 404, path
+    assert client.get(f"/s/{tokens[private_link_id]}/zzprivate-slug.pdf").status_code == 404

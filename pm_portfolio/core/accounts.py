@@ -160,6 +160,10 @@ class ProfileData:
     website_url: str = ""
     linkedin_url: str = ""
     github_url: str = ""
+    location: str = ""
+    open_to: str = ""
+    contact_email: str = ""
+    contact_url: str = ""
     is_published: bool = False
     show_ideas: bool = False
 
@@ -171,6 +175,10 @@ PROFILE_TEXT_FIELDS = (
     "website_url",
     "linkedin_url",
     "github_url",
+    "location",
+    "open_to",
+    "contact_email",
+    "contact_url",
 )
 
 

@@ -25,7 +25,6 @@ from sqlalchemy import true
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
-from pm_portfolio.core.media_files import AVATAR_SIDES
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import MediaFile
@@ -154,6 +153,11 @@ class PublicOwner:
     website_url: str
     linkedin_url: str
     github_url: str
+    location: str
+    open_to: str
+    # Public by the maker's choice, yet shown only on the contact page and in PDFs.
+    contact_email: str
+    contact_url: str
     is_published: bool
     show_ideas: bool
     portfolio_version: int
@@ -164,6 +168,22 @@ class PublicOwner:
     @property
     def name(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def has_contact(self) -> bool:
+        return bool(self.contact_email or self.contact_url)
+
+    @property
+    def initials(self) -> str:
+        """Up to two letters for the disc shown until there is a photo: "Ada Lovelace" → "AL"."""
+        words = [word for word in self.name.split() if word[0].isalnum()] or [self.username]
+        letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+        return letters.upper()
+
+    @property
+    def hue(self) -> int:
+        """One of eight disc colours, the same for a maker on every page and server."""
+        return sum(self.username.encode()) % 8
 
 
 @dataclass(frozen=True)
@@ -219,26 +239,6 @@ class PreviewPicture:
     width: int
     height: int
     alt: str
-    # Shown across the preview card (a cover), or small beside the title (a photo).
-    large: bool
-
-
-def _cover_picture(cover: MediaItem) -> PreviewPicture:
-    largest = max((file for file in cover.files if file.role == "image"), key=lambda f: f.width)
-    return PreviewPicture(largest.key, largest.width, largest.height, cover.alt_text, large=True)
-
-
-def profile_preview_picture(owner: PublicOwner, products: list[Product]) -> PreviewPicture | None:
-    """The first card's cover, else the photo; nothing until the portfolio is published."""
-    if not owner.is_published:
-        return None
-    cover = next((product.cover for product in products if product.cover), None)
-    if cover is not None:
-        return _cover_picture(cover)
-    if owner.avatar_key_2x:
-        side = AVATAR_SIDES[-1]
-        return PreviewPicture(owner.avatar_key_2x, side, side, owner.name, large=False)
-    return None
 
 
 def case_study_preview_picture(
@@ -249,7 +249,8 @@ def case_study_preview_picture(
     cover = next((item for item in product.media if item.is_cover), None)
     if cover is None or by_share_link or not owner.is_published:
         return None
-    return _cover_picture(cover)
+    largest = max((file for file in cover.files if file.role == "image"), key=lambda f: f.width)
+    return PreviewPicture(largest.key, largest.width, largest.height, cover.alt_text)
 
 
 def can_see_portfolio(owner: PublicOwner, viewer_id: int | None) -> bool:
@@ -280,6 +281,12 @@ def public_products(owner: PublicOwner) -> list[Product]:
     return list(db.session.scalars(query).unique())
 
 
+def public_case_studies(owner: PublicOwner) -> list[Product]:
+    """Every product on the portfolio, with all a case study shows (for documents)."""
+    query = _portfolio_products(owner).options(*CASE_STUDY_LOADING).order_by(*portfolio_order())
+    return list(db.session.scalars(query).unique())
+
+
 def public_product(owner: PublicOwner, slug: str) -> Product | None:
     query = _portfolio_products(owner).where(Product.slug == slug).options(*CASE_STUDY_LOADING)
     return db.session.scalars(query).unique().first()
@@ -304,6 +311,19 @@ def build_log(product: Product) -> list[Learning]:
             .order_by(Learning.learned_on, Learning.id)
         )
     )
+
+
+def build_logs(products: list[Product]) -> dict[int, list[Learning]]:
+    """`build_log` of several products in one query, by product id."""
+    logs: dict[int, list[Learning]] = {product.id: [] for product in products}
+    learnings = db.session.scalars(
+        db.select(Learning)
+        .where(Learning.product_id.in_(list(logs)), Learning.is_public.is_(True))
+        .order_by(Learning.learned_on, Learning.id)
+    )
+    for learning in learnings:
+        logs[learning.product_id].append(learning)
+    return logs
 
 
 def latest_public_learnings(owner: PublicOwner, limit: int = LATEST_LEARNINGS) -> list[Learning]:

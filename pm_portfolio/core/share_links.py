@@ -28,6 +28,7 @@ class PortfolioLinkData:
     name: str
     product_ids: list[int]
     expires_on: date | None = None
+    note: str = ""
 
 
 def new_token() -> str:
@@ -123,7 +124,11 @@ def _set_items(link: ShareLink, owner_id: int, product_ids: list[int]) -> None:
 
 def create_portfolio_link(owner_id: int, data: PortfolioLinkData) -> ShareLink:
     link = ShareLink(
-        user_id=owner_id, token=new_token(), name=data.name.strip(), expires_on=data.expires_on
+        user_id=owner_id,
+        token=new_token(),
+        name=data.name.strip(),
+        note=data.note.strip(),
+        expires_on=data.expires_on,
     )
     _set_items(link, owner_id, data.product_ids)
     db.session.add(link)
@@ -133,14 +138,16 @@ def create_portfolio_link(owner_id: int, data: PortfolioLinkData) -> ShareLink:
 
 def update_portfolio_link(link: ShareLink, data: PortfolioLinkData) -> ShareLink:
     link.name = data.name.strip()
+    link.note = data.note.strip()
     link.expires_on = data.expires_on
     _set_items(link, link.user_id, data.product_ids)
     db.session.commit()
     return link
 
 
-def products_behind(link: ShareLink) -> list[Product]:
-    """What a link shows now: its products that are still public or unlisted, in order."""
+def products_behind(link: ShareLink, whole: bool = False) -> list[Product]:
+    """What a link shows now: its products that are still public or unlisted, in order;
+    `whole` loads all a case study shows, else what a card shows."""
     if link.product_id is not None:
         query = db.select(Product).where(Product.id == link.product_id)
     else:
@@ -150,6 +157,6 @@ def products_behind(link: ShareLink) -> list[Product]:
             .where(ShareLinkProduct.share_link_id == link.id)
             .order_by(ShareLinkProduct.position)
         )
-    loading = CARD_LOADING if link.product_id is None else CASE_STUDY_LOADING
+    loading = CARD_LOADING if link.product_id is None and not whole else CASE_STUDY_LOADING
     query = query.where(reachable_by_link()).options(*loading)
     return list(db.session.scalars(query).unique())

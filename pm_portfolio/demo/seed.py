@@ -265,6 +265,10 @@ def seed_demo_portfolio(username: str, password: str, today: date) -> int:
             website_url="https://example.com",
             linkedin_url="https://www.linkedin.com/in/example",
             github_url="https://github.com/example",
+            location="Berlin, Germany",
+            open_to="APM / PM roles · Remote or Berlin",
+            contact_email="dana@example.com",
+            contact_url="https://cal.example.com/dana",
             is_published=True,
         ),
     )

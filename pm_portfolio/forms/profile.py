@@ -1,9 +1,11 @@
 """The profile form: what the maker shows employers, from Settings and from a backup."""
 
 from wtforms import BooleanField
+from wtforms import EmailField
 from wtforms import StringField
 from wtforms import TextAreaField
 from wtforms import URLField
+from wtforms.validators import Email
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
@@ -31,6 +33,35 @@ class ProfileForm(Form):
         "Short bio",
         filters=[strip_whitespace],
         validators=[Length(max=1000, message="Use at most 1,000 characters.")],
+    )
+    location = StringField(
+        "Location",
+        filters=[strip_whitespace],
+        validators=[Length(max=80, message="Use at most 80 characters.")],
+        description='Where you are, e.g. "Berlin, Germany".',
+    )
+    open_to = StringField(
+        "Open to",
+        filters=[strip_whitespace],
+        validators=[Length(max=120, message="Use at most 120 characters.")],
+        description='The roles you are looking for, e.g. "APM / PM roles · Remote or Berlin".',
+    )
+    contact_email = EmailField(
+        "Public contact email",
+        filters=[strip_whitespace],
+        validators=[
+            Optional(),
+            Length(max=254, message="Use at most 254 characters."),
+            Email("Enter a valid email address, like you@example.com."),
+        ],
+        description="Off while empty. Readers see it after pressing Contact; "
+        "it is never written into your pages where address-harvesting robots read.",
+    )
+    contact_url = URLField(
+        "Contact link",
+        filters=[strip_whitespace],
+        validators=[Optional(), Length(max=URL_MAX), http_url],
+        description="A scheduling page or a profile to message you on. Off while empty.",
     )
     website_url = URLField(
         "Website",
@@ -63,6 +94,10 @@ class ProfileForm(Form):
             website_url=self.website_url.data or "",
             linkedin_url=self.linkedin_url.data or "",
             github_url=self.github_url.data or "",
+            location=self.location.data or "",
+            open_to=self.open_to.data or "",
+            contact_email=self.contact_email.data or "",
+            contact_url=self.contact_url.data or "",
             is_published=self.is_published.data,
             show_ideas=self.show_ideas.data,
         )

@@ -68,6 +68,9 @@ def http_error(error: HTTPException):
             f"{file_megabytes} MB, CSV files and JSON backups 5 MB, ZIP backups "
             f"{zip_megabytes} MB. Make it smaller and try again."
         )
+    elif error.code == 503 and error.description != type(error).description:
+        # A view that says why it cannot serve (abort(503, "…")) is shown as it wrote it.
+        message = error.description
     else:
         message = None
     body, code = render_error(error.code, message)

@@ -27,13 +27,17 @@ def build_resume(owner: PublicOwner, products: list[Product], profile_url: str) 
     ]
     return {
         "$schema": SCHEMA,
-        "basics": {
-            "name": owner.name,
-            "label": owner.headline,
-            "url": owner.website_url or profile_url,
-            "summary": owner.bio,
-            "profiles": profiles,
-        },
+        # No email: not even the public contact one, which pages reveal only on request.
+        "basics": _without_empty(
+            {
+                "name": owner.name,
+                "label": owner.headline,
+                "url": owner.website_url or profile_url,
+                "summary": owner.bio,
+                "location": {"address": owner.location} if owner.location else None,
+                "profiles": profiles,
+            }
+        ),
         "projects": [
             _without_empty(
                 {

@@ -8,6 +8,7 @@ from wtforms import Form as SubForm
 from wtforms import FormField
 from wtforms import IntegerField
 from wtforms import StringField
+from wtforms import TextAreaField
 from wtforms import ValidationError
 from wtforms.validators import DataRequired
 from wtforms.validators import Optional
@@ -37,6 +38,13 @@ class PortfolioLinkForm(Form):
         filters=[strip_whitespace],
         validators=[DataRequired("Name the link, e.g. the company and role."), max_length(120)],
         description="Only you see this name, e.g. “Acme — Senior PM application”.",
+    )
+    note = TextAreaField(
+        "A note for them",
+        filters=[strip_whitespace],
+        validators=[max_length(500)],
+        description="Optional. Shown at the top of this link's page only, e.g. "
+        "“Hi Acme team — the two case studies below are closest to the Growth PM role.”",
     )
     expires_on = IsoDateField(
         "Expires after",
@@ -75,6 +83,7 @@ class PortfolioLinkForm(Form):
         ]
         return PortfolioLinkData(
             name=self.name.data,
+            note=self.note.data or "",
             expires_on=self.expires_on.data,
             product_ids=[product_id for _position, _index, product_id in sorted(included)],
         )

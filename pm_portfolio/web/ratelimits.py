@@ -7,6 +7,7 @@ whether that storage is down), so one module-level instance would mix apps.
 
 from flask import Flask
 from flask import Response
+from flask import g
 from flask import request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -29,6 +30,9 @@ IMPORTS_PER_USER = "30 per hour"
 IMPORT_PREVIEWS_PER_USER = "60 per hour"
 # Each upload decodes and re-encodes a picture: plenty for a maker, a bound on the CPU.
 UPLOADS_PER_USER = "60 per hour"
+# Each PDF or preview card not made yet is drawn on the server; ones already made are free.
+DOCUMENTS_PER_ADDRESS = "10 per minute"
+PREVIEW_CARDS_PER_ADDRESS = "60 per minute"
 # Emails sent on request: a few per address, fewer per mailbox, so nobody is spammed.
 EMAILS_PER_ADDRESS = "10 per hour"
 EMAILS_PER_MAILBOX = "3 per hour"
@@ -46,6 +50,10 @@ def account_and_address() -> str:
 def login_failed(response: Response) -> bool:
     # A failed log-in shows the form again; a successful one redirects.
     return response.status_code == 200
+
+
+def made_a_document(response: Response) -> bool:
+    return g.get("made_a_document", False)
 
 
 def mailbox_asked_for() -> str:
@@ -105,6 +113,23 @@ ROUTE_LIMITS = {
     "exports.restore": [{"limit_value": IMPORTS_PER_USER, "key_func": signed_in_user}],
     "media.upload": [{"limit_value": UPLOADS_PER_USER, "key_func": signed_in_user}],
     "accounts.upload_photo": [{"limit_value": UPLOADS_PER_USER, "key_func": signed_in_user}],
+    **{
+        endpoint: [{"limit_value": DOCUMENTS_PER_ADDRESS, "deduct_when": made_a_document}]
+        for endpoint in (
+            "portfolio.profile_pdf",
+            "portfolio.case_study_pdf",
+            "portfolio.share_pdf",
+            "portfolio.share_case_study_pdf",
+        )
+    },
+    **{
+        endpoint: [{"limit_value": PREVIEW_CARDS_PER_ADDRESS, "deduct_when": made_a_document}]
+        for endpoint in (
+            "portfolio.profile_card",
+            "portfolio.case_study_card",
+            "portfolio.share_card",
+        )
+    },
     # Each preview checks the whole file again.
     "exports.preview_import": [
         {"limit_value": IMPORT_PREVIEWS_PER_USER, "key_func": signed_in_user}

@@ -5,6 +5,7 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask
 from flask import url_for
@@ -56,6 +57,12 @@ def render_version(code: Path, *folders: Path) -> str:
     return digest.hexdigest()[:16]
 
 
+def host_label(url: str) -> str:
+    """Where a link goes, as readers recognise it: "https://www.figma.com/x" → "figma.com"."""
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
+
+
 def media_url(key: str, share_link=None) -> str:
     """A media file's address: through the share link a reader came by, if any."""
     if share_link is not None:
@@ -76,4 +83,5 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["size_label"] = media.size_label
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date_label"] = date_label
+    app.jinja_env.filters["host"] = host_label
     app.jinja_env.filters["moment_label"] = moment_label
