@@ -16,6 +16,7 @@ from tests.infrastructure import REFERENCE_TABLES
 from tests.infrastructure import SmtpServer
 from tests.infrastructure import close_created_apps
 from tests.infrastructure import make_app
+from tests.infrastructure import skip_or_fail
 from tests.infrastructure import temporary_database
 
 
@@ -102,3 +103,14 @@ def logged_in_client(client, auth, user) -> Client:
     response = auth.login(user.username, user.password)
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture
+def pdf_renderer():
+    """A test that makes PDFs: skipped where WeasyPrint lacks Pango (a failure in CI)."""
+    from pm_portfolio.portfolio import documents
+
+    if documents.weasyprint is None:
+        skip_or_fail(
+            "WeasyPrint cannot load Pango: apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+        )

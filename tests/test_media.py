@@ -14,6 +14,7 @@ from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
 from tests.clients import AuthActions
+from tests.factories import MEDIA_LIMITS
 from tests.factories import make_image
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
@@ -423,25 +424,22 @@ def test_a_photo_that_cannot_be_used_is_refused_on_the_form(app, logged_in_clien
     assert stored_keys(app) == set()
 
 
-def test_link_previews_name_only_public_pictures(app, client):
+def test_link_previews_show_the_card_and_never_name_a_media_file(app, client):
     with app.app_context():
         maker = make_user(username="ada", is_published=True)
         product_id = make_product(maker.id, slug="bot", visibility="public", status="shipped",
                                   shipped_on=date(2026, 1, 1))  # fmt: skip
-        cover = db.session.get(MediaItem, make_image(product_id, alt_text="The bot", cover=True))
-        largest = cover.files[-1].key
+        make_image(product_id, alt_text="The bot", cover=True)
         link_id = make_portfolio_link(maker.id, [product_id])
     token = share_token(app, link_id)
 
     case_study = client.get("/u/ada/bot").get_data(as_text=True)
     shared = client.get(f"/s/{token}/bot").get_data(as_text=True)
 
-    assert f'<meta property="og:image" content="http://localhost/media/{largest}">' in case_study
-    assert '<meta property="og:image:width" content="640">' in case_study
-    assert '<meta property="og:image:alt" content="The bot">' in case_study
-    assert '<meta name="twitter:card" content="summary_large_image">' in case_study
-    assert "/media/" not in shared.split("</head>")[0], "a share link's pictures are not public"
+    assert '<meta property="og:image" content="http://localhost/u/ada/bot/card.png?v=' in case_study
     assert f'<meta property="og:image" content="http://localhost/s/{token}/card.png?v=' in shared
+    for page in (case_study, shared):
+        assert "/media/" not in page.split("</head>")[0]
     owner = app.test_client()
     AuthActions(owner).login("ada", maker.password)
     owner.submit("/settings", {"display_name": "Ada"})
@@ -460,3 +458,24 @@ def test_an_embed_keeps_a_title(logged_in_client, app, product_id):
 
     assert response.status_code == 200
     assert "Give the video or design a title" in response.get_data(as_text=True)
+
+
+def test_no_link_serves_another_makers_files_nor_hidden_ideas(app, client):
+    with app.app_context():
+        storage = app.extensions["media_storage"]
+        sharer = make_user(username="sharer", is_published=True)
+        shared = make_product(sharer.id, slug="shared", visibility="public", status="building")
+        token = share_token(app, make_portfolio_link(sharer.id, [shared]))
+        # Another maker, unpublished, with a photo; a published one hiding a public idea.
+        hidden = make_user(username="hidden")
+        photo = media.set_avatar(hidden.id, png_bytes(200, 200, "red"), storage, MEDIA_LIMITS)
+        photo_key = photo.files[0].key
+        thinker = make_user(username="thinker", is_published=True, show_ideas=False)
+        idea = make_product(thinker.id, slug="idea", visibility="public", status="idea")
+        idea_key = db.session.get(MediaItem, make_image(idea, colour="blue")).files[0].key
+
+    for key in (photo_key, idea_key):
+        assert client.get(f"/media/{key}").status_code == 404
+        assert client.get(f"/s/{token}/media/{key}").status_code == 404
+        revalidation = client.get(f"/media/{key}", headers={"If-None-Match": f'"{key}"'})
+        assert revalidation.status_code == 404, "a cached copy is no pass: 404, not 304"

@@ -10,6 +10,8 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 from PIL import Image
+from PIL import ImageCms
+from PIL import ImageFile
 from pypdf import PdfWriter
 
 from pm_portfolio.core.media_files import MediaRefused
@@ -234,3 +236,25 @@ def test_a_damaged_pdf_is_refused_never_a_crash(position, noise):
     damaged = original[:at] + noise + original[at + len(noise) :]
     with contextlib.suppress(MediaRefused):
         process_pdf(damaged)
+
+
+def test_pictures_are_never_checked_laxly(monkeypatch):
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    with pytest.raises(RuntimeError, match="LOAD_TRUNCATED_IMAGES"):
+        process_image(png_bytes()[:-200])
+
+
+@pytest.mark.parametrize("process", [process_image, process_avatar])
+def test_colours_are_converted_to_srgb_once(process, monkeypatch):
+    profile = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 400), "teal").save(buffer, "PNG", icc_profile=profile)
+    conversions = []
+    convert = ImageCms.profileToProfile
+    monkeypatch.setattr(
+        ImageCms, "profileToProfile", lambda *a, **k: conversions.append(1) or convert(*a, **k)
+    )
+
+    process(buffer.getvalue())
+
+    assert len(conversions) == 1, "a second conversion would shift the colours again"

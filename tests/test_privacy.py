@@ -3,7 +3,6 @@
 import io
 from datetime import date
 
-import pytest
 from flask import current_app
 from pypdf import PdfReader
 
@@ -20,7 +19,6 @@ from tests.factories import make_portfolio_link
 from tests.factories import make_user
 from tests.factories import pdf_bytes
 from tests.factories import png_bytes
-from tests.infrastructure import skip_or_fail
 
 TEXT_FIELDS = [
     "tagline", "target_users", "problem", "hypothesis", "solution", "tradeoffs", "outcome",
@@ -74,15 +72,7 @@ def pdf_text(client, path: str) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
 
 
-@pytest.fixture
-def documents_or_skip():
-    try:
-        import weasyprint  # noqa: F401
-    except OSError as error:
-        skip_or_fail(f"WeasyPrint cannot load Pango ({error}): apt-get install libpango-1.0-0")
-
-
-def test_private_and_unlisted_data_never_leaks(app, client, documents_or_skip):
+def test_private_and_unlisted_data_never_leaks(app, client, pdf_renderer):
     with app.app_context():
         owner = make_user(username="owner", is_published=True, show_ideas=True)
         public = product_with_markers(owner.id, "zzpublic", "public")

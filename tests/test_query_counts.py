@@ -4,6 +4,7 @@ from datetime import date
 
 import pytest
 
+from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_product
 from tests.infrastructure import counted_queries
@@ -49,3 +50,17 @@ def test_page_query_count_does_not_grow(logged_in_client, app, user, page_path):
 
     assert small == large, f"{path}: {small} queries with 3 products, {large} with 63"
     assert large <= 10
+
+
+def test_the_media_page_costs_the_same_however_many_pictures(logged_in_client, app, user):
+    with app.app_context():
+        product_id = make_product(user.id)
+        make_image(product_id)
+    path = f"/products/{product_id}/media"
+    small = queries_for(app, logged_in_client, path)
+    with app.app_context():
+        for colour in ("red", "blue", "green", "orange"):
+            make_image(product_id, colour=colour)
+    large = queries_for(app, logged_in_client, path)
+
+    assert small == large, f"{small} queries with 1 picture, {large} with 5"

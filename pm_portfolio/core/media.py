@@ -367,6 +367,12 @@ def image_files(item: MediaItem) -> list[MediaFile]:
     return [file for file in item.files if file.role == "image"]
 
 
+def image_at_least(item: MediaItem, width: int) -> MediaFile | None:
+    """The narrowest variant of a picture at least `width` wide, else its widest."""
+    files = image_files(item)
+    return next((file for file in files if file.width >= width), files[-1] if files else None)
+
+
 def thumbnail(item: MediaItem) -> MediaFile | None:
     return next((file for file in item.files if file.role == "thumbnail"), None)
 

@@ -26,6 +26,7 @@ from urllib.parse import urlsplit
 import pypdfium2
 from PIL import Image
 from PIL import ImageCms
+from PIL import ImageFile
 from PIL import ImageOps
 from PIL import UnidentifiedImageError
 from pypdf import PdfReader
@@ -73,8 +74,16 @@ class Embed:
     embed_url: str
 
 
+def require_strict_decoding() -> None:
+    """Pillow refuses truncated pictures only while a process-wide switch is off. A library
+    that turns it on (importing WeasyPrint does) must make uploads fail, not go lax."""
+    if ImageFile.LOAD_TRUNCATED_IMAGES:
+        raise RuntimeError("PIL.ImageFile.LOAD_TRUNCATED_IMAGES is on: pictures are not checked")
+
+
 def _decoded(data: bytes) -> Image.Image:
     """The first frame, fully decoded; refuses what is not a picture we accept."""
+    require_strict_decoding()
     with warnings.catch_warnings():
         # Pillow only warns between MAX_PIXELS and twice that; refuse those too.
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -128,6 +137,8 @@ def _to_srgb(image: Image.Image) -> Image.Image:
             )
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # An unreadable profile: keep the colours as they are.
+    # Now in sRGB: a profile left behind would have the colours converted again.
+    converted.info.pop("icc_profile", None)
     return converted
 
 
@@ -157,12 +168,7 @@ def process_image(data: bytes) -> list[Variant]:
     """WebP variants, narrowest first, at each of WIDTHS the picture is wider than (and
     at its own width when that is under the largest): nothing is upscaled."""
     image = _to_srgb(_decoded(data))
-    widths = sorted({_fitting_width(image, width) for width in WIDTHS})
-    variants = []
-    for width in widths:
-        resized = _resized(image, width)
-        variants.append(Variant(resized.width, resized.height, _webp(resized)))
-    return variants
+    return _variants(image, sorted({_fitting_width(image, width) for width in WIDTHS}))
 
 
 def process_avatar(data: bytes) -> list[Variant]:
@@ -177,7 +183,7 @@ def process_avatar(data: bytes) -> list[Variant]:
     # 192 pixels is enlarged a little for the 2x variant, the one exception to no upscaling.
     largest = AVATAR_SIDES[-1]
     square = ImageOps.fit(image, (largest, largest), Image.Resampling.LANCZOS)
-    return variants_of(square, widths=AVATAR_SIDES)
+    return _variants(square, AVATAR_SIDES)
 
 
 def pdf_pages(data: bytes) -> int:
@@ -222,13 +228,17 @@ def _pdf_thumbnail(data: bytes) -> Variant | None:
     return thumbnail
 
 
-def variants_of(image: Image.Image, widths: tuple[int, ...]) -> list[Variant]:
-    """Variants of an image made here (a PDF page, a generated avatar)."""
-    image = _to_srgb(image)
+def _variants(image: Image.Image, widths) -> list[Variant]:
+    """WebP files of an sRGB image at each width."""
     return [
         Variant(resized.width, resized.height, _webp(resized))
         for resized in (_resized(image, width) for width in widths)
     ]
+
+
+def variants_of(image: Image.Image, widths: tuple[int, ...]) -> list[Variant]:
+    """Variants of an image made here (a PDF page, a generated avatar)."""
+    return _variants(_to_srgb(image), widths)
 
 
 ACCEPTED_EMBEDS = "YouTube, Vimeo, Loom or Figma"

@@ -169,6 +169,15 @@ def owned_products(owner_id: int, product_ids: Iterable[int]) -> dict[int, Produ
     }
 
 
+def owned_product_with_media(owner_id: int, product_id: int) -> Product | None:
+    """Like `owned_product`, with its media items and their files (its media page)."""
+    return db.session.scalar(
+        db.select(Product)
+        .where(Product.id == product_id, Product.user_id == owner_id)
+        .options(selectinload(Product.media).selectinload(MediaItem.files))
+    )
+
+
 def owned_product_with_details(owner_id: int, product_id: int) -> Product | None:
     """Like `owned_product`, with everything its page shows loaded in a fixed few queries."""
     return db.session.scalar(

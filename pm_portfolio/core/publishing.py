@@ -231,28 +231,6 @@ def owner_by_id(owner_id: int) -> PublicOwner:
     return PublicOwner(*db.session.execute(_OWNER_ROW.where(User.id == owner_id)).one())
 
 
-@dataclass(frozen=True)
-class PreviewPicture:
-    """The picture a link preview (og:image) names: always one anyone may fetch."""
-
-    key: str
-    width: int
-    height: int
-    alt: str
-
-
-def case_study_preview_picture(
-    owner: PublicOwner, product: Product, by_share_link: bool
-) -> PreviewPicture | None:
-    """The cover of a published case study; a share link's pages name no picture, as
-    their files are not public."""
-    cover = next((item for item in product.media if item.is_cover), None)
-    if cover is None or by_share_link or not owner.is_published:
-        return None
-    largest = max((file for file in cover.files if file.role == "image"), key=lambda f: f.width)
-    return PreviewPicture(largest.key, largest.width, largest.height, cover.alt_text)
-
-
 def can_see_portfolio(owner: PublicOwner, viewer_id: int | None) -> bool:
     """Anyone once it is published; before that only its maker, as a preview."""
     return owner.is_published or viewer_id == owner.id
@@ -276,15 +254,17 @@ CASE_STUDY_LOADING = (
 )
 
 
-def public_products(owner: PublicOwner) -> list[Product]:
-    query = _portfolio_products(owner).options(*CARD_LOADING).order_by(*portfolio_order())
+def public_products(owner: PublicOwner, loading=CARD_LOADING) -> list[Product]:
+    """The products on the portfolio, in its order, with what `loading` loads (what a
+    card shows; CASE_STUDY_LOADING for documents of whole case studies)."""
+    query = _portfolio_products(owner).options(*loading).order_by(*portfolio_order())
     return list(db.session.scalars(query).unique())
 
 
-def public_case_studies(owner: PublicOwner) -> list[Product]:
-    """Every product on the portfolio, with all a case study shows (for documents)."""
-    query = _portfolio_products(owner).options(*CASE_STUDY_LOADING).order_by(*portfolio_order())
-    return list(db.session.scalars(query).unique())
+def public_product_count(owner: PublicOwner) -> int:
+    return db.session.scalar(
+        _portfolio_products(owner).with_only_columns(db.func.count(Product.id))
+    )
 
 
 def public_product(owner: PublicOwner, slug: str) -> Product | None:
@@ -304,13 +284,7 @@ def renamed_product_slug(owner: PublicOwner, old_slug: str) -> str | None:
 
 def build_log(product: Product) -> list[Learning]:
     """The public learnings of a product a reader may already see, oldest first."""
-    return list(
-        db.session.scalars(
-            db.select(Learning)
-            .where(Learning.product_id == product.id, Learning.is_public.is_(True))
-            .order_by(Learning.learned_on, Learning.id)
-        )
-    )
+    return build_logs([product])[product.id]
 
 
 def build_logs(products: list[Product]) -> dict[int, list[Learning]]:

@@ -145,9 +145,9 @@ def update_portfolio_link(link: ShareLink, data: PortfolioLinkData) -> ShareLink
     return link
 
 
-def products_behind(link: ShareLink, whole: bool = False) -> list[Product]:
-    """What a link shows now: its products that are still public or unlisted, in order;
-    `whole` loads all a case study shows, else what a card shows."""
+def products_behind(link: ShareLink, loading=None) -> list[Product]:
+    """What a link shows now: its products that are still public or unlisted, in order,
+    with what `loading` loads (by default, what the link's page shows)."""
     if link.product_id is not None:
         query = db.select(Product).where(Product.id == link.product_id)
     else:
@@ -157,6 +157,7 @@ def products_behind(link: ShareLink, whole: bool = False) -> list[Product]:
             .where(ShareLinkProduct.share_link_id == link.id)
             .order_by(ShareLinkProduct.position)
         )
-    loading = CARD_LOADING if link.product_id is None and not whole else CASE_STUDY_LOADING
+    if loading is None:
+        loading = CARD_LOADING if link.product_id is None else CASE_STUDY_LOADING
     query = query.where(reachable_by_link()).options(*loading)
     return list(db.session.scalars(query).unique())

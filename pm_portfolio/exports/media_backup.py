@@ -249,6 +249,7 @@ def _checked_file(file: dict, files: dict[str, bytes]) -> MediaFile:
 
 
 def _webp_size(data: bytes) -> tuple[int, int]:
+    media_files.require_strict_decoding()
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format != "WEBP" or image.width * image.height > media_files.MAX_PIXELS:

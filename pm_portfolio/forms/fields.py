@@ -6,9 +6,11 @@ from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms import Field
 from wtforms import SelectMultipleField
+from wtforms import URLField
 from wtforms import ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
+from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput
 from wtforms.widgets import ListWidget
 
@@ -45,6 +47,16 @@ def http_url(_form: FlaskForm, field: Field) -> None:
     """WTForms validator: empty, or an http(s) URL."""
     if field.data and not is_http_url(field.data):
         raise ValidationError("Enter a full web address starting with https:// or http://.")
+
+
+def link_field(label: str, description: str | None = None) -> URLField:
+    """An optional http(s) address, such as a product's live URL or the maker's website."""
+    return URLField(
+        label,
+        filters=[strip_whitespace],
+        validators=[Optional(), max_length(URL_MAX), http_url],
+        description=description,
+    )
 
 
 def number_between(low: int, high: int):

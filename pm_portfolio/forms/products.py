@@ -12,7 +12,6 @@ from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
 from wtforms import TextAreaField
-from wtforms import URLField
 from wtforms import ValidationError
 from wtforms.validators import DataRequired
 from wtforms.validators import Optional
@@ -25,12 +24,11 @@ from pm_portfolio.core.products import slug_problem
 from pm_portfolio.core.products import slug_taken
 from pm_portfolio.core.skills import skill_options
 from pm_portfolio.forms.fields import MARKDOWN_MAX
-from pm_portfolio.forms.fields import URL_MAX
 from pm_portfolio.forms.fields import Form
 from pm_portfolio.forms.fields import IsoDateField
 from pm_portfolio.forms.fields import MultiCheckboxField
 from pm_portfolio.forms.fields import choices
-from pm_portfolio.forms.fields import http_url
+from pm_portfolio.forms.fields import link_field
 from pm_portfolio.forms.fields import max_length
 from pm_portfolio.forms.fields import number_between
 from pm_portfolio.forms.fields import strip_whitespace
@@ -146,16 +144,8 @@ class ProductForm(Form):
     metrics = FieldList(FormField(MetricForm), max_entries=MAX_METRICS)
     add_metric = SubmitField("Add another metric")
     skill_keys = MultiCheckboxField("PM skills it demonstrates")
-    live_url = URLField(
-        "Live URL",
-        filters=[strip_whitespace],
-        validators=[Optional(), max_length(URL_MAX), http_url],
-    )
-    source_url = URLField(
-        "Source URL",
-        filters=[strip_whitespace],
-        validators=[Optional(), max_length(URL_MAX), http_url],
-    )
+    live_url = link_field("Live URL")
+    source_url = link_field("Source URL")
     visibility = RadioField(
         "Who can see it", choices=choices(VISIBILITY_OPTIONS), default=Visibility.PRIVATE.value
     )

@@ -4,15 +4,14 @@ from wtforms import BooleanField
 from wtforms import EmailField
 from wtforms import StringField
 from wtforms import TextAreaField
-from wtforms import URLField
 from wtforms.validators import Email
-from wtforms.validators import Length
 from wtforms.validators import Optional
 
+from pm_portfolio.core.accounts import EMAIL_MAX
 from pm_portfolio.core.accounts import ProfileData
-from pm_portfolio.forms.fields import URL_MAX
 from pm_portfolio.forms.fields import Form
-from pm_portfolio.forms.fields import http_url
+from pm_portfolio.forms.fields import link_field
+from pm_portfolio.forms.fields import max_length
 from pm_portfolio.forms.fields import strip_whitespace
 
 
@@ -20,30 +19,30 @@ class ProfileForm(Form):
     display_name = StringField(
         "Display name",
         filters=[strip_whitespace],
-        validators=[Length(max=80, message="Use at most 80 characters.")],
+        validators=[max_length(80)],
         description="Shown on your portfolio instead of your username.",
     )
     headline = StringField(
         "Headline",
         filters=[strip_whitespace],
-        validators=[Length(max=120, message="Use at most 120 characters.")],
+        validators=[max_length(120)],
         description='One line, e.g. "Engineer turning side projects into products".',
     )
     bio = TextAreaField(
         "Short bio",
         filters=[strip_whitespace],
-        validators=[Length(max=1000, message="Use at most 1,000 characters.")],
+        validators=[max_length(1000)],
     )
     location = StringField(
         "Location",
         filters=[strip_whitespace],
-        validators=[Length(max=80, message="Use at most 80 characters.")],
+        validators=[max_length(80)],
         description='Where you are, e.g. "Berlin, Germany".',
     )
     open_to = StringField(
         "Open to",
         filters=[strip_whitespace],
-        validators=[Length(max=120, message="Use at most 120 characters.")],
+        validators=[max_length(120)],
         description='The roles you are looking for, e.g. "APM / PM roles · Remote or Berlin".',
     )
     contact_email = EmailField(
@@ -51,33 +50,18 @@ class ProfileForm(Form):
         filters=[strip_whitespace],
         validators=[
             Optional(),
-            Length(max=254, message="Use at most 254 characters."),
+            max_length(EMAIL_MAX),
             Email("Enter a valid email address, like you@example.com."),
         ],
-        description="Off while empty. Readers see it after pressing Contact; "
-        "it is never written into your pages where address-harvesting robots read.",
+        description="Off while empty. Readers see it after pressing Contact, and in your "
+        "PDFs; it is never written into your pages, where address-harvesting robots read.",
     )
-    contact_url = URLField(
-        "Contact link",
-        filters=[strip_whitespace],
-        validators=[Optional(), Length(max=URL_MAX), http_url],
-        description="A scheduling page or a profile to message you on. Off while empty.",
+    contact_url = link_field(
+        "Contact link", "A scheduling page or a profile to message you on. Off while empty."
     )
-    website_url = URLField(
-        "Website",
-        filters=[strip_whitespace],
-        validators=[Optional(), Length(max=URL_MAX), http_url],
-    )
-    linkedin_url = URLField(
-        "LinkedIn",
-        filters=[strip_whitespace],
-        validators=[Optional(), Length(max=URL_MAX), http_url],
-    )
-    github_url = URLField(
-        "GitHub",
-        filters=[strip_whitespace],
-        validators=[Optional(), Length(max=URL_MAX), http_url],
-    )
+    website_url = link_field("Website")
+    linkedin_url = link_field("LinkedIn")
+    github_url = link_field("GitHub")
     is_published = BooleanField(
         "Publish my portfolio",
         description="Anyone with the address can read it; your public products appear on it.",

@@ -21,7 +21,7 @@ from flask_login import current_user
 from flask_login import login_required
 
 from pm_portfolio.core import media
-from pm_portfolio.core.products import owned_product
+from pm_portfolio.core.products import owned_product_with_media
 from pm_portfolio.core.share_links import find_open_link
 from pm_portfolio.core.storage import KEY_PATTERN
 from pm_portfolio.forms.fields import ConfirmForm
@@ -59,13 +59,13 @@ def _back(product_id: int):
 @bp.get("/products/<id:product_id>/media")
 @login_required
 def manage(product_id: int):
-    return _page(owned_or_404(owned_product, product_id))
+    return _page(owned_or_404(owned_product_with_media, product_id))
 
 
 @bp.post("/products/<id:product_id>/media/upload")
 @login_required
 def upload(product_id: int):
-    product = owned_or_404(owned_product, product_id)
+    product = owned_or_404(owned_product_with_media, product_id)
     form = UploadForm(prefix=UPLOAD)
     if not form.validate_on_submit():
         return _page(product, upload_form=form)
@@ -90,7 +90,7 @@ def upload(product_id: int):
 @bp.post("/products/<id:product_id>/media/embed")
 @login_required
 def embed(product_id: int):
-    product = owned_or_404(owned_product, product_id)
+    product = owned_or_404(owned_product_with_media, product_id)
     form = EmbedForm(prefix=EMBED)
     if not form.validate_on_submit():
         return _page(product, embed_form=form)

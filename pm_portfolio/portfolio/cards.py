@@ -26,11 +26,8 @@ def _address(url: str) -> str:
 
 
 def _cover_bytes(cover: MediaItem | None, storage: Storage) -> bytes | None:
-    files = media.image_files(cover) if cover is not None else []
-    if not files:
-        return None
-    fitting = next((file for file in files if file.width >= COVER_WIDTH), files[-1])
-    return storage.get(fitting.key)
+    fitting = media.image_at_least(cover, COVER_WIDTH) if cover is not None else None
+    return storage.get(fitting.key) if fitting is not None else None
 
 
 def _first_result(product: Product) -> CardResult | None:
@@ -38,10 +35,8 @@ def _first_result(product: Product) -> CardResult | None:
     return CardResult(metric.value, metric.label) if metric else None
 
 
-def profile_card(
-    owner: PublicOwner, products: list[Product], url: str, storage: Storage
-) -> CardContent:
-    count = len(products)
+def profile_card(owner: PublicOwner, count: int, url: str, storage: Storage) -> CardContent:
+    """The portfolio: the name, the headline, how many case studies, the photo."""
     return CardContent(
         eyebrow="Product portfolio",
         title=owner.name,
@@ -68,6 +63,7 @@ def case_study_card(
     )
 
 
-def share_card(owner: PublicOwner, title: str, url: str) -> CardContent:
-    """Neutral: the name and a title, as the link's page shows; no picture, no result."""
-    return CardContent(eyebrow=owner.name, title=title, address=_address(url))
+def share_card(owner: PublicOwner, title: str, host: str) -> CardContent:
+    """Neutral: the name and a title, as the link's page shows; no picture, no result,
+    and only the site's host, not the link's secret address."""
+    return CardContent(eyebrow=owner.name, title=title, address=host)

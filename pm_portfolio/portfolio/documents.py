@@ -7,6 +7,9 @@ Documents are drawn at the site's public address, so their links work once saved
 
 A render runs on a small pool of threads so that the request can stop waiting for
 it: a document that takes too long gets an error page, never a hung worker.
+
+WeasyPrint is imported with the app, before any request is served, because importing
+it changes a Pillow setting for the whole process (see below).
 """
 
 import logging
@@ -24,6 +27,17 @@ from pm_portfolio.core.storage import Storage
 
 logger = logging.getLogger(__name__)
 
+try:
+    import weasyprint
+    import weasyprint.images
+except OSError as missing_library:
+    # Pango is missing: everything but PDFs works, and a PDF download says so.
+    logger.error("WeasyPrint cannot load its system libraries: %s", missing_library)
+    weasyprint = None
+# WeasyPrint's import tells Pillow to accept truncated pictures, in every thread; uploads
+# must still refuse them (media_files checks), and documents hold only re-encoded ones.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
+
 # Two renders at once per process: enough for a burst, a bound on memory and CPU.
 _renderers = ThreadPoolExecutor(max_workers=2, thread_name_prefix="pdf")
 
@@ -37,16 +51,8 @@ class DocumentFailed(Exception):
 
 
 def _weasyprint():
-    """WeasyPrint, imported on first use: it needs Pango, a system library."""
-    try:
-        import weasyprint
-        import weasyprint.images
-    except OSError as error:
-        logger.error("WeasyPrint cannot load its system libraries: %s", error)
-        raise DocumentFailed("PDF downloads are not available on this server right now.") from error
-    # Importing WeasyPrint tells Pillow, for the whole process, to accept truncated pictures.
-    # Uploads must still be refused when truncated; documents hold only re-encoded pictures.
-    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    if weasyprint is None:
+        raise DocumentFailed("PDF downloads are not available on this server right now.")
     return weasyprint
 
 

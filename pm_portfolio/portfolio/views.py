@@ -60,6 +60,18 @@ def _shared_etag(*parts: object) -> str:
     )
 
 
+def _profile_card_etag(owner: publishing.PublicOwner) -> str:
+    return _shared_etag("profile-card", owner.id, owner.portfolio_version)
+
+
+def _case_study_card_etag(owner: publishing.PublicOwner, slug: str) -> str:
+    return _shared_etag("case-study-card", owner.id, owner.portfolio_version, slug)
+
+
+def _share_card_etag(link: ShareLink) -> str:
+    return _shared_etag("share-card", link.id, link.user.portfolio_version)
+
+
 def _card_url(endpoint: str, etag: str, **values) -> str:
     """A card's address names its version, so caches may keep it for good."""
     return public_url(endpoint, v=etag[:16], **values)
@@ -94,11 +106,12 @@ def _visible_owner_or_404(username: str) -> publishing.PublicOwner:
     return owner
 
 
-def _page(etag: str, render) -> CachedPage | None:
-    """This version of a page: reused for visitors, or rendered by `render()` and kept."""
+def _page(etag: str, render, for_everyone: bool = False) -> CachedPage | None:
+    """This version of a page: reused for visitors, or rendered by `render()` and kept.
+    `for_everyone`: it is the same whoever asks (a PDF, a card), so every reader shares it."""
     cache: PageCache = current_app.extensions["page_cache"]
     # Only anonymous pages are shared; one showing a flash message is for its reader alone.
-    shareable = signed_in_user_id() is None and not session.get("_flashes")
+    shareable = for_everyone or (signed_in_user_id() is None and not session.get("_flashes"))
     page = cache.get(etag) if shareable else None
     if page is None:
         page = render()
@@ -125,11 +138,7 @@ def profile(username: str):
             skills=publishing.skills_demonstrated(products),
             timeline=publishing.shipping_timeline(products),
             learnings=publishing.latest_public_learnings(owner),
-            card_url=_card_url(
-                "portfolio.profile_card",
-                _shared_etag("profile-card", owner.id, owner.portfolio_version),
-                username=owner.username,
-            )
+            card_url=_card_url(".profile_card", _profile_card_etag(owner), username=owner.username)
             if owner.is_published
             else None,
         )
@@ -155,12 +164,9 @@ def case_study(username: str, slug: str):
             product=product,
             learnings=publishing.build_log(product),
             share_link=None,
-            preview_picture=publishing.case_study_preview_picture(
-                owner, product, by_share_link=False
-            ),
             card_url=_card_url(
-                "portfolio.case_study_card",
-                _shared_etag("case-study-card", owner.id, owner.portfolio_version, slug),
+                ".case_study_card",
+                _case_study_card_etag(owner, slug),
                 username=owner.username,
                 slug=slug,
             )
@@ -198,9 +204,14 @@ def _share_response(link: ShareLink, etag: str, render) -> Response:
     return _cacheable(response, etag)
 
 
+def _shows_anything(link: ShareLink) -> bool:
+    """A portfolio link's page stays (saying nothing is left); a product link's page
+    goes with its product, and so do its card and contact page."""
+    return link.is_portfolio_link or bool(share_links.products_behind(link, loading=()))
+
+
 def _share_card_url(link: ShareLink) -> str:
-    etag = _shared_etag("share-card", link.id, link.user.portfolio_version)
-    return _card_url("portfolio.share_card", etag, token=link.token)
+    return _card_url(".share_card", _share_card_etag(link), token=link.token)
 
 
 def _share_case_study(link: ShareLink, product) -> CachedPage:
@@ -211,7 +222,6 @@ def _share_case_study(link: ShareLink, product) -> CachedPage:
         share_link=link,
         product=product,
         learnings=publishing.build_log(product),
-        preview_picture=publishing.case_study_preview_picture(owner, product, by_share_link=True),
         card_url=_share_card_url(link),
     )
     return CachedPage(body.encode(), owner_id=link.user_id, product_id=product.id)
@@ -281,20 +291,9 @@ def contact(username: str):
 @bp.get("/s/<token>/contact")
 def share_contact(token: str):
     link = _open_link_or_404(token)
+    if not _shows_anything(link):
+        abort(404)
     return _contact_page(publishing.owner_by_id(link.user_id), link, url_for(".share", token=token))
-
-
-def _shared_file(etag: str, owner_id: int, make) -> bytes | None:
-    """A PDF or card: reused from the page cache, or made by `make()` and kept."""
-    cache: PageCache = current_app.extensions["page_cache"]
-    page = cache.get(etag)
-    if page is None:
-        body = make()
-        if body is None:
-            return None
-        page = CachedPage(body, owner_id=owner_id)
-        cache.put(etag, page)
-    return page.body
 
 
 def _media_keys(owner: publishing.PublicOwner, products) -> set[str]:
@@ -302,56 +301,58 @@ def _media_keys(owner: publishing.PublicOwner, products) -> set[str]:
     return keys | {key for key in (owner.avatar_key, owner.avatar_key_2x) if key}
 
 
-def _pdf(
-    etag: str,
-    filename: str,
+def _render_pdf(
     owner: publishing.PublicOwner,
-    find_products,
-    share_link: ShareLink | None = None,
-    title: str = "Product portfolio",
-) -> Response:
-    """The PDF of some case studies of `owner`, with a cover page when there are several."""
+    products: list,
+    share_link: ShareLink | None,
+    title: str,
+) -> bytes:
+    html = render_template(
+        "portfolio/document.html",
+        owner=owner,
+        products=products,
+        learnings=publishing.build_logs(products),
+        share_link=share_link,
+        title=title,
+        skills=publishing.skills_demonstrated(products),
+        home_url=public_url(".share", token=share_link.token)
+        if share_link
+        else public_url(".profile", username=owner.username),
+    )
+    # Only a render counts against the reader's limit; a kept copy is free.
+    g.made_a_document = True
+    try:
+        assets = documents.document_assets(
+            current_app.static_folder,
+            media_storage(),
+            _media_keys(owner, products),
+            urlsplit(public_base_url()).netloc,
+        )
+        return documents.render_pdf(
+            html, assets, public_base_url() + "/", current_app.config["PDF_TIMEOUT_SECONDS"]
+        )
+    except documents.DocumentFailed as error:
+        abort(503, str(error))
+
+
+def _pdf(etag: str, owner_id: int, filename, render) -> Response:
+    """A PDF, made by `render()` (None: nothing to show) once per version and kept, saved
+    as `filename()` (asked only when the PDF is sent, not for a 304)."""
     if (not_modified := _not_modified(etag)) is not None:
+        not_modified.headers["X-Robots-Tag"] = NOINDEX
         return not_modified
 
-    def make() -> bytes | None:
-        products = find_products()
-        if products is None:
-            return None
-        html = render_template(
-            "portfolio/document.html",
-            owner=owner,
-            products=products,
-            learnings=publishing.build_logs(products),
-            share_link=share_link,
-            title=title,
-            skills=publishing.skills_demonstrated(products),
-            home_url=public_url("portfolio.share", token=share_link.token)
-            if share_link
-            else public_url("portfolio.profile", username=owner.username),
-        )
-        # Only a render counts against the reader's limit; a kept copy is free.
-        g.made_a_document = True
-        try:
-            assets = documents.document_assets(
-                current_app.static_folder,
-                media_storage(),
-                _media_keys(owner, products),
-                urlsplit(public_base_url()).netloc,
-            )
-            return documents.render_pdf(
-                html, assets, public_base_url() + "/", current_app.config["PDF_TIMEOUT_SECONDS"]
-            )
-        except documents.DocumentFailed as error:
-            abort(503, str(error))
+    def make() -> CachedPage | None:
+        body = render()
+        return CachedPage(body, owner_id=owner_id) if body is not None else None
 
-    body = _shared_file(etag, owner.id, make)
-    if body is None:
+    page = _page(etag, make, for_everyone=True)
+    if page is None:
         abort(404)
-    response = current_app.response_class(body, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    if share_link is not None:
-        response.headers["X-Robots-Tag"] = NOINDEX
+    response = current_app.response_class(page.body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename()}"'
+    # A PDF carries the public contact email: no search engine should index it.
+    response.headers["X-Robots-Tag"] = NOINDEX
     return _cacheable(response, etag)
 
 
@@ -359,12 +360,12 @@ def _pdf(
 def profile_pdf(username: str):
     owner = _visible_owner_or_404(username)
     etag = _shared_etag("profile-pdf", owner.id, owner.portfolio_version)
-    return _pdf(
-        etag,
-        f"{owner.username}-portfolio.pdf",
-        owner,
-        lambda: publishing.public_case_studies(owner),
-    )
+
+    def render() -> bytes:
+        products = publishing.public_products(owner, publishing.CASE_STUDY_LOADING)
+        return _render_pdf(owner, products, None, "Product portfolio")
+
+    return _pdf(etag, owner.id, lambda: f"{owner.username}-portfolio.pdf", render)
 
 
 @bp.get("/u/<username>/<slug>.pdf")
@@ -372,26 +373,39 @@ def case_study_pdf(username: str, slug: str):
     owner = _visible_owner_or_404(username)
     etag = _shared_etag("case-study-pdf", owner.id, owner.portfolio_version, slug)
 
-    def find_products():
+    def render() -> bytes | None:
         product = publishing.public_product(owner, slug)
-        return [product] if product else None
+        return _render_pdf(owner, [product], None, "Case study") if product else None
 
-    return _pdf(etag, f"{owner.username}-{slug}.pdf", owner, find_products, title="Case study")
+    return _pdf(etag, owner.id, lambda: f"{owner.username}-{slug}.pdf", render)
+
+
+def _share_pdf(link: ShareLink, slug: str | None) -> Response:
+    """The PDF of a share link's products, or of the one called `slug`."""
+    etag = _shared_etag("share-pdf", link.id, link.user.portfolio_version, slug)
+    name = link.user.username
+
+    def render() -> bytes | None:
+        products = share_links.products_behind(link, publishing.CASE_STUDY_LOADING)
+        if slug is not None:
+            products = [product for product in products if product.slug == slug]
+        if not products:
+            return None
+        whole = link.is_portfolio_link and slug is None
+        owner = publishing.owner_by_id(link.user_id)
+        return _render_pdf(owner, products, link, "Product portfolio" if whole else "Case study")
+
+    def filename() -> str:
+        if link.is_portfolio_link and slug is None:
+            return f"{name}-portfolio.pdf"
+        return f"{name}-{slug or link.product.slug}.pdf"
+
+    return _pdf(etag, link.user_id, filename, render)
 
 
 @bp.get("/s/<token>.pdf")
 def share_pdf(token: str):
-    link = _open_link_or_404(token)
-    owner = publishing.owner_by_id(link.user_id)
-    etag = _shared_etag("share-pdf", link.id, link.user.portfolio_version)
-
-    def find_products():
-        return share_links.products_behind(link, whole=True) or None
-
-    if link.is_portfolio_link:
-        return _pdf(etag, f"{owner.username}-portfolio.pdf", owner, find_products, link)
-    slug = link.product.slug
-    return _pdf(etag, f"{owner.username}-{slug}.pdf", owner, find_products, link, "Case study")
+    return _share_pdf(_open_link_or_404(token), None)
 
 
 @bp.get("/s/<token>/<slug>.pdf")
@@ -399,34 +413,27 @@ def share_case_study_pdf(token: str, slug: str):
     link = _open_link_or_404(token)
     if not link.is_portfolio_link:
         abort(404)
-    owner = publishing.owner_by_id(link.user_id)
-    etag = _shared_etag("share-case-study-pdf", link.id, link.user.portfolio_version, slug)
-
-    def find_products():
-        products = share_links.products_behind(link, whole=True)
-        return [product for product in products if product.slug == slug] or None
-
-    return _pdf(etag, f"{owner.username}-{slug}.pdf", owner, find_products, link, "Case study")
+    return _share_pdf(link, slug)
 
 
-def _card(etag: str, owner_id: int, content, public: bool = True) -> Response:
-    """A preview card as PNG; a public one is kept for good by caches when asked for by
+def _card(etag: str, owner_id: int, content, for_good: bool = True) -> Response:
+    """A preview card as PNG; with `for_good`, kept by caches for a year when asked for by
     its current version."""
     if (not_modified := _not_modified(etag)) is not None:
         return not_modified
 
-    def make() -> bytes | None:
+    def make() -> CachedPage | None:
         card: CardContent | None = content()
         if card is None:
             return None
         g.made_a_document = True
-        return draw_card(card, cards.fonts(current_app.static_folder))
+        return CachedPage(draw_card(card, cards.fonts(current_app.static_folder)), owner_id)
 
-    body = _shared_file(etag, owner_id, make)
-    if body is None:
+    page = _page(etag, make, for_everyone=True)
+    if page is None:
         abort(404)
-    response = _cacheable(current_app.response_class(body, mimetype="image/png"), etag)
-    if public and request.args.get("v") == etag[:16] and signed_in_user_id() is None:
+    response = _cacheable(current_app.response_class(page.body, mimetype="image/png"), etag)
+    if for_good and request.args.get("v") == etag[:16] and signed_in_user_id() is None:
         response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
     return response
 
@@ -434,43 +441,40 @@ def _card(etag: str, owner_id: int, content, public: bool = True) -> Response:
 @bp.get("/u/<username>/card.png")
 def profile_card(username: str):
     owner = _visible_owner_or_404(username)
-    etag = _shared_etag("profile-card", owner.id, owner.portfolio_version)
     url = public_url(".profile", username=owner.username)
-    return _card(
-        etag,
-        owner.id,
-        lambda: cards.profile_card(owner, publishing.public_products(owner), url, media_storage()),
-    )
+
+    def content() -> CardContent:
+        count = publishing.public_product_count(owner)
+        return cards.profile_card(owner, count, url, media_storage())
+
+    return _card(_profile_card_etag(owner), owner.id, content)
 
 
 @bp.get("/u/<username>/<slug>/card.png")
 def case_study_card(username: str, slug: str):
     owner = _visible_owner_or_404(username)
-    etag = _shared_etag("case-study-card", owner.id, owner.portfolio_version, slug)
     url = public_url(".case_study", username=owner.username, slug=slug)
 
-    def content():
+    def content() -> CardContent | None:
         product = publishing.public_product(owner, slug)
         return cards.case_study_card(owner, product, url, media_storage()) if product else None
 
-    return _card(etag, owner.id, content)
+    return _card(_case_study_card_etag(owner, slug), owner.id, content)
 
 
 @bp.get("/s/<token>/card.png")
 def share_card(token: str):
     link = _open_link_or_404(token)
-    etag = _shared_etag("share-card", link.id, link.user.portfolio_version)
 
-    def content():
-        owner = publishing.owner_by_id(link.user_id)
-        products = share_links.products_behind(link)
-        if not products:
+    def content() -> CardContent | None:
+        if not _shows_anything(link):
             return None
-        title = "Product portfolio" if link.is_portfolio_link else products[0].title
+        title = "Product portfolio" if link.is_portfolio_link else link.product.title
+        owner = publishing.owner_by_id(link.user_id)
         return cards.share_card(owner, title, urlsplit(public_base_url()).netloc)
 
     # Not kept for good: a revoked link's card must go with it.
-    response = _card(etag, link.user_id, content, public=False)
+    response = _card(_share_card_etag(link), link.user_id, content, for_good=False)
     response.headers["X-Robots-Tag"] = NOINDEX
     return response
 
