@@ -411,9 +411,12 @@ class ShareLink(db.Model):
 
 
 class DailyViews:
-    """How often one page was viewed on one day. No visitor data is kept."""
+    """How often one page was viewed on one day from one referring site. No visitor data
+    is kept: the source is the referring host, "direct", "internal" (from the maker's
+    own pages), or "" for views counted before sources were."""
 
     day: Mapped[date] = mapped_column(primary_key=True)
+    source: Mapped[str] = mapped_column(String(100), primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
 
 

@@ -5,6 +5,7 @@ from dataclasses import field
 from datetime import date
 
 from pm_portfolio.core import account_links
+from pm_portfolio.core import analytics
 from pm_portfolio.demo.seed import seed_demo_portfolio
 from pm_portfolio.exports.csv_import import save_draft
 from pm_portfolio.extensions import db
@@ -65,6 +66,12 @@ def build_catalogue(app) -> list[Page]:
                 MediaItem.product_id == product_id, MediaItem.media_type == "image"
             )
         )
+    with app.app_context():
+        # Readers from a few sites, so "Who is looking" lists them and the share link
+        # says when it was opened.
+        for source in ("linkedin.com", "linkedin.com", "direct", "internal"):
+            analytics.count_profile_view(maker_id, date.today(), source)
+        analytics.count_share_link_view(link_id, date.today(), "mail.google.com")
 
     pages = [
         Page("landing", "/"),
@@ -79,6 +86,8 @@ def build_catalogue(app) -> list[Page]:
         Page("share-portfolio", f"/s/{link_token}"),
         Page("share-case-study", f"/s/{link_token}/{slug}"),
         Page("share-product", f"/s/{product_token}"),
+        Page("contact", f"/u/{MAKER}/contact"),
+        Page("share-contact", f"/s/{link_token}/contact"),
         Page("dashboard", "/dashboard", MAKER),
         Page("products", "/products", MAKER),
         Page("product", f"/products/{product_id}", MAKER),

@@ -84,3 +84,44 @@ def test_migrations_keep_existing_rows(empty_database_app):
             ).one()
         assert tuple(row) == ("Early", False, 1)
         assert schema_differences() == []
+
+
+def test_view_sources_keep_old_counts_and_fold_back_on_downgrade(empty_database_app):
+    """Views counted before sources were keep their count; a downgrade adds the sources
+    of one day back into one row."""
+    before_sources = "7e2b5c1d9a40"
+    with empty_database_app.app_context():
+        flask_migrate.upgrade(revision=before_sources)
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO users (email, username, password_hash, "
+                    "display_name, headline, bio, website_url, linkedin_url, github_url, "
+                    "location, open_to, contact_email, contact_url, is_published, show_ideas, "
+                    "portfolio_version, created_at, updated_at) VALUES ('v@example.com', "
+                    "'viewed', 'x', 'Viewed', '', '', '', '', '', '', '', '', '', "
+                    "true, false, 1, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO profile_views (user_id, day, count) "
+                    "SELECT id, '2026-11-01', 3 FROM users"
+                )
+            )
+
+        flask_migrate.upgrade()
+        with db.engine.begin() as connection:
+            assert connection.execute(text("SELECT source, count FROM profile_views")).all() == [
+                ("", 3)
+            ]
+            connection.execute(
+                text(
+                    "INSERT INTO profile_views (user_id, day, source, count) "
+                    "SELECT id, '2026-11-01', 'linkedin.com', 2 FROM users"
+                )
+            )
+
+        flask_migrate.downgrade(revision=before_sources)
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count FROM profile_views")).all() == [(5,)]

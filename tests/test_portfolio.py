@@ -321,7 +321,9 @@ def test_view_tables_keep_no_visitor_data(app):
     with app.app_context():
         for table in ("profile_views", "product_views", "share_link_views"):
             columns = set(db.metadata.tables[table].columns.keys())
-            assert columns - {"user_id", "product_id", "share_link_id"} == {"day", "count"}
+            assert columns - {"user_id", "product_id", "share_link_id"} == {
+                "day", "source", "count"
+            }  # fmt: skip
 
 
 def test_the_dashboard_shows_views_of_the_last_30_days(app, client, maker):

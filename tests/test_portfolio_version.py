@@ -216,7 +216,7 @@ def test_adding_or_deleting_any_shown_row_changes_the_etag(app, client, world):
 def test_counting_views_and_import_drafts_keep_the_etag(app, client, world):
     before = profile_etag(client, world["maker_id"])
     with app.app_context():
-        analytics.count_profile_view(world["maker_id"], date(2026, 1, 1))
+        analytics.count_profile_view(world["maker_id"], date(2026, 1, 1), "direct")
         db.session.add(ImportDraft(user_id=world["maker_id"], kind="products", content="x"))
         db.session.commit()
     assert profile_etag(client, world["maker_id"]) == before

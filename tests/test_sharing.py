@@ -265,9 +265,15 @@ def test_each_link_counts_its_own_views(app, logged_in_client, products, user):
     assert globex not in counts
 
     page = logged_in_client.get("/dashboard").get_data(as_text=True)
-    views, opened = '<td data-label="Views">', '<td data-label="Last opened">'
-    assert re.search(rf'row">Acme</th>\s*{views}2</td>\s*{opened}\d+ \w+ \d{{4}}</td>', page)
-    assert re.search(rf'row">Globex</th>\s*{views}0</td>\s*{opened}Not yet</td>', page)
+    views, first = '<td data-label="Views">', '<td data-label="First opened">'
+    last = '<td data-label="Last opened">'
+    day = r"\d+ \w+ \d{4}"
+    assert re.search(
+        rf'row">Acme</th>\s*{views}2</td>\s*{first}{day}</td>\s*{last}{day}</td>', page
+    )
+    assert re.search(
+        rf'row">Globex</th>\s*{views}0</td>\s*{first}Not yet</td>\s*{last}Not yet', page
+    )
 
 
 def test_share_pages_answer_conditional_gets(app, unlisted):

@@ -1,4 +1,5 @@
-"""Counting views of public pages: per day, without IP addresses or cookies.
+"""Counting views of public pages: per day and referring site, without IP addresses,
+cookies or full referring addresses.
 
 Each counted view is one upsert on its own short transaction, so counting never
 holds up the page's own reads, and a failure to count never fails the page.
@@ -6,9 +7,11 @@ holds up the page's own reads, and a failure to count never fails the page.
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 from sqlalchemy import func
 from sqlalchemy import literal
@@ -28,6 +31,20 @@ from pm_portfolio.models import ShareLinkView
 logger = logging.getLogger(__name__)
 
 RECENT_DAYS = 30
+TOP_SOURCES = 5
+
+# Where a view came from. A recorded site is a host name with a dot in it, so it can
+# never be mistaken for one of these words.
+DIRECT = "direct"
+OWN_PAGES = "internal"
+NOT_RECORDED = ""
+SOURCE_LENGTH = 100
+# Apps open links with their own schemes (LinkedIn's Android app sends
+# android-app://com.linkedin.android/); their host says as much as a web site's.
+_REFERRER_SCHEMES = {"http", "https", "android-app"}
+_HOST_NAME = re.compile(
+    rf"(?=.{{4,{SOURCE_LENGTH}}}$)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9-]*[a-z]"
+)
 # Crawlers, link-preview fetchers, scripts and headless browsers: not people reading.
 BOT_USER_AGENT = re.compile(
     r"bot|crawl|spider|slurp|preview|facebookexternalhit|embedly|whatsapp|headless|"
@@ -37,10 +54,21 @@ BOT_USER_AGENT = re.compile(
 
 
 @dataclass(frozen=True)
+class SourceViews:
+    source: str
+    views: int
+
+
+@dataclass(frozen=True)
 class ViewSummary:
+    """Views of each kind of page, the sites readers came from (most views first), and
+    how many views were readers going on from one of the maker's pages to another."""
+
     profile: int
     products: int
     share_links: int
+    top_sources: list[SourceViews]
+    from_own_pages: int
 
     @property
     def total(self) -> int:
@@ -51,6 +79,7 @@ class ViewSummary:
 class ShareLinkStats:
     link: ShareLink
     views: int
+    first_viewed_on: date | None
     last_viewed_on: date | None
 
 
@@ -63,14 +92,45 @@ def should_count(user_agent: str | None, viewer_id: int | None, owner_id: int) -
     return viewer_id != owner_id and not is_bot(user_agent)
 
 
-def _increment(model, day: date, **key: int) -> None:
+def referrer_source(referrer: str | None, own_host: str) -> str:
+    """The site a reader came from: the host of the Referer header, never its path or
+    query; `DIRECT` when there is none worth keeping; `OWN_PAGES` from this site."""
+    if not referrer:
+        return DIRECT
+    try:
+        parts = urlsplit(referrer.strip())
+        host = (parts.hostname or "").rstrip(".")
+    except ValueError:
+        return DIRECT
+    if parts.scheme.lower() not in _REFERRER_SCHEMES:
+        return DIRECT
+    if host == own_host.lower().partition(":")[0]:
+        return OWN_PAGES
+    host = host.removeprefix("www.")
+    return host if _HOST_NAME.fullmatch(host) else DIRECT
+
+
+def source_label(source: str) -> str:
+    """A source as the maker reads it on their dashboard."""
+    if source == DIRECT:
+        return "Direct (typed, bookmarked, or from an app that hides it)"
+    if source == NOT_RECORDED:
+        return "Not recorded (counted before sources were)"
+    if source == OWN_PAGES:
+        return "Your own pages"
+    return source
+
+
+def _increment(model, day: date, source: str, **key: int) -> None:
     table = model.__table__
     dialect = db.engine.dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     statement = (
         insert(table)
-        .values(day=day, count=1, **key)
-        .on_conflict_do_update(index_elements=[*key, "day"], set_={"count": table.c.count + 1})
+        .values(day=day, source=source, count=1, **key)
+        .on_conflict_do_update(
+            index_elements=[*key, "day", "source"], set_={"count": table.c.count + 1}
+        )
     )
     try:
         with db.engine.begin() as connection:
@@ -79,48 +139,62 @@ def _increment(model, day: date, **key: int) -> None:
         logger.warning("could not count a view of %s %s", table.name, key, exc_info=True)
 
 
-def count_profile_view(user_id: int, day: date) -> None:
-    _increment(ProfileView, day, user_id=user_id)
+def count_profile_view(user_id: int, day: date, source: str) -> None:
+    _increment(ProfileView, day, source, user_id=user_id)
 
 
-def count_product_view(product_id: int, day: date) -> None:
-    _increment(ProductView, day, product_id=product_id)
+def count_product_view(product_id: int, day: date, source: str) -> None:
+    _increment(ProductView, day, source, product_id=product_id)
 
 
-def count_share_link_view(share_link_id: int, day: date) -> None:
-    _increment(ShareLinkView, day, share_link_id=share_link_id)
+def count_share_link_view(share_link_id: int, day: date, source: str) -> None:
+    _increment(ShareLinkView, day, source, share_link_id=share_link_id)
 
 
 def recent_views(owner_id: int, today: date, days: int = RECENT_DAYS) -> ViewSummary:
-    """Views of the maker's profile, products and share links over the last `days` days."""
+    """Views of the maker's profile, products and share links over the last `days` days,
+    and where they came from, in one query."""
     since = today - timedelta(days=days - 1)
-    profile = db.select(literal("profile").label("kind"), func.sum(ProfileView.count)).where(
-        ProfileView.user_id == owner_id, ProfileView.day >= since
-    )
-    products = (
-        db.select(literal("products").label("kind"), func.sum(ProductView.count))
+    views = union_all(
+        db.select(literal("profile").label("kind"), ProfileView.source, ProfileView.count).where(
+            ProfileView.user_id == owner_id, ProfileView.day >= since
+        ),
+        db.select(literal("products").label("kind"), ProductView.source, ProductView.count)
         .join(Product, Product.id == ProductView.product_id)
-        .where(Product.user_id == owner_id, ProductView.day >= since)
-    )
-    share_links = (
-        db.select(literal("share_links").label("kind"), func.sum(ShareLinkView.count))
+        .where(Product.user_id == owner_id, ProductView.day >= since),
+        db.select(literal("share_links").label("kind"), ShareLinkView.source, ShareLinkView.count)
         .join(ShareLink, ShareLink.id == ShareLinkView.share_link_id)
-        .where(ShareLink.user_id == owner_id, ShareLinkView.day >= since)
-    )
-    totals = dict(db.session.execute(union_all(profile, products, share_links)).all())
+        .where(ShareLink.user_id == owner_id, ShareLinkView.day >= since),
+    ).subquery()
+    rows = db.session.execute(
+        db.select(views.c.kind, views.c.source, func.sum(views.c.count)).group_by(
+            views.c.kind, views.c.source
+        )
+    ).all()
+    by_kind: Counter[str] = Counter()
+    by_source: Counter[str] = Counter()
+    for kind, source, count in rows:
+        by_kind[kind] += int(count)
+        by_source[source] += int(count)
+    from_own_pages = by_source.pop(OWN_PAGES, 0)
+    ranked = sorted(by_source.items(), key=lambda item: (-item[1], item[0]))
     return ViewSummary(
-        profile=int(totals.get("profile") or 0),
-        products=int(totals.get("products") or 0),
-        share_links=int(totals.get("share_links") or 0),
+        profile=by_kind["profile"],
+        products=by_kind["products"],
+        share_links=by_kind["share_links"],
+        top_sources=[SourceViews(source, count) for source, count in ranked[:TOP_SOURCES]],
+        from_own_pages=from_own_pages,
     )
 
 
 def share_link_stats(owner_id: int) -> list[ShareLinkStats]:
-    """Every share link of the maker with its total views and the last day it was opened."""
+    """Every share link of the maker with its total views and the first and last days
+    it was opened."""
     totals = (
         db.select(
             ShareLinkView.share_link_id,
             func.sum(ShareLinkView.count).label("views"),
+            func.min(ShareLinkView.day).label("first_day"),
             func.max(ShareLinkView.day).label("last_day"),
         )
         .join(ShareLink, ShareLink.id == ShareLinkView.share_link_id)
@@ -129,10 +203,13 @@ def share_link_stats(owner_id: int) -> list[ShareLinkStats]:
         .subquery()
     )
     rows = db.session.execute(
-        db.select(ShareLink, totals.c.views, totals.c.last_day)
+        db.select(ShareLink, totals.c.views, totals.c.first_day, totals.c.last_day)
         .outerjoin(totals, totals.c.share_link_id == ShareLink.id)
         .where(ShareLink.user_id == owner_id)
         .options(joinedload(ShareLink.product))
         .order_by(ShareLink.created_at.desc(), ShareLink.id.desc())
     ).all()
-    return [ShareLinkStats(link, int(views or 0), last_day) for link, views, last_day in rows]
+    return [
+        ShareLinkStats(link, int(views or 0), first_day, last_day)
+        for link, views, first_day, last_day in rows
+    ]

@@ -98,6 +98,10 @@ def _counts_as_view(owner_id: int) -> bool:
     return analytics.should_count(request.user_agent.string, signed_in_user_id(), owner_id)
 
 
+def _view_source() -> str:
+    return analytics.referrer_source(request.referrer, request.host)
+
+
 def _visible_owner_or_404(username: str) -> publishing.PublicOwner:
     """The maker, if this viewer may see their portfolio; else the same 404 as a stranger."""
     owner = publishing.find_owner(username)
@@ -127,7 +131,7 @@ def profile(username: str):
     if (not_modified := _not_modified(etag)) is not None:
         return not_modified
     if _counts_as_view(owner.id):
-        analytics.count_profile_view(owner.id, date.today())
+        analytics.count_profile_view(owner.id, date.today(), _view_source())
 
     def render() -> CachedPage:
         products = publishing.public_products(owner)
@@ -182,7 +186,7 @@ def case_study(username: str, slug: str):
             abort(404)
         return redirect(url_for(".case_study", username=owner.username, slug=new_slug), 301)
     if _counts_as_view(owner.id):
-        analytics.count_product_view(page.product_id, date.today())
+        analytics.count_product_view(page.product_id, date.today(), _view_source())
     return _cacheable(make_response(page.body), etag)
 
 
@@ -198,7 +202,7 @@ def _share_response(link: ShareLink, etag: str, render) -> Response:
     if page is None:
         abort(404)
     if _counts_as_view(link.user_id):
-        analytics.count_share_link_view(link.id, date.today())
+        analytics.count_share_link_view(link.id, date.today(), _view_source())
     response = make_response(page.body)
     response.headers["X-Robots-Tag"] = NOINDEX
     return _cacheable(response, etag)

@@ -11,6 +11,7 @@ from flask import Flask
 from flask import url_for
 from wtforms import Field
 
+from pm_portfolio.core import analytics
 from pm_portfolio.core import media
 from pm_portfolio.core.markdown import render_markdown
 from pm_portfolio.core.publishing import card_metrics
@@ -85,4 +86,5 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["date_label"] = date_label
     app.jinja_env.filters["host"] = host_label
+    app.jinja_env.filters["source_label"] = analytics.source_label
     app.jinja_env.filters["moment_label"] = moment_label

@@ -2,6 +2,7 @@ import io
 from datetime import date
 
 from PIL import Image
+from playwright.sync_api import Browser
 from playwright.sync_api import Page
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -11,6 +12,7 @@ from pm_portfolio.demo import pictures
 from pm_portfolio.extensions import db
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import User
+from tests.e2e.helpers import log_in
 from tests.e2e.helpers import save_screenshot
 from tests.factories import MEDIA_LIMITS
 from tests.factories import make_image
@@ -18,6 +20,8 @@ from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
 
+# Headless Chromium names itself in its User-Agent and is rightly not counted as a reader.
+PHONE_BROWSER = "Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/130.0 Mobile Safari/537.36"
 NOTE = "Hi Acme team — the case study below is closest to the Growth PM role."
 
 
@@ -109,3 +113,26 @@ def test_an_employer_reads_the_candidates_page_and_takes_the_pdf(
     text = "\n".join(p.extract_text() for p in PdfReader(download_info.value.path()).pages)
     assert "Standup Bot" in text
     assert "Recipe Costs" not in text
+
+
+def test_the_candidate_sees_where_readers_came_from(
+    page: Page, browser: Browser, live_server, user, app
+):
+    token = published_candidate(app, user)
+    employer = browser.new_context(user_agent=PHONE_BROWSER).new_page()
+    linkedin = "https://www.linkedin.com/feed/update/urn:li:activity:42/"
+    employer.goto(f"{live_server}/u/{user.username}", referer=linkedin)
+    employer.get_by_role("link", name="Standup Bot").first.click()
+    employer.goto(f"{live_server}/s/{token}", referer="https://mail.google.com/mail/u/0/")
+    employer.context.close()
+
+    log_in(page, live_server, user.username)
+    page.goto(f"{live_server}/dashboard")
+    looking = page.locator("section", has=page.get_by_role("heading", name="Who is looking"))
+    sources = looking.get_by_role("list", name="Where readers came from").get_by_role("listitem")
+    expect(sources).to_have_text(["linkedin.com 1 view", "mail.google.com 1 view"])
+    expect(looking.get_by_text("And 1 view by readers going on")).to_be_visible()
+    link_row = looking.get_by_role("row", name="Acme")
+    expect(link_row.get_by_role("cell").nth(1)).not_to_have_text("Not yet")
+    looking.scroll_into_view_if_needed()
+    save_screenshot(page, "employer-who-is-looking", page.viewport_size["width"])
