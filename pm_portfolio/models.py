@@ -298,10 +298,20 @@ class MediaFile(db.Model):
     height: Mapped[int | None]
 
 
+class MetricDirection(StrEnum):
+    """Which way counts as better for a metric: more sign-ups, or fewer minutes."""
+
+    UP = "up"
+    DOWN = "down"
+
+
 class Metric(db.Model):
-    """A result of a product, as the maker writes it: "weekly active users: 140"."""
+    """A result of a product, as the maker writes it: "weekly active users: 140", with
+    what makes it evidence: the baseline it moved from, its unit, the time window, which
+    direction is better, its source and a caveat. All but label and value are optional."""
 
     __tablename__ = "metrics"
+    __table_args__ = (CheckConstraint("direction IN ('', 'up', 'down')", name="direction_allowed"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     product_id: Mapped[int] = mapped_column(
@@ -310,6 +320,18 @@ class Metric(db.Model):
     label: Mapped[str] = mapped_column(String(60))
     value: Mapped[str] = mapped_column(String(40))
     note: Mapped[str] = mapped_column(String(120), default="")
+    baseline: Mapped[str] = mapped_column(String(40), default="")
+    unit: Mapped[str] = mapped_column(String(20), default="")
+    time_window: Mapped[str] = mapped_column(String(60), default="")
+    window_start: Mapped[date | None]
+    window_end: Mapped[date | None]
+    direction: Mapped[str] = mapped_column(String(4), default="")
+    source_url: Mapped[str] = mapped_column(String(500), default="")
+    # A picture or PDF of the same product that shows the number.
+    source_media_id: Mapped[int | None] = mapped_column(
+        ForeignKey("media_items.id", ondelete="SET NULL"), index=True
+    )
+    caveat: Mapped[str] = mapped_column(String(160), default="")
     position: Mapped[int] = mapped_column(default=0)
 
     product: Mapped[Product] = relationship(back_populates="metrics")

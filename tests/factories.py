@@ -57,15 +57,18 @@ def start_session(user: Credentials, user_agent: str = "") -> int:
 
 
 def make_product(owner_id: int, title: str | None = None, skills=(), metrics=(), **fields) -> int:
-    """Create a product with the given skill keys and (label, value) metrics; return its id."""
+    """Create a product with the given skill keys and metrics, each (label, value) or a
+    dict of Metric fields; return its id."""
     number = next(_sequence)
     title = title or f"Product {number}"
     fields.setdefault("slug", f"product-{number}")
     product = Product(user_id=owner_id, title=title, **fields)
     product.skills = skills_with_keys(skills)
     product.metrics = [
-        Metric(label=label, value=value, position=position)
-        for position, (label, value) in enumerate(metrics)
+        Metric(**metric, position=position)
+        if isinstance(metric, dict)
+        else Metric(label=metric[0], value=metric[1], position=position)
+        for position, metric in enumerate(metrics)
     ]
     db.session.add(product)
     db.session.commit()

@@ -350,7 +350,11 @@ def test_backup_json_holds_everything_but_share_tokens(logged_in_client, app, us
     assert backup["format_version"] == 1
     assert backup["profile"]["username"] == "maker"
     assert [product["slug"] for product in backup["products"]] == ["bot", "idea", "beta"]
-    assert backup["products"][0]["metrics"][0] == {"label": "users", "value": "1,200", "note": ""}
+    assert backup["products"][0]["metrics"][0] == {
+        "label": "users", "value": "1,200", "note": "", "baseline": "", "unit": "",
+        "time_window": "", "window_start": "", "window_end": "", "direction": "",
+        "source_url": "", "caveat": "",
+    }  # fmt: skip
     assert [learning["product_slug"] for learning in backup["learnings"]] == ["bot", None]
     body = response.get_data(as_text=True)
     assert "token" not in body
@@ -466,14 +470,25 @@ def test_read_rows_reports_short_rows():
     assert rows == [(2, None)]
 
 
-@given(
-    st.lists(
-        st.tuples(st.text(max_size=20), st.text(max_size=20), st.text(max_size=20)), max_size=4
-    )
-)
+METRIC_JSON_KEYS = [
+    "label", "value", "note", "baseline", "unit", "time_window", "window_start", "window_end",
+    "direction", "source_url", "caveat",
+]  # fmt: skip
+OPTIONAL_TEXT = st.one_of(st.just(""), st.text(max_size=20))
+
+
+@given(st.lists(st.tuples(*[OPTIONAL_TEXT] * len(METRIC_JSON_KEYS)), max_size=4))
 def test_metrics_cell_is_the_json_json_dumps_would_write(metrics):
+    """Label, value and note always; the evidence keys only when filled."""
     expected = json.dumps(
-        [{"label": label, "value": value, "note": note} for label, value, note in metrics],
+        [
+            {
+                key: text
+                for index, (key, text) in enumerate(zip(METRIC_JSON_KEYS, metric, strict=True))
+                if index < 3 or text
+            }
+            for metric in metrics
+        ],
         ensure_ascii=False,
         separators=(",", ":"),
     )

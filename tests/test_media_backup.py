@@ -20,6 +20,7 @@ from pm_portfolio.exports import backup
 from pm_portfolio.exports.csv_import import BadImportFile
 from pm_portfolio.extensions import db
 from pm_portfolio.models import MediaItem
+from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
 from pm_portfolio.models import User
 from tests.clients import signed_in_maker
@@ -93,6 +94,39 @@ def test_a_zip_backup_brings_back_every_picture_file_and_video(app):
     flashed = other_client.get("/dashboard").get_data(as_text=True)
     assert "Restored 2 products, 0 learnings and 5 media items." in flashed
     assert all(other_client.get(f"/media/{key}").status_code == 200 for key in keys)
+
+
+def cited_evidence(app, owner_id: int) -> list[tuple[str, str | None]]:
+    """Each metric of the maker's "bot" with the alt text or caption of what it cites."""
+    with app.app_context():
+        product = db.session.scalar(
+            db.select(Product).where(Product.user_id == owner_id, Product.slug == "bot")
+        )
+        items = {item.id: item.alt_text or item.caption for item in product.media}
+        return [(metric.label, items.get(metric.source_media_id)) for metric in product.metrics]
+
+
+def test_metrics_cite_the_same_evidence_after_a_restore(app):
+    maker, client = signed_in_maker(app)
+    add_everything(app, maker.id)
+    with app.app_context():
+        product = db.session.scalar(db.select(Product).where(Product.slug == "bot"))
+        by_text = {item.alt_text or item.caption: item.id for item in product.media}
+        product.metrics = [
+            Metric(label="Retention", value="38%", source_media_id=by_text["Second"]),
+            Metric(label="Users", value="140", position=1),
+            Metric(label="Read", value="90%", source_media_id=by_text["The PRD"], position=2),
+        ]
+        db.session.commit()
+    assert cited_evidence(app, maker.id) == [
+        ("Retention", "Second"), ("Users", None), ("Read", "The PRD"),
+    ]  # fmt: skip
+
+    other, other_client = signed_in_maker(app)
+    restored = restore(other_client, client.get("/export/backup.zip").get_data())
+
+    assert restored.status_code == 302, restored.get_data(as_text=True)
+    assert cited_evidence(app, other.id) == cited_evidence(app, maker.id)
 
 
 def test_a_json_backup_still_restores_without_media(app):

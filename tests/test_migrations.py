@@ -11,6 +11,8 @@ from sqlalchemy import text
 from pm_portfolio import PROJECT_ROOT
 from pm_portfolio.extensions import db
 from pm_portfolio.extensions import migrate
+from tests.factories import make_product
+from tests.factories import make_user
 from tests.infrastructure import make_app
 from tests.infrastructure import temporary_database
 
@@ -125,3 +127,28 @@ def test_view_sources_keep_old_counts_and_fold_back_on_downgrade(empty_database_
         flask_migrate.downgrade(revision=before_sources)
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT count FROM profile_views")).all() == [(5,)]
+
+
+def test_metrics_keep_their_text_through_the_evidence_revision(empty_database_app):
+    before_evidence = "b81f4d2e6c57"
+    with empty_database_app.app_context():
+        flask_migrate.upgrade()
+        maker = make_user(username="early")
+        make_product(maker.id, slug="bot", metrics=[
+            {"label": "Users", "value": "140", "note": "week 8", "baseline": "20",
+             "direction": "up"},
+        ])  # fmt: skip
+        db.session.remove()
+
+        flask_migrate.downgrade(revision=before_evidence)
+        with db.engine.connect() as connection:
+            rows = connection.execute(text("SELECT label, value, note FROM metrics")).all()
+        assert rows == [("Users", "140", "week 8")]
+
+        flask_migrate.upgrade()
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT label, value, note, baseline, direction, source_media_id FROM metrics")
+            ).all()
+        assert rows == [("Users", "140", "week 8", "", "", None)]
+        assert schema_differences() == []

@@ -45,6 +45,7 @@ ALLOWED = {
     "status": ["idea", "building", "shipped", "sunset"],
     "visibility": ["private", "unlisted", "public"],
     "kind": ["insight", "decision", "experiment", "user_interview", "mistake"],
+    "direction": ["", "up", "down"],
 }
 # The version itself, the owner of a row (ownership never moves), and what kind of
 # media an item is (fixed when it is uploaded: its stored files depend on it).
@@ -151,7 +152,8 @@ def test_editing_any_column_shown_publicly_changes_the_etag(app, client, world):
     assert {"User.display_name", "Product.title", "Metric.value", "Learning.is_public",
             "ShareLink.expires_on", "ShareLinkProduct.position", "Learning.product_id",
             "ProductSlugRedirect.old_slug", "MediaItem.alt_text", "MediaItem.is_cover",
-            "MediaItem.details"} <= set(checked)  # fmt: skip
+            "MediaItem.details", "Metric.baseline", "Metric.direction", "Metric.window_start",
+            "Metric.caveat"} <= set(checked)  # fmt: skip
 
 
 def test_changing_skills_changes_the_etag(app, client, world):

@@ -14,6 +14,7 @@ from pm_portfolio.core.products import ProductData
 from pm_portfolio.core.products import create_product
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
+from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
 from tests.clients import AuthActions
 from tests.clients import signed_in_maker
@@ -42,6 +43,27 @@ URLS = st.sampled_from(["", "https://example.com", "http://a.example/path?q=1&r=
 
 
 @st.composite
+def metric_data(draw):
+    start = draw(st.none() | DATES)
+    end = draw(st.none() | DATES)
+    if start and end and end < start:
+        start, end = end, start
+    return MetricData(
+        label=draw(text(60, required=True)),
+        value=draw(text(40, required=True)),
+        note=draw(text(120)),
+        baseline=draw(text(40)),
+        unit=draw(text(20)),
+        time_window=draw(text(60)),
+        window_start=start,
+        window_end=end,
+        direction=draw(st.sampled_from(["", "up", "down"])),
+        source_url=draw(URLS),
+        caveat=draw(text(160)),
+    )
+
+
+@st.composite
 def products(draw):
     status = draw(st.sampled_from(["idea", "building", "shipped", "sunset"]))
     started = draw(st.none() | DATES)
@@ -50,12 +72,7 @@ def products(draw):
         shipped = draw(DATES)
     if started and shipped and shipped < started:
         started, shipped = shipped, started
-    metrics = draw(
-        st.lists(
-            st.builds(MetricData, text(60, required=True), text(40, required=True), text(120)),
-            max_size=3,
-        )
-    )
+    metrics = draw(st.lists(metric_data(), max_size=3))
     return ProductData(
         title=draw(text(120, required=True)),
         tagline=draw(text(160)),
@@ -144,7 +161,14 @@ def rows_of(app, owner_id: int):
                     for column in (column.key for column in Product.__table__.columns)
                     if column not in ("id", "user_id")
                 },
-                [(m.label, m.value, m.note, m.position) for m in product.metrics],
+                [
+                    {
+                        column.key: getattr(metric, column.key)
+                        for column in Metric.__table__.columns
+                        if column.key not in ("id", "product_id", "source_media_id")
+                    }
+                    for metric in product.metrics
+                ],
                 product.skill_keys,
             )
             for product in products

@@ -379,3 +379,13 @@ def thumbnail(item: MediaItem) -> MediaFile | None:
 
 def pdf_file(item: MediaItem) -> MediaFile | None:
     return next((file for file in item.files if file.role == "pdf"), None)
+
+
+def evidence_options(product: Product) -> list[tuple[int, str]]:
+    """The product's media a metric can cite as its source, as (id, description)."""
+    kinds = {MediaType.IMAGE: "Picture", MediaType.PDF: "PDF", MediaType.EMBED: "Embed"}
+    return [
+        (item.id, f"{kinds[item.media_type]}: {item.alt_text or item.details.get('filename', '')}")
+        for item in product.media
+        if item.media_type in kinds
+    ]

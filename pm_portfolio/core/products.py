@@ -5,8 +5,10 @@ import unicodedata
 from collections.abc import Container
 from collections.abc import Iterable
 from collections.abc import Sequence
+from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import fields
 from datetime import date
 from datetime import datetime
 
@@ -63,9 +65,30 @@ class ProductGone(Exception):
 
 @dataclass
 class MetricData:
+    """A result as the maker writes it, with the evidence around it."""
+
     label: str
     value: str
     note: str = ""
+    baseline: str = ""
+    unit: str = ""
+    time_window: str = ""
+    window_start: date | None = None
+    window_end: date | None = None
+    direction: str = ""
+    source_url: str = ""
+    # One of the product's own pictures or PDFs; anything else is dropped on saving.
+    source_media_id: int | None = None
+    caveat: str = ""
+
+    def stored(self) -> dict:
+        """The values as a metric row keeps them (text trimmed)."""
+        values = asdict(self)
+        return {name: value.strip() if isinstance(value, str) else value
+                for name, value in values.items()}  # fmt: skip
+
+
+METRIC_FIELDS = [metric_field.name for metric_field in fields(MetricData)]
 
 
 @dataclass
@@ -251,14 +274,18 @@ def _apply(product: Product, data: ProductData, slug: str, skills: dict[str, Ski
     chosen = [skills[key] for key in dict.fromkeys(data.skill_keys) if key in skills]
     if {skill.id for skill in product.skills} != {skill.id for skill in chosen}:
         product.skills = chosen
-    metrics = [
-        (metric.label.strip(), metric.value.strip(), metric.note.strip())
-        for metric in data.metrics[:MAX_METRICS]
+    metrics = [metric.stored() for metric in data.metrics[:MAX_METRICS]]
+    if any(metric["source_media_id"] for metric in metrics):
+        evidence_ids = {item.id for item in product.media} if product.id is not None else set()
+        for metric in metrics:
+            if metric["source_media_id"] not in evidence_ids:
+                metric["source_media_id"] = None
+    current = [
+        {name: getattr(metric, name) for name in METRIC_FIELDS} for metric in product.metrics
     ]
-    if [(metric.label, metric.value, metric.note) for metric in product.metrics] != metrics:
+    if current != metrics:
         product.metrics = [
-            Metric(label=label, value=value, note=note, position=position)
-            for position, (label, value, note) in enumerate(metrics)
+            Metric(**values, position=position) for position, values in enumerate(metrics)
         ]
 
 

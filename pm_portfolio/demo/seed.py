@@ -16,6 +16,7 @@ from pm_portfolio.core.learnings import create_learning
 from pm_portfolio.core.products import MetricData
 from pm_portfolio.core.products import ProductData
 from pm_portfolio.core.products import create_product
+from pm_portfolio.core.products import update_product
 from pm_portfolio.demo import pictures
 from pm_portfolio.web.helpers import media_storage
 
@@ -45,7 +46,28 @@ PRODUCTS = [
         "build).\n- Cut: analytics dashboard; the digest itself was the value.",
         "outcome": "Listed in the Slack app directory. Four-week retention reached 38%, above "
         "the 30% bar, so I kept it running.",
-        "metrics": [("teams using it", "140", "after six months"), ("4-week retention", "38%", "")],
+        "metrics": [
+            {"label": "teams using it", "value": "140", "note": "after six months"},
+            {
+                "label": "4-week retention",
+                "value": "38%",
+                "baseline": "30%",
+                "direction": "up",
+                "note": "the bar set in the hypothesis",
+                "caveat": "First 140 teams; self-selected from the Slack app directory",
+                "time_window": "weeks 1 to 4 after install",
+            },
+            {
+                "label": "time in stand-ups, per person and week",
+                "value": "15 min",
+                "baseline": "75 min",
+                "direction": "down",
+                "time_window": "first 8 weeks",
+                "caveat": "Self-reported by 12 managers",
+            },
+        ],
+        # The digest screenshot shows the retention number (metric 2, screen 1).
+        "evidence": (1, 0),
         "skills": ["discovery", "execution", "analytics"],
         "visibility": "public",
         "featured": True,
@@ -276,31 +298,37 @@ def seed_demo_portfolio(username: str, password: str, today: date) -> int:
     media.set_avatar(user.id, photo, media_storage(), DEMO_LIMITS)
     product_ids = {}
     for position, spec in enumerate(PRODUCTS):
-        product = create_product(
-            user.id,
-            ProductData(
-                title=spec["title"],
-                tagline=spec.get("tagline", ""),
-                target_users=spec.get("target_users", ""),
-                problem=spec.get("problem", ""),
-                hypothesis=spec.get("hypothesis", ""),
-                solution=spec.get("solution", ""),
-                tradeoffs=spec.get("tradeoffs", ""),
-                outcome=spec.get("outcome", ""),
-                role=spec.get("role", ""),
-                status=spec["status"],
-                started_on=today - timedelta(days=spec["started"]) if "started" in spec else None,
-                shipped_on=today - timedelta(days=spec["shipped"]) if "shipped" in spec else None,
-                visibility=spec["visibility"],
-                is_featured=spec.get("featured", False),
-                position=position,
-                skill_keys=spec["skills"],
-                metrics=[MetricData(*metric) for metric in spec.get("metrics", [])],
-            ),
+        data = ProductData(
+            title=spec["title"],
+            tagline=spec.get("tagline", ""),
+            target_users=spec.get("target_users", ""),
+            problem=spec.get("problem", ""),
+            hypothesis=spec.get("hypothesis", ""),
+            solution=spec.get("solution", ""),
+            tradeoffs=spec.get("tradeoffs", ""),
+            outcome=spec.get("outcome", ""),
+            role=spec.get("role", ""),
+            status=spec["status"],
+            started_on=today - timedelta(days=spec["started"]) if "started" in spec else None,
+            shipped_on=today - timedelta(days=spec["shipped"]) if "shipped" in spec else None,
+            visibility=spec["visibility"],
+            is_featured=spec.get("featured", False),
+            position=position,
+            skill_keys=spec["skills"],
+            metrics=[
+                MetricData(**metric) if isinstance(metric, dict) else MetricData(*metric)
+                for metric in spec.get("metrics", [])
+            ],
         )
+        product = create_product(user.id, data)
         product_ids[spec["title"]] = product.id
         if spec["title"] in PICTURES:
             add_pictures(product, PICTURES[spec["title"]])
+        if "evidence" in spec:
+            metric_index, media_index = spec["evidence"]
+            evidence = media.evidence_options(product)[media_index]
+            data.metrics[metric_index].source_media_id = evidence[0]
+            update_product(product, data)
     for product_title, kind, days_ago, title, body, skills, public in LEARNINGS:
         create_learning(
             user.id,

@@ -31,6 +31,7 @@ from pm_portfolio.exports.csv_import import form_problems
 from pm_portfolio.exports.csv_import import plan_learnings
 from pm_portfolio.exports.csv_import import plan_products
 from pm_portfolio.exports.csv_import import stage_plan
+from pm_portfolio.exports.formats import METRIC_KEYS
 from pm_portfolio.exports.formats import SKILL_SEPARATOR
 from pm_portfolio.exports.formats import flag
 from pm_portfolio.exports.formats import iso_date
@@ -50,18 +51,30 @@ BATCH_SIZE = 1000
 PROFILE_FIELDS = [field.name for field in fields(ProfileData)]
 
 
-def _metrics_json(product: Product) -> list[dict[str, str]]:
-    return [
-        {"label": metric.label, "value": metric.value, "note": metric.note}
-        for metric in product.metrics
-    ]
+def _metrics_json(product: Product) -> list[dict[str, Any]]:
+    """Each metric with every field; a cited picture or PDF as its index among the
+    product's media in the backup (which lists them in the same order)."""
+    media_ids = [item.id for item in product.media]
+    metrics = []
+    for metric in product.metrics:
+        values = {key: getattr(metric, key) for key in METRIC_KEYS}
+        values["window_start"] = iso_date(metric.window_start)
+        values["window_end"] = iso_date(metric.window_end)
+        if metric.source_media_id in media_ids:
+            values["source_media"] = media_ids.index(metric.source_media_id)
+        metrics.append(values)
+    return metrics
 
 
 def _backup_products(owner_id: int):
     return db.session.scalars(
         db.select(Product)
         .where(Product.user_id == owner_id)
-        .options(selectinload(Product.skills), selectinload(Product.metrics))
+        .options(
+            selectinload(Product.skills),
+            selectinload(Product.metrics),
+            selectinload(Product.media),
+        )
         .order_by(Product.created_at, Product.id)
         .execution_options(yield_per=BATCH_SIZE)
     )
@@ -250,6 +263,27 @@ def _plan_media(user: User, backup: dict, files: dict[str, bytes], limits: Limit
     return media_backup.plan_media(user.id, _backup_items(backup, "media"), files, slugs, limits)
 
 
+def _cite_restored_media(owner_id: int, products: list[dict], items: list[MediaItem]) -> None:
+    """Point restored metrics at the restored media they cited, by their index among
+    their product's media; an index that matches nothing is dropped."""
+    by_product: dict[int, list[MediaItem]] = {}
+    for item in items:
+        by_product.setdefault(item.product_id, []).append(item)
+    restored = {
+        product.slug: product
+        for product in db.session.scalars(db.select(Product).where(Product.user_id == owner_id))
+    }
+    for entry in products:
+        product = restored.get(entry.get("slug"))
+        if product is None:
+            continue
+        media = by_product.get(product.id, [])
+        for metric, values in zip(product.metrics, entry.get("metrics") or [], strict=False):
+            index = values.get("source_media") if isinstance(values, dict) else None
+            if isinstance(index, int) and not isinstance(index, bool) and 0 <= index < len(media):
+                metric.source_media_id = media[index].id
+
+
 def _owns_anything(owner_id: int) -> bool:
     return any(
         db.session.scalar(db.select(model.id).where(model.user_id == owner_id).limit(1))
@@ -305,6 +339,8 @@ def restore_backup(user: User, content: bytes, storage: Storage, limits: Limits)
             raise
         media_backup.store_planned(media_plan, storage)
         db.session.add_all(media_plan.items)
+        db.session.flush()
+        _cite_restored_media(user.id, _backup_items(backup, "products"), media_plan.items)
     stage_profile(user, profile_form.to_data())
     db.session.commit()
     return RestoreSummary(

@@ -9,12 +9,14 @@ import csv
 import io
 from collections.abc import Iterable
 from collections.abc import Iterator
+from datetime import date
 from json.encoder import encode_basestring as _json_string
 
 from pm_portfolio.core.learnings import LearningFilters
 from pm_portfolio.core.learnings import filtered_learnings
 from pm_portfolio.core.products import ProductFilters
 from pm_portfolio.core.products import filtered_products
+from pm_portfolio.exports.formats import METRIC_KEYS
 from pm_portfolio.exports.formats import SKILL_SEPARATOR
 from pm_portfolio.exports.formats import flag
 from pm_portfolio.exports.formats import iso_date
@@ -29,23 +31,30 @@ from pm_portfolio.models import learning_skills
 from pm_portfolio.models import product_skills
 
 BATCH_SIZE = 1000
+# Label, value and note: in every metric's JSON, filled or not.
+ALWAYS_WRITTEN = 3
+METRIC_ROW = [getattr(Metric, key) for key in METRIC_KEYS]
 FLUSH_BYTES = 64 * 1024
 
 
-def _metrics_cell(metrics: list[tuple[str, str, str]] | None) -> str:
+def _metrics_cell(metrics: list[tuple] | None) -> str:
     """The JSON that json.dumps(..., ensure_ascii=False, separators=(",", ":")) writes,
-    built directly: exports write one per product, so it is worth the speed."""
+    built directly: exports write one per product, so it is worth the speed. Label,
+    value and note are always there; the evidence keys only when filled, so a file
+    of metrics without evidence reads as it always did."""
     if not metrics:
         return ""
-    return (
-        "["
-        + ",".join(
-            f'{{"label":{_json_string(label)},"value":{_json_string(value)},'
-            f'"note":{_json_string(note)}}}'
-            for label, value, note in metrics
-        )
-        + "]"
-    )
+    return "[" + ",".join(_metric_json(metric) for metric in metrics) + "]"
+
+
+def _metric_json(metric: tuple) -> str:
+    texts = [iso_date(part) if isinstance(part, date) else part or "" for part in metric]
+    members = [
+        f'"{key}":{_json_string(text)}'
+        for index, (key, text) in enumerate(zip(METRIC_KEYS, texts, strict=True))
+        if index < ALWAYS_WRITTEN or text
+    ]
+    return "{" + ",".join(members) + "}"
 
 
 def _stream(query):
@@ -105,7 +114,7 @@ def product_rows(owner_id: int, filters: ProductFilters) -> Iterator[list[str]]:
     )
     metrics = _Children(
         _stream(
-            db.select(Metric.product_id, Metric.label, Metric.value, Metric.note)
+            db.select(Metric.product_id, *METRIC_ROW)
             .join(Product, Product.id == Metric.product_id)
             .where(Product.id.in_(chosen))
             .order_by(*PRODUCT_ORDER, Metric.position)
@@ -140,6 +149,20 @@ def product_rows(owner_id: int, filters: ProductFilters) -> Iterator[list[str]]:
             iso_datetime(created_at),
             iso_datetime(updated_at),
         ]
+
+
+def metric_rows(owner_id: int, filters: ProductFilters) -> Iterator[list[str]]:
+    """One row per metric of the chosen products, keyed by the product's slug: a
+    spreadsheet's view of what the products CSV keeps as JSON in one cell."""
+    chosen = filtered_products(owner_id, filters).with_only_columns(Product.id).scalar_subquery()
+    rows = _stream(
+        db.select(Product.slug, *METRIC_ROW)
+        .join(Product, Product.id == Metric.product_id)
+        .where(Product.id.in_(chosen))
+        .order_by(*PRODUCT_ORDER, Metric.position)
+    )
+    for row in rows:
+        yield [iso_date(part) if isinstance(part, date) else part or "" for part in row]
 
 
 def learning_rows(owner_id: int, filters: LearningFilters) -> Iterator[list[str]]:

@@ -34,6 +34,7 @@ from pm_portfolio.database import read_only_transactions
 from pm_portfolio.exports.formats import COLUMNS
 from pm_portfolio.exports.formats import LEARNING_COLUMNS
 from pm_portfolio.exports.formats import LEARNINGS
+from pm_portfolio.exports.formats import METRIC_KEYS
 from pm_portfolio.exports.formats import PRODUCT_COLUMNS
 from pm_portfolio.exports.formats import PRODUCTS
 from pm_portfolio.exports.formats import SKILL_SEPARATOR
@@ -219,7 +220,7 @@ def _product_formdata(line: int, values: dict[str, str], problems: list[Problem]
             if not isinstance(metrics, list):
                 raise TypeError
             for index, metric in enumerate(metrics):
-                for part in ("label", "value", "note"):
+                for part in METRIC_KEYS:
                     text = metric.get(part, "")
                     if not isinstance(text, str):
                         raise TypeError

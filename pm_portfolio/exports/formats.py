@@ -18,6 +18,13 @@ LEARNING_COLUMNS = [
     "product_slug", "title", "kind", "learned_on", "skills", "public", "body", "created_at",
     "updated_at",
 ]  # fmt: skip
+# A metric in the products CSV's "metrics" cell (a JSON list of objects) and in the
+# metrics CSV. Label, value and note are always written; the rest only when filled.
+METRIC_KEYS = [
+    "label", "value", "note", "baseline", "unit", "time_window", "window_start", "window_end",
+    "direction", "source_url", "caveat",
+]  # fmt: skip
+METRIC_COLUMNS = ["product_slug", *METRIC_KEYS]
 PRODUCTS = "products"
 LEARNINGS = "learnings"
 COLUMNS = {PRODUCTS: PRODUCT_COLUMNS, LEARNINGS: LEARNING_COLUMNS}

@@ -29,6 +29,7 @@ from pm_portfolio.exports import csv_export
 from pm_portfolio.exports import csv_import
 from pm_portfolio.exports.formats import COLUMNS
 from pm_portfolio.exports.formats import LEARNING_COLUMNS
+from pm_portfolio.exports.formats import METRIC_COLUMNS
 from pm_portfolio.exports.formats import PRODUCT_COLUMNS
 from pm_portfolio.exports.formats import PRODUCTS
 from pm_portfolio.exports.formats import export_filename
@@ -72,6 +73,13 @@ def products_csv():
     filters = ProductFilterForm.from_query(request.args, all_skills())
     rows = csv_export.product_rows(current_user.id, filters.to_filters())
     return _csv(rows, PRODUCT_COLUMNS, "products")
+
+
+@bp.get("/export/metrics.csv")
+def metrics_csv():
+    filters = ProductFilterForm.from_query(request.args, all_skills())
+    rows = csv_export.metric_rows(current_user.id, filters.to_filters())
+    return _csv(rows, METRIC_COLUMNS, "metrics")
 
 
 @bp.get("/export/learnings.csv")

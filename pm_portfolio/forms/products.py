@@ -32,6 +32,7 @@ from pm_portfolio.forms.fields import link_field
 from pm_portfolio.forms.fields import max_length
 from pm_portfolio.forms.fields import number_between
 from pm_portfolio.forms.fields import strip_whitespace
+from pm_portfolio.models import MetricDirection
 from pm_portfolio.models import ProductStatus
 from pm_portfolio.models import Skill
 from pm_portfolio.models import Visibility
@@ -54,16 +55,72 @@ def markdown_field(label: str, description: str) -> TextAreaField:
     )
 
 
+def optional_id(value) -> int | None:
+    """A select's value as an id: empty means none chosen."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+DIRECTION_OPTIONS = [
+    ("", "Not said"),
+    (MetricDirection.UP, "Higher is better"),
+    (MetricDirection.DOWN, "Lower is better"),
+]
+NO_EVIDENCE = ("", "None")
+
+
 class MetricForm(SubForm):
-    """One row of the metrics table; a row left empty is ignored."""
+    """One result; a row left empty is ignored. Its evidence fields are all optional."""
 
     label = StringField("Label", filters=[strip_whitespace], validators=[max_length(60)])
     value = StringField("Value", filters=[strip_whitespace], validators=[max_length(40)])
     note = StringField("Note", filters=[strip_whitespace], validators=[max_length(120)])
+    baseline = StringField(
+        "Before (baseline)",
+        filters=[strip_whitespace],
+        validators=[max_length(40)],
+        description="What it was before, in the same unit, e.g. 14 min.",
+    )
+    unit = StringField(
+        "Unit",
+        filters=[strip_whitespace],
+        validators=[max_length(20)],
+        description="If the value does not say it, e.g. min, teams, %.",
+    )
+    time_window = StringField(
+        "Time window",
+        filters=[strip_whitespace],
+        validators=[max_length(60)],
+        description="E.g. first 8 weeks; or give the dates below.",
+    )
+    window_start = IsoDateField("From", validators=[Optional()])
+    window_end = IsoDateField("To", validators=[Optional()])
+    direction = SelectField("Better is", choices=choices(DIRECTION_OPTIONS), default="")
+    source_url = link_field("Source link", "Where the number comes from, e.g. a public dashboard.")
+    source_media_id = SelectField(
+        "Or a picture or PDF of this product",
+        choices=choices([NO_EVIDENCE]),
+        coerce=optional_id,
+        validate_choice=False,
+        default="",
+    )
+    caveat = StringField(
+        "Caveat",
+        filters=[strip_whitespace],
+        validators=[max_length(160)],
+        description="What a careful reader should know, e.g. n = 38, self-selected.",
+    )
     remove = BooleanField("Remove")
 
     def is_blank(self) -> bool:
         return self.remove.data or not (self.label.data or self.value.data or self.note.data)
+
+    def has_evidence(self) -> bool:
+        """Whether any of the optional evidence fields is filled (or wrong)."""
+        names = ["baseline", "unit", "time_window", "window_start", "window_end", "direction",
+                 "source_url", "source_media_id", "caveat"]  # fmt: skip
+        return any(self[name].data or self[name].errors for name in names)
 
     def validate_label(self, field) -> None:
         if not self.is_blank() and not field.data:
@@ -72,6 +129,29 @@ class MetricForm(SubForm):
     def validate_value(self, field) -> None:
         if not self.is_blank() and not field.data:
             raise ValidationError("Give its value as you would say it, e.g. 1,200.")
+
+    def validate_window_end(self, field) -> None:
+        if field.data and self.window_start.data and field.data < self.window_start.data:
+            raise ValidationError("The window ends after it starts.")
+
+    def offer_evidence(self, options: list[tuple[int, str]]) -> None:
+        self.source_media_id.choices = choices([NO_EVIDENCE, *options])
+
+    def to_data(self) -> MetricData:
+        return MetricData(
+            label=self.label.data,
+            value=self.value.data,
+            note=self.note.data or "",
+            baseline=self.baseline.data or "",
+            unit=self.unit.data or "",
+            time_window=self.time_window.data or "",
+            window_start=self.window_start.data,
+            window_end=self.window_end.data,
+            direction=self.direction.data or "",
+            source_url=self.source_url.data or "",
+            source_media_id=self.source_media_id.data,
+            caveat=self.caveat.data or "",
+        )
 
 
 class ProductForm(Form):
@@ -169,15 +249,20 @@ class ProductForm(Form):
         owner_id: int,
         product_id: int | None = None,
         slugs_in_use: Mapping[str, int] | None = None,
+        evidence: list[tuple[int, str]] | None = None,
         **kwargs,
     ):
         """`slugs_in_use` (slug to product id), when given, saves a query per form: imports
-        check thousands of rows."""
+        check thousands of rows. `evidence` (media id, description) are the product's own
+        pictures and PDFs a metric may cite as its source."""
         super().__init__(*args, **kwargs)
         self.skill_keys.choices = choices(skill_options(skills))
         self._owner_id = owner_id
         self.existing_product_id = product_id
         self._slugs_in_use = slugs_in_use
+        self.evidence_options = evidence or []
+        for entry in self.metrics:
+            entry.form.offer_evidence(self.evidence_options)
 
     def _slug_taken(self, slug: str) -> bool:
         if self._slugs_in_use is None:
@@ -202,18 +287,20 @@ class ProductForm(Form):
 
     def add_metric_row(self) -> None:
         if len(self.metrics) < MAX_METRICS:
-            self.metrics.append_entry()
+            self.metrics.append_entry().form.offer_evidence(self.evidence_options)
 
     def ensure_blank_metric_row(self) -> None:
         """Leave one empty row to type a new metric into, while there is room."""
         rows = self.metrics.entries
         has_blank = rows and rows[-1].form.is_blank()
         if not has_blank and len(rows) < MAX_METRICS:
-            self.metrics.append_entry()
+            self.add_metric_row()
 
     def metric_row_template(self) -> MetricForm:
         """An empty row named like the next one, which the browser copies to add rows."""
-        return MetricForm(prefix=f"{self.metrics.name}-__index__-")
+        row = MetricForm(prefix=f"{self.metrics.name}-__index__-")
+        row.offer_evidence(self.evidence_options)
+        return row
 
     def to_data(self) -> ProductData:
         return ProductData(
@@ -237,7 +324,7 @@ class ProductForm(Form):
             position=self.position.data or 0,
             skill_keys=list(self.skill_keys.data or []),
             metrics=[
-                MetricData(row.label.data, row.value.data, row.note.data or "")
+                row.to_data()
                 for row in (entry.form for entry in self.metrics)
                 if not row.is_blank()
             ],

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from pm_portfolio.core.publishing import PublicOwner
+from pm_portfolio.core.results import metric_sentence
 from pm_portfolio.models import Product
 
 SCHEMA = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
@@ -43,11 +44,7 @@ def build_resume(owner: PublicOwner, products: list[Product], profile_url: str) 
                 {
                     "name": product.title,
                     "description": product.tagline,
-                    "highlights": [
-                        f"{metric.label}: {metric.value}"
-                        + (f" ({metric.note})" if metric.note else "")
-                        for metric in product.metrics
-                    ],
+                    "highlights": [metric_sentence(metric) for metric in product.metrics],
                     "keywords": [skill.name for skill in product.skills],
                     "startDate": _iso_date(product.started_on),
                     "endDate": _iso_date(product.shipped_on),

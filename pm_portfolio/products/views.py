@@ -9,6 +9,7 @@ from flask import request
 from flask import url_for
 from flask_login import current_user
 
+from pm_portfolio.core import media
 from pm_portfolio.core import products
 from pm_portfolio.core.publishing import reach
 from pm_portfolio.core.share_links import product_link
@@ -81,7 +82,11 @@ def show(product_id: int):
 def edit(product_id: int):
     product = owned_or_404(products.owned_product, product_id)
     form = ProductForm(
-        obj=product, skills=all_skills(), owner_id=current_user.id, product_id=product.id
+        obj=product,
+        skills=all_skills(),
+        owner_id=current_user.id,
+        product_id=product.id,
+        evidence=media.evidence_options(product),
     )
 
     def save(data: products.ProductData) -> int:
