@@ -13,6 +13,8 @@ from pm_portfolio.core.analytics import ShareLinkStats
 from pm_portfolio.core.analytics import ViewSummary
 from pm_portfolio.core.analytics import recent_views
 from pm_portfolio.core.analytics import share_link_stats
+from pm_portfolio.core.coach import PortfolioReadiness
+from pm_portfolio.core.coach import portfolio_readiness
 from pm_portfolio.core.publishing import reach
 from pm_portfolio.core.skills import all_skills
 from pm_portfolio.extensions import db
@@ -69,6 +71,7 @@ class Dashboard:
     recent_learnings: list[Learning]
     checklist: list[ChecklistStep]
     views: ViewSummary
+    readiness: PortfolioReadiness | None
     share_links: list[ShareLinkStats]
     listed_count: int
     hidden_idea_count: int
@@ -165,7 +168,9 @@ def _publish_step(user: User, counts: ProductCounts) -> ChecklistStep:
     )
 
 
-def _cadence(owner_id: int, months: list[date], today: date) -> list[MonthActivity]:
+def _activity(owner_id: int, months: list[date], today: date) -> tuple[list[MonthActivity], int]:
+    """Products shipped and learnings recorded per month, and all learnings ever: one query."""
+
     def per_month(kind: str, column, model):
         year, month = extract("year", column), extract("month", column)
         return (
@@ -178,11 +183,16 @@ def _cadence(owner_id: int, months: list[date], today: date) -> list[MonthActivi
         Product.status.in_(SHIPPED_STATUSES)
     )
     learned = per_month("learned", Learning.learned_on, Learning)
+    every_learning = db.select(
+        literal("every_learning"), literal(0), literal(0), func.count(Learning.id)
+    ).where(Learning.user_id == owner_id)
     counts = {
         (kind, int(year), int(month)): count
-        for kind, year, month, count in db.session.execute(union_all(shipped, learned))
+        for kind, year, month, count in db.session.execute(
+            union_all(shipped, learned, every_learning)
+        )
     }
-    return [
+    months_activity = [
         MonthActivity(
             month=start,
             shipped=counts.get(("shipped", start.year, start.month), 0),
@@ -190,6 +200,7 @@ def _cadence(owner_id: int, months: list[date], today: date) -> list[MonthActivi
         )
         for start in months
     ]
+    return months_activity, counts[("every_learning", 0, 0)]
 
 
 def _coverage(owner_id: int) -> list[SkillCoverage]:
@@ -222,9 +233,7 @@ def _coverage(owner_id: int) -> list[SkillCoverage]:
 def build_dashboard(user: User, today: date) -> Dashboard:
     counts = _product_counts(user.id, user.show_ideas)
     status_counts, last_shipped_on = counts.by_status, counts.last_shipped_on
-    learning_count = db.session.scalar(
-        db.select(func.count(Learning.id)).where(Learning.user_id == user.id)
-    )
+    months, learning_count = _activity(user.id, month_starts(today), today)
     recent_products = list(
         db.session.scalars(
             db.select(Product)
@@ -248,7 +257,7 @@ def build_dashboard(user: User, today: date) -> Dashboard:
         learning_count=learning_count,
         last_shipped_on=last_shipped_on,
         days_since_ship=(today - last_shipped_on).days if last_shipped_on else None,
-        months=_cadence(user.id, month_starts(today), today),
+        months=months,
         coverage=_coverage(user.id),
         recent_products=recent_products,
         recent_learnings=recent_learnings,
@@ -276,5 +285,6 @@ def build_dashboard(user: User, today: date) -> Dashboard:
         listed_count=counts.listed,
         hidden_idea_count=counts.hidden_ideas,
         views=recent_views(user.id, today),
+        readiness=portfolio_readiness(user.id),
         share_links=share_link_stats(user.id),
     )

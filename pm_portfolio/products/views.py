@@ -9,6 +9,7 @@ from flask import request
 from flask import url_for
 from flask_login import current_user
 
+from pm_portfolio.core import coach
 from pm_portfolio.core import media
 from pm_portfolio.core import products
 from pm_portfolio.core.publishing import reach
@@ -28,9 +29,11 @@ require_login(bp)
 @bp.get("")
 def index():
     filters = ProductFilterForm.from_query(request.args, all_skills())
+    listed = products.list_products(current_user.id, filters.to_filters())
     return render_template(
         "products/index.html",
-        products=products.list_products(current_user.id, filters.to_filters()),
+        products=listed,
+        readiness=coach.readiness_of(current_user.id, [product.id for product in listed]),
         filters=filters,
     )
 
@@ -74,6 +77,7 @@ def show(product_id: int):
         product=product,
         reach=reach(product, current_user.show_ideas),
         share_link=product_link(product.id),
+        readiness=coach.readiness_of(current_user.id, [product.id])[product.id],
         confirm_form=ConfirmForm(),
     )
 

@@ -17,6 +17,7 @@ from pm_portfolio.core.markdown import render_markdown
 from pm_portfolio.core.publishing import card_metrics
 from pm_portfolio.core.publishing import empty_portfolio_advice
 from pm_portfolio.core.results import metric_facts
+from pm_portfolio.core.results import with_unit
 from pm_portfolio.web.public_urls import public_url
 
 
@@ -89,4 +90,5 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["date_label"] = date_label
     app.jinja_env.filters["host"] = host_label
     app.jinja_env.filters["source_label"] = analytics.source_label
+    app.jinja_env.filters["with_unit"] = with_unit
     app.jinja_env.filters["moment_label"] = moment_label
