@@ -163,3 +163,36 @@ def update_learning(learning: Learning, data: LearningData) -> Learning:
 def delete_learning(learning: Learning) -> None:
     db.session.delete(learning)
     db.session.commit()
+
+
+def build_log_of(owner_id: int, product_id: int) -> list[Learning]:
+    """A product's journal entries, oldest first: the raw material of its story."""
+    return list(
+        db.session.scalars(
+            db.select(Learning)
+            .where(Learning.user_id == owner_id, Learning.product_id == product_id)
+            .order_by(Learning.learned_on, Learning.id)
+        )
+    )
+
+
+def journal_draft(entries: Iterable[Learning]) -> str:
+    """Journal entries as a Markdown draft for a case-study section, one item each, in
+    date order: "- **22 Feb 2026 — Decision:** No inventory tracking. Most …"."""
+    lines = []
+    for entry in sorted(entries, key=lambda learning: (learning.learned_on, learning.id)):
+        when = f"{entry.learned_on.day} {entry.learned_on:%b %Y}"
+        kind = LearningKind(entry.kind).label
+        title = entry.title.rstrip(".")
+        # The first paragraph, on one line, so the list stays a list.
+        first_paragraph = " ".join(entry.body.strip().split("\n\n", 1)[0].split())
+        lines.append(f"- **{when} \N{EM DASH} {kind}:** {title}." + (
+            f" {first_paragraph}" if first_paragraph else ""
+        ))  # fmt: skip
+    return "\n".join(lines)
+
+
+def with_draft(text: str, draft: str) -> str:
+    """A section's text with a draft added at its end, a blank line between them."""
+    text = text.rstrip()
+    return f"{text}\n\n{draft}" if text else draft

@@ -32,6 +32,8 @@ from pm_portfolio.forms.fields import link_field
 from pm_portfolio.forms.fields import max_length
 from pm_portfolio.forms.fields import number_between
 from pm_portfolio.forms.fields import strip_whitespace
+from pm_portfolio.models import Learning
+from pm_portfolio.models import LearningKind
 from pm_portfolio.models import MetricDirection
 from pm_portfolio.models import ProductStatus
 from pm_portfolio.models import Skill
@@ -329,3 +331,39 @@ class ProductForm(Form):
                 if not row.is_blank()
             ],
         )
+
+
+DRAFT_SECTIONS = [
+    ("problem", "The problem"),
+    ("hypothesis", "The hypothesis"),
+    ("tradeoffs", "Trade-offs"),
+    ("outcome", "Outcome"),
+]
+
+
+class JournalDraftForm(SubForm):
+    """Pick build-log entries and a section: the product form comes back with them
+    written into it as a Markdown draft, and nothing is saved until "Save"."""
+
+    entries = MultiCheckboxField("Entries from this product's build log")
+    section = SelectField("Add them to", choices=choices(DRAFT_SECTIONS), default="tradeoffs")
+    insert = SubmitField("Insert as a draft")
+
+    def offer(self, build_log: list[Learning]) -> None:
+        self.entries.choices = choices(
+            (entry.id, f"{entry.learned_on.day} {entry.learned_on:%b %Y} \N{EM DASH} "
+                       f"{LearningKind(entry.kind).label}: {entry.title}")
+            for entry in build_log
+        )  # fmt: skip
+
+    def validate_entries(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Pick at least one entry.")
+
+    def chosen(self, build_log: list[Learning]) -> list[Learning]:
+        picked = set(self.entries.data or [])
+        return [entry for entry in build_log if str(entry.id) in picked]
+
+    @property
+    def section_label(self) -> str:
+        return dict(DRAFT_SECTIONS)[self.section.data]

@@ -10,6 +10,7 @@ from flask import url_for
 from flask_login import current_user
 
 from pm_portfolio.core import coach
+from pm_portfolio.core import learnings
 from pm_portfolio.core import media
 from pm_portfolio.core import products
 from pm_portfolio.core.publishing import reach
@@ -17,6 +18,7 @@ from pm_portfolio.core.share_links import product_link
 from pm_portfolio.core.skills import all_skills
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.filters import ProductFilterForm
+from pm_portfolio.forms.products import JournalDraftForm
 from pm_portfolio.forms.products import ProductForm
 from pm_portfolio.web.helpers import media_storage
 from pm_portfolio.web.helpers import owned_or_404
@@ -92,13 +94,32 @@ def edit(product_id: int):
         product_id=product.id,
         evidence=media.evidence_options(product),
     )
+    build_log = learnings.build_log_of(current_user.id, product.id)
+    draft = JournalDraftForm(request.form if request.method == "POST" else None, prefix="draft")
+    draft.offer(build_log)
+    inserted = None
+    if draft.insert.data:
+        if draft.validate():
+            section = form[draft.section.data]
+            chosen = draft.chosen(build_log)
+            section.data = learnings.with_draft(section.data or "", learnings.journal_draft(chosen))
+            inserted = len(chosen)
+        form.ensure_blank_metric_row()
+    else:
 
-    def save(data: products.ProductData) -> int:
-        products.update_product(product, data)
-        return product_id
+        def save(data: products.ProductData) -> int:
+            products.update_product(product, data)
+            return product_id
 
-    saved = _submit(form, save)
-    return saved or render_template("products/form.html", form=form, product=product)
+        if saved := _submit(form, save):
+            return saved
+    return render_template(
+        "products/form.html",
+        form=form,
+        product=product,
+        draft_form=draft if build_log else None,
+        inserted=inserted,
+    )
 
 
 @bp.route("/<id:product_id>/delete", methods=["GET", "POST"])
