@@ -337,6 +337,21 @@ class Metric(db.Model):
     product: Mapped[Product] = relationship(back_populates="metrics")
 
 
+class ProductRevision(db.Model):
+    """A saved version of a product's case study: its texts and metrics as they were
+    after one save, and which of them that save changed. Private to the maker."""
+
+    __tablename__ = "product_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    content: Mapped[dict] = mapped_column(JSON)
+    changed: Mapped[list] = mapped_column(JSON, default=list)
+
+
 class Learning(db.Model):
     """What the maker learned; a product's learnings in date order are its build log."""
 

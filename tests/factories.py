@@ -10,16 +10,19 @@ from datetime import datetime
 from flask import current_app
 from PIL import Image
 from pypdf import PdfWriter
+from sqlalchemy import func
 
 from pm_portfolio.core import accounts
 from pm_portfolio.core import browser_sessions
 from pm_portfolio.core import media
+from pm_portfolio.core import revisions
 from pm_portfolio.core.share_links import new_token
 from pm_portfolio.core.skills import skills_with_keys
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
+from pm_portfolio.models import ProductRevision
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkProduct
 from pm_portfolio.models import User
@@ -73,6 +76,15 @@ def make_product(owner_id: int, title: str | None = None, skills=(), metrics=(),
     db.session.add(product)
     db.session.commit()
     return product.id
+
+
+def make_revision(product_id: int) -> int:
+    """Keep a revision of the product as it is now; return its id."""
+    revisions.record([db.session.get(Product, product_id)])
+    db.session.commit()
+    return db.session.scalar(
+        db.select(func.max(ProductRevision.id)).where(ProductRevision.product_id == product_id)
+    )
 
 
 def make_learning(owner_id: int, product_id: int | None = None, skills=(), **fields) -> int:

@@ -12,6 +12,7 @@ from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Product
+from pm_portfolio.models import ProductRevision
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import User
 from tests.factories import PASSWORD
@@ -61,6 +62,11 @@ def build_catalogue(app) -> list[Page]:
         draft_id = save_draft(maker_id, "products", "bad.csv", BAD_PRODUCT_CSV).id
         reset_token = account_links.reset_token(db.session.get(User, maker_id))
         product_id, slug = product.id, product.slug
+        first_revision_id = db.session.scalar(
+            db.select(ProductRevision.id)
+            .where(ProductRevision.product_id == product_id)
+            .order_by(ProductRevision.id)
+        )
         picture_id = db.session.scalar(
             db.select(MediaItem.id).where(
                 MediaItem.product_id == product_id, MediaItem.media_type == "image"
@@ -96,6 +102,8 @@ def build_catalogue(app) -> list[Page]:
         Page("product-edit", f"/products/{product_id}/edit", MAKER),
         Page("product-delete", f"/products/{product_id}/delete", MAKER),
         Page("product-media", f"/products/{product_id}/media", MAKER),
+        Page("product-history", f"/products/{product_id}/revisions", MAKER),
+        Page("product-revision", f"/products/{product_id}/revisions/{first_revision_id}", MAKER),
         Page("media-edit", f"/media/{picture_id}/edit", MAKER),
         Page("media-edit-errors", f"/media/{picture_id}/edit", MAKER, {"alt_text": ""}),
         Page("journal", "/learnings", MAKER),

@@ -29,6 +29,7 @@ from pm_portfolio.models import MediaFile
 from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
+from pm_portfolio.models import ProductRevision
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkProduct
 from pm_portfolio.models import User
@@ -37,6 +38,7 @@ from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
+from tests.factories import make_revision
 from tests.factories import make_user
 from tests.factories import png_bytes
 from tests.factories import start_session
@@ -170,6 +172,7 @@ def make_world(app, draft: bytes = b"x") -> dict:
             "draft_id": save_draft(maker.id, "products", "f.csv", draft_text).id,
             "session_id": start_session(maker),
             "item_id": make_image(product_id),
+            "revision_id": make_revision(product_id),
             "token": account_links.reset_token(db.session.get(User, maker.id)),
         }
 
@@ -181,6 +184,7 @@ MODELS_BY_ARGUMENT = {
     "draft_id": ImportDraft,
     "session_id": BrowserSession,
     "item_id": MediaItem,
+    "revision_id": ProductRevision,
 }
 
 

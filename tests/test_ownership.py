@@ -7,12 +7,15 @@ from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
+from tests.factories import make_revision
 from tests.factories import make_user
 from tests.factories import start_session
 from tests.infrastructure import database_snapshot
 
 # Route arguments that name an object some maker owns.
-OBJECT_ARGUMENTS = {"product_id", "learning_id", "link_id", "draft_id", "session_id", "item_id"}
+OBJECT_ARGUMENTS = {
+    "product_id", "learning_id", "link_id", "draft_id", "session_id", "item_id", "revision_id",
+}  # fmt: skip
 
 
 def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
@@ -24,6 +27,7 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         draft_id = save_draft(owner.id, "products", "p.csv", "slug,title\n").id
         session_id = start_session(owner)
         item_id = make_image(product_id)
+        revision_id = make_revision(product_id)
         intruder = make_user()
     AuthActions(client).login(intruder.username, intruder.password)
     token = client.csrf_token("/dashboard")
@@ -34,6 +38,7 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         "draft_id": draft_id,
         "session_id": session_id,
         "item_id": item_id,
+        "revision_id": revision_id,
     }
     rules = [rule for rule in app.url_map.iter_rules() if rule.arguments & OBJECT_ARGUMENTS]
     assert {rule.endpoint for rule in rules} >= {
@@ -57,6 +62,9 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         "media.cover",
         "media.earlier",
         "media.later",
+        "products.revisions_list",
+        "products.revision",
+        "products.restore_revision",
     }
     before = database_snapshot(app)
 

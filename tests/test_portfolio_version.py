@@ -38,7 +38,7 @@ from tests.factories import make_user
 # What no public page shows: changing these must not expire the maker's cached pages.
 UNSHOWN = {
     "ProfileView", "ProductView", "ShareLinkView", "ImportDraft", "Skill", "BrowserSession",
-    "MediaFile",
+    "MediaFile", "ProductRevision",
 }  # fmt: skip
 # Values the schema's CHECK constraints allow, to change a column to another allowed one.
 ALLOWED = {

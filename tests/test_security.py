@@ -61,6 +61,7 @@ SAMPLE_VALUES = {
     "draft_id": 1,
     "session_id": 1,
     "item_id": 1,
+    "revision_id": 1,
     "key": "0" * 64,
     "username": "maker",
     "slug": "a-product",

@@ -21,6 +21,7 @@ from pm_portfolio.models import BrowserSession
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import MediaFile
 from pm_portfolio.models import Product
+from pm_portfolio.models import ProductRevision
 from pm_portfolio.models import ProductView
 from pm_portfolio.models import ProfileView
 from pm_portfolio.models import ShareLinkView
@@ -29,9 +30,11 @@ from pm_portfolio.models import User
 
 # No public page shows these: counting a view or keeping an import draft must not
 # expire every cached page of the maker, nor must signing in. Skills are reference data;
-# a media file never changes (its key is its content) and comes and goes with its item.
+# a media file never changes (its key is its content) and comes and goes with its item;
+# revisions are the maker's private history.
 UNSHOWN_MODELS = (
-    ProfileView, ProductView, ShareLinkView, ImportDraft, Skill, BrowserSession, MediaFile
+    ProfileView, ProductView, ShareLinkView, ImportDraft, Skill, BrowserSession, MediaFile,
+    ProductRevision,
 )  # fmt: skip
 _BUMPED = "portfolio_versions_bumped"
 _USERS = User.__table__

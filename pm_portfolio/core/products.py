@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from pm_portfolio.core import media
+from pm_portfolio.core import revisions
 from pm_portfolio.core.publishing import portfolio_order
 from pm_portfolio.core.rows import assign_changed
 from pm_portfolio.core.share_links import add_product_link
@@ -32,6 +33,7 @@ from pm_portfolio.models import Learning
 from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
+from pm_portfolio.models import ProductRevision
 from pm_portfolio.models import ProductSlugRedirect
 from pm_portfolio.models import ProductStatus
 from pm_portfolio.models import Skill
@@ -298,7 +300,8 @@ def stage_products(
     an import stages thousands at once. An empty slug is made from the title.
     A renamed product keeps its old address as a redirect; a slug that a live
     product takes can no longer redirect elsewhere. An unlisted product gets its
-    share link. Nothing is committed: the caller commits, or rolls back, it all.
+    share link. Each product whose case study changed keeps a revision. Nothing is
+    committed: the caller commits, or rolls back, it all.
     """
     skills = {skill.key: skill for skill in all_skills()}
     in_use = slugs_in_use(owner_id)
@@ -335,6 +338,7 @@ def stage_products(
             withdraw_product_link(product.id)
         staged.append(product)
     db.session.flush()
+    revisions.record(staged)
     return staged
 
 
@@ -365,6 +369,71 @@ def create_product(owner_id: int, data: ProductData) -> Product:
 
 def update_product(product: Product, data: ProductData) -> Product:
     return _save(product.user_id, data, product)
+
+
+def product_data(product: Product) -> ProductData:
+    """Everything the maker wrote about `product`, as a form would send it."""
+    return ProductData(
+        title=product.title,
+        slug=product.slug,
+        tagline=product.tagline,
+        target_users=product.target_users,
+        problem=product.problem,
+        hypothesis=product.hypothesis,
+        solution=product.solution,
+        tradeoffs=product.tradeoffs,
+        outcome=product.outcome,
+        role=product.role,
+        status=product.status,
+        started_on=product.started_on,
+        shipped_on=product.shipped_on,
+        live_url=product.live_url,
+        source_url=product.source_url,
+        visibility=product.visibility,
+        is_featured=product.is_featured,
+        position=product.position,
+        skill_keys=product.skill_keys,
+        metrics=[
+            MetricData(**{name: getattr(metric, name) for name in METRIC_FIELDS})
+            for metric in product.metrics
+        ],
+    )
+
+
+def restore_revision(product: Product, revision: ProductRevision) -> Product:
+    """Put a revision's texts and metrics back; the rest of the product stays as it is.
+    The current version is already a revision, so nothing is lost: the restore is one
+    more. A cited picture that has since been deleted is dropped."""
+    data = product_data(product)
+    content = revision.content
+    for name in revisions.CASE_STUDY_FIELDS:
+        if name != "metrics":
+            setattr(data, name, _fit(Product, name, content.get(name)))
+    data.title = data.title.strip() or product.title
+    data.metrics = [
+        MetricData(**{name: _metric_value(name, metric.get(name)) for name in METRIC_FIELDS})
+        for metric in (content.get("metrics") or [])[:MAX_METRICS]
+        if isinstance(metric, dict)
+    ]
+    return update_product(product, data)
+
+
+def _fit(model, name: str, value) -> str:
+    """Text from a revision as its column can hold it (a restored backup may hold anything)."""
+    text = value if isinstance(value, str) else ""
+    length = model.__table__.c[name].type.length
+    return text[:length] if length else text
+
+
+def _metric_value(name: str, value):
+    if name in ("window_start", "window_end"):
+        try:
+            return date.fromisoformat(value) if isinstance(value, str) and value else None
+        except ValueError:
+            return None
+    if name == "source_media_id":
+        return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return _fit(Metric, name, value)
 
 
 def delete_product(product: Product, storage: Storage) -> None:

@@ -11,6 +11,7 @@ of it is committed together, after the files are stored.
 import json
 from dataclasses import dataclass
 from dataclasses import fields
+from datetime import UTC
 from datetime import datetime
 from typing import IO
 from typing import Any
@@ -18,6 +19,7 @@ from typing import Any
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
+from pm_portfolio.core import revisions
 from pm_portfolio.core.accounts import ProfileData
 from pm_portfolio.core.accounts import stage_profile
 from pm_portfolio.core.media import Limits
@@ -36,12 +38,14 @@ from pm_portfolio.exports.formats import SKILL_SEPARATOR
 from pm_portfolio.exports.formats import flag
 from pm_portfolio.exports.formats import iso_date
 from pm_portfolio.exports.formats import iso_datetime
+from pm_portfolio.exports.formats import parse_timestamp
 from pm_portfolio.exports.media_backup import ARCHIVE_DOCUMENT
 from pm_portfolio.extensions import db
 from pm_portfolio.forms.profile import ProfileForm
 from pm_portfolio.models import Learning
 from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Product
+from pm_portfolio.models import ProductRevision
 from pm_portfolio.models import User
 
 BACKUP_FORMAT = "pm-portfolio-backup"
@@ -90,8 +94,28 @@ def _backup_learnings(owner_id: int):
     )
 
 
+def _backup_revisions(owner_id: int) -> dict[int, list[dict[str, Any]]]:
+    """Each product's revisions, oldest first."""
+    history: dict[int, list[dict[str, Any]]] = {}
+    for revision in db.session.scalars(
+        db.select(ProductRevision)
+        .join(Product, Product.id == ProductRevision.product_id)
+        .where(Product.user_id == owner_id)
+        .order_by(ProductRevision.product_id, ProductRevision.created_at, ProductRevision.id)
+    ):
+        history.setdefault(revision.product_id, []).append(
+            {
+                "created_at": iso_datetime(revision.created_at),
+                "changed": revision.changed,
+                "content": revision.content,
+            }
+        )
+    return history
+
+
 def backup(user: User, now: datetime) -> dict[str, Any]:
     """Everything the maker owns, as JSON-ready data (share tokens and view counts aside)."""
+    history = _backup_revisions(user.id)
     products = _backup_products(user.id)
     learnings = _backup_learnings(user.id)
     return {
@@ -126,6 +150,7 @@ def backup(user: User, now: datetime) -> dict[str, Any]:
                 "outcome": product.outcome,
                 "created_at": iso_datetime(product.created_at),
                 "updated_at": iso_datetime(product.updated_at),
+                "revisions": history.get(product.id, []),
             }
             for product in products
         ],
@@ -284,6 +309,66 @@ def _cite_restored_media(owner_id: int, products: list[dict], items: list[MediaI
                 metric.source_media_id = media[index].id
 
 
+def _restored_revision(item: Any) -> ProductRevision | None:
+    """A revision from a backup, with only what a revision holds; None if unreadable."""
+    if not isinstance(item, dict) or not isinstance(item.get("content"), dict):
+        return None
+    content = item["content"]
+    kept = {
+        name: content.get(name) if isinstance(content.get(name), str) else ""
+        for name in revisions.CASE_STUDY_FIELDS
+        if name != "metrics"
+    }
+    metrics = content.get("metrics") if isinstance(content.get("metrics"), list) else []
+    # A cited picture's id belongs to the account the backup came from.
+    kept["metrics"] = [
+        {**{key: metric.get(key) for key in revisions.METRIC_KEYS}, "source_media_id": None}
+        for metric in metrics
+        if isinstance(metric, dict)
+    ]
+    changed = item.get("changed") if isinstance(item.get("changed"), list) else []
+    try:
+        created_at = parse_timestamp(str(item.get("created_at") or ""))
+    except ValueError:
+        created_at = None
+    return ProductRevision(
+        content=kept,
+        changed=[name for name in changed if name in revisions.CASE_STUDY_FIELDS],
+        created_at=created_at or datetime.now(UTC),
+    )
+
+
+def _restore_revisions(owner_id: int, products: list[dict]) -> None:
+    """Bring back each product's history. The restore itself kept a revision of each
+    product; it goes when the history's newest revision already says the same."""
+    restored = {
+        product.slug: product
+        for product in db.session.scalars(db.select(Product).where(Product.user_id == owner_id))
+    }
+    with_history = []
+    for entry in products:
+        product = restored.get(entry.get("slug"))
+        history = entry.get("revisions")
+        if product is None or not isinstance(history, list):
+            continue
+        kept = [
+            revision
+            for revision in map(_restored_revision, history[-revisions.MAX_REVISIONS :])
+            if revision is not None
+        ]
+        if not kept:
+            continue
+        if kept[-1].content == revisions.snapshot(product):
+            db.session.execute(
+                db.delete(ProductRevision).where(ProductRevision.product_id == product.id)
+            )
+        for revision in kept:
+            revision.product_id = product.id
+            db.session.add(revision)
+        with_history.append(product.id)
+    revisions.prune(with_history)
+
+
 def _owns_anything(owner_id: int) -> bool:
     return any(
         db.session.scalar(db.select(model.id).where(model.user_id == owner_id).limit(1))
@@ -341,6 +426,7 @@ def restore_backup(user: User, content: bytes, storage: Storage, limits: Limits)
         db.session.add_all(media_plan.items)
         db.session.flush()
         _cite_restored_media(user.id, _backup_items(backup, "products"), media_plan.items)
+    _restore_revisions(user.id, _backup_items(backup, "products"))
     stage_profile(user, profile_form.to_data())
     db.session.commit()
     return RestoreSummary(

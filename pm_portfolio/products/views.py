@@ -13,6 +13,7 @@ from pm_portfolio.core import coach
 from pm_portfolio.core import learnings
 from pm_portfolio.core import media
 from pm_portfolio.core import products
+from pm_portfolio.core import revisions
 from pm_portfolio.core.publishing import reach
 from pm_portfolio.core.share_links import product_link
 from pm_portfolio.core.skills import all_skills
@@ -23,6 +24,7 @@ from pm_portfolio.forms.products import ProductForm
 from pm_portfolio.web.helpers import media_storage
 from pm_portfolio.web.helpers import owned_or_404
 from pm_portfolio.web.helpers import require_login
+from pm_portfolio.web.templating import moment_label
 
 bp = Blueprint("products", __name__, url_prefix="/products")
 require_login(bp)
@@ -132,3 +134,49 @@ def delete(product_id: int):
         flash(f"Deleted “{title}” with its metrics and learnings.", "info")
         return redirect(url_for("products.index"))
     return render_template("products/delete.html", product=product, form=form)
+
+
+@bp.get("/<id:product_id>/revisions")
+def revisions_list(product_id: int):
+    product = owned_or_404(products.owned_product, product_id)
+    return render_template(
+        "products/revisions.html",
+        product=product,
+        revisions=revisions.revisions_of(product.id),
+        labels=revisions.CASE_STUDY_FIELDS,
+    )
+
+
+def _owned_revision_or_404(product_id: int, revision_id: int):
+    revision = revisions.owned_revision(current_user.id, product_id, revision_id)
+    if revision is None:
+        abort(404)
+    return revision
+
+
+@bp.get("/<id:product_id>/revisions/<id:revision_id>")
+def revision(product_id: int, revision_id: int):
+    revision = _owned_revision_or_404(product_id, revision_id)
+    product = owned_or_404(products.owned_product, product_id)
+    return render_template(
+        "products/revision.html",
+        product=product,
+        revision=revision,
+        diffs=revisions.compare(revision.content, revisions.snapshot(product)),
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/<id:product_id>/revisions/<id:revision_id>/restore")
+def restore_revision(product_id: int, revision_id: int):
+    revision = _owned_revision_or_404(product_id, revision_id)
+    product = owned_or_404(products.owned_product, product_id)
+    if ConfirmForm().validate_on_submit():
+        when = moment_label(revision.created_at)
+        try:
+            products.restore_revision(product, revision)
+        except products.ProductGone:
+            abort(404)
+        flash(f"Restored the version saved {when}. The one before it is kept in the history.",
+              "success")  # fmt: skip
+    return redirect(url_for("products.show", product_id=product_id))

@@ -48,6 +48,12 @@ def moment_label(value: datetime | None) -> str:
     return f"{date_label(value)}, {value:%H:%M} UTC"
 
 
+def moment_attribute(value: datetime) -> str:
+    """A moment for a `datetime` attribute: UTC, to the second."""
+    value = value.astimezone(UTC) if value.tzinfo else value
+    return f"{value:%Y-%m-%dT%H:%M:%S}Z"
+
+
 def render_version(code: Path, *folders: Path) -> str:
     """A fingerprint of what renders pages (the Python code, the templates and static
     files), so that cached pages and ETags expire on every deploy."""
@@ -92,3 +98,4 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["source_label"] = analytics.source_label
     app.jinja_env.filters["with_unit"] = with_unit
     app.jinja_env.filters["moment_label"] = moment_label
+    app.jinja_env.filters["moment_attribute"] = moment_attribute

@@ -1,0 +1,148 @@
+"""Revision history: every save keeps the case study; compare and restore, nothing lost."""
+
+import io
+import json
+import re
+import zipfile
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
+from pm_portfolio.core import revisions
+from pm_portfolio.core.revisions import Segment
+from pm_portfolio.extensions import db
+from pm_portfolio.models import Product
+from pm_portfolio.models import ProductRevision
+from tests.clients import signed_in_maker
+from tests.factories import make_product
+
+
+def product_form(**fields) -> dict:
+    return {"title": "Standup Bot", "slug": "standup-bot", "status": "idea",
+            "visibility": "private", **fields}  # fmt: skip
+
+
+def history(app, product_id: int) -> list[tuple[list[str], str]]:
+    """Each revision's changed fields and tradeoffs, oldest first."""
+    with app.app_context():
+        return [
+            (revision.changed, revision.content["tradeoffs"])
+            for revision in reversed(revisions.revisions_of(product_id))
+        ]
+
+
+def create(client, **fields) -> int:
+    response = client.submit("/products/new", product_form(**fields))
+    assert response.status_code == 302
+    return int(response.headers["Location"].rsplit("/", 1)[1])
+
+
+def test_each_save_that_changes_the_case_study_keeps_a_revision(app):
+    _maker, client = signed_in_maker(app)
+    product_id = create(client, tradeoffs="Cut Jira.")
+    edit = f"/products/{product_id}/edit"
+
+    client.submit(edit, product_form(tradeoffs="Cut Jira and Trello."))
+    client.submit(edit, product_form(tradeoffs="Cut Jira and Trello.", visibility="public"))
+    metric = {"metrics-0-label": "teams", "metrics-0-value": "140", "metrics-0-baseline": "0"}
+    client.submit(edit, product_form(tradeoffs="Cut Jira and Trello.", **metric))
+
+    assert history(app, product_id) == [
+        ([], "Cut Jira."),
+        (["tradeoffs"], "Cut Jira and Trello."),
+        (["metrics"], "Cut Jira and Trello."),
+    ]
+    page = client.get(f"/products/{product_id}/revisions").get_data(as_text=True)
+    assert re.search(r"What changed\">\s*Results", page)
+    assert "First saved version" in page
+
+
+def test_the_diff_highlights_words_and_escapes_text(app):
+    _maker, client = signed_in_maker(app)
+    product_id = create(client, tradeoffs="Cut <b>Jira</b> integration.")
+    client.submit(f"/products/{product_id}/edit", product_form(tradeoffs="Cut Trello integration."))
+    with app.app_context():
+        first = revisions.revisions_of(product_id)[-1].id
+
+    page = client.get(f"/products/{product_id}/revisions/{first}").get_data(as_text=True)
+
+    assert '<del class="diff__removed">&lt;b&gt;Jira&lt;/b&gt;</del>' in page
+    assert '<ins class="diff__added">Trello</ins>' in page
+    assert "<b>Jira" not in page
+    assert "Unchanged: Title, Tagline" in page
+
+
+def test_restoring_a_revision_is_one_more_revision(app):
+    _maker, client = signed_in_maker(app)
+    product_id = create(client, tradeoffs="First.", problem="The problem.")
+    client.submit(f"/products/{product_id}/edit", product_form(tradeoffs="Second.",
+                                                                visibility="public"))  # fmt: skip
+    with app.app_context():
+        first = revisions.revisions_of(product_id)[-1].id
+
+    revision_page = f"/products/{product_id}/revisions/{first}"
+    response = client.submit(f"{revision_page}/restore", page=revision_page)
+
+    assert response.status_code == 302
+    with app.app_context():
+        product = db.session.get(Product, product_id)
+        assert (product.tradeoffs, product.problem, product.visibility) == (
+            "First.", "The problem.", "public"
+        )  # fmt: skip
+    assert [content for _, content in history(app, product_id)] == ["First.", "Second.", "First."]
+    assert "Restored the version saved" in client.get(f"/products/{product_id}").get_data(
+        as_text=True
+    )
+
+
+def test_at_most_fifty_revisions_are_kept_the_oldest_dropped(app):
+    maker, _client = signed_in_maker(app)
+    with app.app_context():
+        product_id = make_product(maker.id)
+        start = datetime(2026, 1, 1, tzinfo=UTC)
+        for number in range(55):
+            db.session.add(ProductRevision(product_id=product_id, content={"n": number},
+                                           created_at=start + timedelta(hours=number)))  # fmt: skip
+        db.session.flush()
+        revisions.prune([product_id])
+        db.session.commit()
+        kept = [revision.content["n"] for revision in revisions.revisions_of(product_id)]
+
+    assert kept == list(range(54, 4, -1))
+
+
+def test_revisions_go_with_the_product(app):
+    _maker, client = signed_in_maker(app)
+    product_id = create(client)
+    client.submit(f"/products/{product_id}/delete")
+    with app.app_context():
+        assert db.session.scalar(db.select(ProductRevision)) is None
+
+
+def test_word_diff():
+    before, after = revisions.word_diff("Cut the Jira sync.", "Cut the Trello sync now.")
+
+    assert before == [Segment("Cut the ", "same"), Segment("Jira", "removed"),
+                      Segment(" ", "same"), Segment("sync.", "removed")]  # fmt: skip
+    assert after == [Segment("Cut the ", "same"), Segment("Trello", "added"),
+                     Segment(" ", "same"), Segment("sync now.", "added")]  # fmt: skip
+
+
+def test_the_backup_carries_the_history(app):
+    _maker, client = signed_in_maker(app)
+    product_id = create(client, tradeoffs="First.")
+    client.submit(f"/products/{product_id}/edit", product_form(tradeoffs="Second."))
+
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/export/backup.zip").get_data()))
+    document = json.loads(archive.read("backup.json"))
+    assert [r["changed"] for r in document["products"][0]["revisions"]] == [[], ["tradeoffs"]]
+
+    other, other_client = signed_in_maker(app)
+    restored = other_client.upload(
+        "/settings/data/restore", "restore", client.get("/export/backup.zip").get_data(),
+        "backup.zip",
+    )  # fmt: skip
+    assert restored.status_code == 302
+    with app.app_context():
+        other_product = db.session.scalar(db.select(Product).where(Product.user_id == other.id))
+    assert history(app, other_product.id) == history(app, product_id)
