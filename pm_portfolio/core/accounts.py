@@ -190,6 +190,14 @@ def stage_profile(user: User, data: ProfileData) -> None:
     user.show_ideas = data.show_ideas
 
 
+def fill_empty_profile(user: User, values: dict[str, str]) -> None:
+    """Set the profile fields that are still empty to these values (an import's), in the
+    session; a field the maker has filled meanwhile keeps what they wrote."""
+    for name, value in values.items():
+        if name in PROFILE_TEXT_FIELDS and not getattr(user, name):
+            setattr(user, name, value.strip())
+
+
 def update_profile(user: User, data: ProfileData) -> None:
     stage_profile(user, data)
     db.session.commit()

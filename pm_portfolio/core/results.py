@@ -17,6 +17,13 @@ from pm_portfolio.models import Metric
 from pm_portfolio.models import MetricDirection
 
 EN_DASH = " \u2013 "
+# A metric's own fields, as text, in the order files write them (the cited media aside).
+METRIC_FIELDS = [
+    "label", "value", "note", "baseline", "unit", "time_window", "window_start", "window_end",
+    "direction", "source_url", "caveat",
+]  # fmt: skip
+# Where a JSON Resume project keeps its metrics whole, for a lossless import back.
+RESUME_METRICS_KEY = "x-pm-portfolio-metrics"
 # The before/after picture: two bars, the longer one this many units wide.
 BAR_SCALE = 100
 
@@ -146,3 +153,13 @@ def metric_sentence(metric: Metric) -> str:
     details = ", ".join(part for part in (facts.change, facts.window, metric.note) if part)
     details = "; ".join(part for part in (details, metric.caveat) if part)
     return f"{metric.label}: {facts.movement}" + (f" ({details})" if details else "")
+
+
+def metric_record(metric: Metric) -> dict[str, str]:
+    """A metric's filled-in fields as text, for other tools (JSON Resume)."""
+    values = {name: getattr(metric, name) for name in METRIC_FIELDS}
+    return {
+        name: value.isoformat() if isinstance(value, date) else value
+        for name, value in values.items()
+        if value
+    }

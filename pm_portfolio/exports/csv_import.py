@@ -1,4 +1,5 @@
-"""Importing a CSV of products or learnings: upload, preview, then all rows or none.
+"""Importing a CSV of products or learnings, or a JSON Resume's projects: upload,
+preview, then all rows or none.
 
 Rows are checked by the same forms that check what a maker types, so an import
 can never store what the pages would refuse. The upload waits as a draft (any
@@ -13,12 +14,14 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from pm_portfolio.core.accounts import fill_empty_profile
 from pm_portfolio.core.learnings import LearningData
 from pm_portfolio.core.learnings import ProductNotOwned
 from pm_portfolio.core.learnings import owned_learnings
@@ -31,12 +34,14 @@ from pm_portfolio.core.products import slugs_in_use
 from pm_portfolio.core.products import stage_products
 from pm_portfolio.core.skills import all_skills
 from pm_portfolio.database import read_only_transactions
+from pm_portfolio.exports import resume_import
 from pm_portfolio.exports.formats import COLUMNS
 from pm_portfolio.exports.formats import LEARNING_COLUMNS
 from pm_portfolio.exports.formats import LEARNINGS
 from pm_portfolio.exports.formats import METRIC_KEYS
 from pm_portfolio.exports.formats import PRODUCT_COLUMNS
 from pm_portfolio.exports.formats import PRODUCTS
+from pm_portfolio.exports.formats import RESUME
 from pm_portfolio.exports.formats import SKILL_SEPARATOR
 from pm_portfolio.exports.formats import from_cell
 from pm_portfolio.exports.formats import parse_timestamp
@@ -46,6 +51,7 @@ from pm_portfolio.forms.learnings import LearningForm
 from pm_portfolio.forms.products import ProductForm
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
+from pm_portfolio.models import User
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 MAX_IMPORT_ROWS = 5000
@@ -72,9 +78,13 @@ class Problem:
     line: int
     column: str
     message: str
+    # What `line` counts: a CSV's lines, or a JSON Resume's projects (0: not in one).
+    place: str = "line"
 
     def __str__(self) -> str:
-        return f"line {self.line}, {self.column}: {self.message}"
+        if not self.line:
+            return f"{self.column}: {self.message}"
+        return f"{self.place} {self.line}, {self.column}: {self.message}"
 
 
 @dataclass
@@ -90,6 +100,8 @@ class ImportPlan:
     products: list[tuple[ProductData, int | None]] = field(default_factory=list)
     learnings: list[tuple[LearningData, int | None]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    # Empty profile fields a JSON Resume fills in, by name.
+    profile: dict[str, str] = field(default_factory=dict)
 
     @property
     def _changes(self) -> list[tuple[Any, Any]]:
@@ -350,7 +362,41 @@ def plan_learnings(owner_id: int, rows) -> ImportPlan:
     return plan
 
 
+def plan_resume(owner_id: int, text: str) -> ImportPlan:
+    """A JSON Resume's projects as new private products, and its basics for the empty
+    fields of the profile; problems are named by project number."""
+    try:
+        document = resume_import.read_resume(text)
+    except resume_import.NotAResume as error:
+        raise BadImportFile(str(error)) from error
+    projects = document.get("projects")
+    projects = projects if isinstance(projects, list) else []
+    if len(projects) > MAX_IMPORT_ROWS:
+        raise BadImportFile(f"This resume has {len(projects):,} projects; import at most "
+                            f"{MAX_IMPORT_ROWS:,} at a time.")  # fmt: skip
+    schema_problems = resume_import.schema_problems(document)
+    if schema_problems:
+        plan = ImportPlan(PRODUCTS, rows=len(projects))
+        plan.problems = [
+            Problem(problem.project, problem.path, problem.message, "project")
+            for problem in schema_problems
+        ]
+        return plan
+    rows = [
+        (number, resume_import.project_row(project))
+        for number, project in enumerate(projects, start=1)
+    ]
+    plan = plan_products(owner_id, rows)
+    plan.problems = [replace(problem, place="project") for problem in plan.problems]
+    plan.profile = resume_import.profile_values(
+        document.get("basics"), db.session.get(User, owner_id)
+    )
+    return plan
+
+
 def plan_import(owner_id: int, kind: str, text: str) -> ImportPlan:
+    if kind == RESUME:
+        return plan_resume(owner_id, text)
     rows = read_rows(text, COLUMNS[kind])
     planner = plan_products if kind == PRODUCTS else plan_learnings
     return planner(owner_id, rows)
@@ -374,6 +420,8 @@ def stage_plan(owner_id: int, plan: ImportPlan) -> None:
             stage_learnings(
                 owner_id, [(data, learnings[id_] if id_ else None) for data, id_ in plan.learnings]
             )
+        if plan.profile:
+            fill_empty_profile(db.session.get(User, owner_id), plan.profile)
     except (IntegrityError, KeyError, ProductNotOwned) as error:
         db.session.rollback()
         raise BadImportFile(

@@ -9,6 +9,8 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 
+from pm_portfolio.core.results import METRIC_FIELDS
+
 PRODUCT_COLUMNS = [
     "slug", "title", "tagline", "target_users", "status", "role", "started_on", "shipped_on",
     "url", "source_url", "visibility", "featured", "position", "skills", "metrics", "problem",
@@ -20,12 +22,11 @@ LEARNING_COLUMNS = [
 ]  # fmt: skip
 # A metric in the products CSV's "metrics" cell (a JSON list of objects) and in the
 # metrics CSV. Label, value and note are always written; the rest only when filled.
-METRIC_KEYS = [
-    "label", "value", "note", "baseline", "unit", "time_window", "window_start", "window_end",
-    "direction", "source_url", "caveat",
-]  # fmt: skip
+METRIC_KEYS = METRIC_FIELDS
 METRIC_COLUMNS = ["product_slug", *METRIC_KEYS]
 PRODUCTS = "products"
+# An import draft holding a JSON Resume (its projects become products).
+RESUME = "resume"
 LEARNINGS = "learnings"
 COLUMNS = {PRODUCTS: PRODUCT_COLUMNS, LEARNINGS: LEARNING_COLUMNS}
 SKILL_SEPARATOR = ";"

@@ -4,6 +4,7 @@ from wtforms import RadioField
 
 from pm_portfolio.exports.formats import LEARNINGS
 from pm_portfolio.exports.formats import PRODUCTS
+from pm_portfolio.exports.formats import RESUME
 from pm_portfolio.forms.fields import Form
 from pm_portfolio.forms.fields import choices
 
@@ -11,13 +12,20 @@ from pm_portfolio.forms.fields import choices
 class ImportForm(Form):
     kind = RadioField(
         "What does the file hold?",
-        choices=choices([(PRODUCTS, "Products"), (LEARNINGS, "Learnings")]),
+        choices=choices(
+            [
+                (PRODUCTS, "Products (CSV)"),
+                (LEARNINGS, "Learnings (CSV)"),
+                (RESUME, "A JSON Resume: its projects become private products"),
+            ]
+        ),
         default=PRODUCTS,
     )
     file = FileField(
-        "CSV file",
-        validators=[FileRequired("Choose a CSV file to import.")],
-        description="In the same columns as the export. Up to 5 MB and 5,000 rows.",
+        "File",
+        validators=[FileRequired("Choose a file to import.")],
+        description="A CSV in the same columns as the export (up to 5 MB and 5,000 rows), or "
+        "a resume.json from jsonresume.org or Reactive Resume.",
     )
 
 

@@ -27,11 +27,13 @@ from pm_portfolio.core.skills import all_skills
 from pm_portfolio.exports import backup
 from pm_portfolio.exports import csv_export
 from pm_portfolio.exports import csv_import
+from pm_portfolio.exports import resume_import
 from pm_portfolio.exports.formats import COLUMNS
 from pm_portfolio.exports.formats import LEARNING_COLUMNS
 from pm_portfolio.exports.formats import METRIC_COLUMNS
 from pm_portfolio.exports.formats import PRODUCT_COLUMNS
 from pm_portfolio.exports.formats import PRODUCTS
+from pm_portfolio.exports.formats import RESUME
 from pm_portfolio.exports.formats import export_filename
 from pm_portfolio.exports.forms import ImportForm
 from pm_portfolio.exports.forms import RestoreForm
@@ -158,8 +160,11 @@ def upload_import():
     upload = form.file.data
     try:
         text = csv_import.decode_upload(upload.read())
-        csv_import.read_rows(text, COLUMNS[form.kind.data])
-    except csv_import.BadImportFile as error:
+        if form.kind.data == RESUME:
+            resume_import.read_resume(text)
+        else:
+            csv_import.read_rows(text, COLUMNS[form.kind.data])
+    except (csv_import.BadImportFile, resume_import.NotAResume) as error:
         form.file.errors.append(str(error))
         return _data_page(import_form=form)
     draft = csv_import.save_draft(current_user.id, form.kind.data, upload.filename or "", text)
@@ -181,10 +186,17 @@ def preview_import(draft_id: int):
         except csv_import.BadImportFile as error:
             flash(str(error), "error")
             return redirect(url_for("exports.data"))
-        flash(f"Imported {plan.creates} new and {plan.updates} updated {plan.kind}.", "success")
+        flash(f"Imported {plan.creates} new and {plan.updates} updated {plan.kind}"
+              f"{' and filled in your profile' if plan.profile else ''}.", "success")  # fmt: skip
         endpoint = "products.index" if plan.kind == PRODUCTS else "learnings.journal"
         return redirect(url_for(endpoint))
-    return render_template("exports/preview.html", draft=draft, plan=plan, form=form)
+    return render_template(
+        "exports/preview.html",
+        draft=draft,
+        plan=plan,
+        form=form,
+        profile_labels=resume_import.PROFILE_LABELS,
+    )
 
 
 def _restore_limit(config) -> int:

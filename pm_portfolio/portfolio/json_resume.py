@@ -4,6 +4,8 @@ from datetime import date
 from typing import Any
 
 from pm_portfolio.core.publishing import PublicOwner
+from pm_portfolio.core.results import RESUME_METRICS_KEY
+from pm_portfolio.core.results import metric_record
 from pm_portfolio.core.results import metric_sentence
 from pm_portfolio.models import Product
 
@@ -51,6 +53,7 @@ def build_resume(owner: PublicOwner, products: list[Product], profile_url: str) 
                     "url": product.live_url or None,
                     "roles": [product.role] if product.role else [],
                     "type": "application",
+                    RESUME_METRICS_KEY: [metric_record(metric) for metric in product.metrics],
                 }
             )
             for product in products
