@@ -131,9 +131,7 @@ def test_the_maker_saves_a_result_with_its_evidence(app, client, ada):
     assert f"{MINUS}57 %" in case_study
     assert "first 8 weeks (1 Mar \u2013 26 Apr 2026)" in case_study
     assert '<small class="metric__caveat">n = 38, self-selected</small>' in case_study
-    assert (
-        'Evidence<span class="visually-hidden">: Analytics dashboard, week 8</span>' in case_study
-    )
+    assert 'aria-label="Evidence: Analytics dashboard, week 8"' in case_study
     assert re.search(
         r"<title id=\"[\w-]+\">Onboarding time: before 14 min, after 6 min.", case_study
     )

@@ -168,7 +168,10 @@ def metric_lines(metrics: list[dict]) -> str:
     lines = []
     for metric in metrics:
         extras = [
-            f"{key.replace('_', ' ')}: {metric[key]}"
+            # A cited picture's id means nothing to the maker; that there is one does.
+            "evidence: one of its pictures or files"
+            if key == "source_media_id"
+            else f"{key.replace('_', ' ')}: {metric[key]}"
             for key in METRIC_KEYS
             if key not in ("label", "value") and metric.get(key) not in ("", None)
         ]

@@ -75,7 +75,7 @@ def test_back_up_restore_elsewhere_and_get_the_same_portfolio(
     spreadsheet = browser.new_page()
     register(spreadsheet, live_server, "from-csv")
     spreadsheet.goto(f"{live_server}/settings/data")
-    spreadsheet.get_by_label("CSV file").set_input_files(products_path)
+    spreadsheet.get_by_label("File", exact=True).set_input_files(products_path)
     spreadsheet.get_by_role("button", name="Check the file").click()
     expect(spreadsheet.get_by_role("heading", name="Check your import")).to_be_visible()
     spreadsheet.get_by_role("button", name="Import 2 products").click()
