@@ -1,5 +1,6 @@
 """Every kind of page the app renders, reached once, for the HTML and accessibility checks."""
 
+import json
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -28,6 +29,12 @@ PRODUCTS_HEADER = (
     "outcome,created_at,updated_at"
 )
 BAD_PRODUCT_CSV = f"{PRODUCTS_HEADER}\n" + ",".join(["x"] * 22) + "\n"
+# A JSON Resume whose basics fill the newcomer's empty profile and whose projects pass.
+RESUME = json.dumps({
+    "basics": {"name": "Nia Newcomer", "label": "Aspiring PM"},
+    "projects": [{"name": "Tool Library", "description": "Borrow a drill", "startDate": "2025"},
+                 {"name": "Recipe Costs", "highlights": ["1,200 sign-ups"]}],
+})  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -44,7 +51,7 @@ def build_catalogue(app) -> list[Page]:
     """A published demo maker with everything, a newcomer with nothing, and their pages."""
     with app.app_context():
         maker_id = seed_demo_portfolio(MAKER, PASSWORD, date.today())
-        make_user(username=NEWCOMER)
+        newcomer = make_user(username=NEWCOMER)
         product = db.session.scalars(
             db.select(Product).where(Product.user_id == maker_id, Product.visibility == "public")
         ).first()
@@ -60,6 +67,7 @@ def build_catalogue(app) -> list[Page]:
             db.select(ShareLink.token).where(ShareLink.product_id.is_not(None))
         )
         draft_id = save_draft(maker_id, "products", "bad.csv", BAD_PRODUCT_CSV).id
+        resume_draft_id = save_draft(newcomer.id, "resume", "resume.json", RESUME).id
         reset_token = account_links.reset_token(db.session.get(User, maker_id))
         product_id, slug = product.id, product.slug
         first_revision_id = db.session.scalar(
@@ -125,6 +133,7 @@ def build_catalogue(app) -> list[Page]:
         Page("import-preview", f"/settings/data/imports/{draft_id}", MAKER),
         Page("settings-account", "/settings/account", MAKER),
         Page("settings-account-unconfirmed", "/settings/account", NEWCOMER),
+        Page("resume-import-preview", f"/settings/data/imports/{resume_draft_id}", NEWCOMER),
         Page("change-email", "/settings/email", MAKER),
         Page("change-email-errors", "/settings/email", MAKER, {"new_email": "nope"}),
         Page("forgot-password", "/password/forgot"),
