@@ -102,3 +102,15 @@ def test_a_product_without_entries_has_no_draft_section(app, logged_in_client, u
     page = logged_in_client.get(f"/products/{product_id}/edit").get_data(as_text=True)
 
     assert "Draft from your build log" not in page
+
+
+def test_private_entries_say_so_in_the_picker(app, logged_in_client, user):
+    with app.app_context():
+        product_id = make_product(user.id)
+        make_learning(user.id, product_id, title="Shared one", is_public=True)
+        make_learning(user.id, product_id, title="Kept to myself", is_public=False)
+
+    page = logged_in_client.get(f"/products/{product_id}/edit").get_data(as_text=True)
+
+    assert "Kept to myself (private)" in page
+    assert "Shared one (private)" not in page

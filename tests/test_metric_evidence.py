@@ -191,3 +191,42 @@ def test_metrics_download_as_their_own_spreadsheet(app, client, ada):
          "'=n 38"],
         ["bot", "Teams", "140", "", "", "", "", "", "", "", "", ""],
     ]  # fmt: skip
+
+
+def test_a_value_with_its_own_baseline_is_not_given_another():
+    facts = metric_facts(metric(value="14 → 6 min", baseline="20 min"))
+
+    assert facts.movement == "14 → 6 min"
+
+
+def test_citing_a_media_id_that_is_not_the_products_is_dropped_not_a_crash(app, client, ada):
+    with app.app_context():
+        product_id = make_product(ada.id, title="Bot", slug="bot")
+    AuthActions(client).login("ada", ada.password)
+    fields = {"label": "Users", "value": "40", "source_media_id": "0"}
+
+    response = client.submit(f"/products/{product_id}/edit", product_form("Bot", slug="bot",
+                                                                          **fields))  # fmt: skip
+
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(Metric.source_media_id)) is None
+
+
+def test_a_csv_round_trip_keeps_the_pictures_metrics_cite(app, client, ada):
+    with app.app_context():
+        product_id = make_product(ada.id, title="Bot", slug="bot")
+        picture_id = make_image(product_id, alt_text="Dashboard")
+        product = db.session.get(Product, product_id)
+        product.metrics = [metric(source_media_id=picture_id), metric(label="Teams", value="9")]
+        db.session.commit()
+    AuthActions(client).login("ada", ada.password)
+    exported = client.get("/export/products.csv").get_data()
+
+    response = client.upload("/settings/data/import", "import", exported, "p.csv",
+                             kind="products")  # fmt: skip
+    assert client.submit(response.headers["Location"]).status_code == 302
+
+    with app.app_context():
+        cited = db.session.execute(db.select(Metric.label, Metric.source_media_id)).all()
+    assert sorted(cited) == [("Onboarding time", picture_id), ("Teams", None)]

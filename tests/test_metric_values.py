@@ -107,3 +107,16 @@ def test_any_number_written_out_reads_back_the_same(number, unit, prefix, before
 
     assert again is not None
     assert (again.number, again.before) == (number, before)
+
+
+@pytest.mark.parametrize("text", ["--5", "+-5", "1,,,,2", "1,2", "0.00000000000000000000000000001"])
+def test_malformed_or_absurd_numbers_are_not_read(text):
+    assert parse_value(text) is None
+
+
+def test_the_largest_change_from_the_smallest_baseline_is_still_said():
+    smallest, largest = parse_value("0.000001"), parse_value("999,999,999,999,999")
+
+    result = change(smallest, largest)
+
+    assert result.percent == Decimal("99999999999999899999900")

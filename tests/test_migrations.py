@@ -1,5 +1,7 @@
 """The schema comes only from migrations; they must match the models and run both ways."""
 
+from datetime import date
+
 import flask_migrate
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -9,8 +11,10 @@ from sqlalchemy import inspect
 from sqlalchemy import text
 
 from pm_portfolio import PROJECT_ROOT
+from pm_portfolio.core import revisions
 from pm_portfolio.extensions import db
 from pm_portfolio.extensions import migrate
+from pm_portfolio.models import Product
 from tests.factories import make_product
 from tests.factories import make_user
 from tests.infrastructure import make_app
@@ -152,3 +156,21 @@ def test_metrics_keep_their_text_through_the_evidence_revision(empty_database_ap
             ).all()
         assert rows == [("Users", "140", "week 8", "", "", None)]
         assert schema_differences() == []
+
+
+def test_existing_products_start_their_history_with_one_revision(empty_database_app):
+    before_revisions = "c4a9e0f3b218"
+    with empty_database_app.app_context():
+        flask_migrate.upgrade()
+        maker = make_user(username="early")
+        product_id = make_product(maker.id, slug="bot", tradeoffs="Cut Jira.", metrics=[
+            {"label": "Users", "value": "140", "window_start": date(2026, 1, 5)},
+        ])  # fmt: skip
+        db.session.remove()
+        flask_migrate.downgrade(revision=before_revisions)
+
+        flask_migrate.upgrade()
+
+        (revision,) = revisions.revisions_of(product_id)
+        assert revision.changed == []
+        assert revision.content == revisions.snapshot(db.session.get(Product, product_id))

@@ -146,3 +146,63 @@ def test_the_backup_carries_the_history(app):
     with app.app_context():
         other_product = db.session.scalar(db.select(Product).where(Product.user_id == other.id))
     assert history(app, other_product.id) == history(app, product_id)
+
+
+def test_a_revision_the_form_would_refuse_is_not_restored(app):
+    _maker, client = signed_in_maker(app)
+    product_id = create(client, tradeoffs="Fine.")
+    with app.app_context():
+        revision = revisions.revisions_of(product_id)[0]
+        content = dict(revision.content)
+        content["tradeoffs"] = "Tampered."
+        content["metrics"] = [{"label": "x", "value": "1", "direction": "sideways",
+                               "source_url": "javascript:alert(1)"}]  # fmt: skip
+        db.session.add(ProductRevision(product_id=product_id, content=content))
+        db.session.commit()
+        tampered = revisions.revisions_of(product_id)[0].id
+
+    page = f"/products/{product_id}/revisions/{tampered}"
+    response = client.submit(f"{page}/restore", page=page, follow_redirects=True)
+
+    assert "This version cannot be restored" in response.get_data(as_text=True)
+    with app.app_context():
+        product = db.session.get(Product, product_id)
+        assert (product.tradeoffs, product.metrics) == ("Fine.", [])
+
+
+def test_long_texts_are_compared_line_by_line():
+    before = "\n".join(f"line {n} " + "word " * 20 for n in range(400))
+    after = before.replace("line 7 ", "line seven ")
+
+    old, new = revisions.word_diff(before, after)
+
+    assert [segment.kind for segment in old if segment.kind != "same"] == ["removed"]
+    assert [s.text for s in new if s.kind == "added"] == [
+        "line seven " + "word " * 20 + "\n"
+    ]  # fmt: skip
+
+
+def test_a_backup_cannot_date_a_revision_in_the_future(app):
+    _maker, client = signed_in_maker(app)
+    product_id = create(client, tradeoffs="First.")
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/export/backup.zip").get_data()))
+    document = json.loads(archive.read("backup.json"))
+    document["products"][0]["revisions"][0]["created_at"] = "2999-01-01T00:00:00+00:00"
+    document["products"][0]["revisions"][0]["content"]["tradeoffs"] = "From the future."
+    rebuilt = io.BytesIO()
+    with zipfile.ZipFile(rebuilt, "w") as target:
+        for name in archive.namelist():
+            data = json.dumps(document) if name == "backup.json" else archive.read(name)
+            target.writestr(name, data)
+
+    other, other_client = signed_in_maker(app)
+    restored = other_client.upload("/settings/data/restore", "restore", rebuilt.getvalue(),
+                                   "backup.zip")  # fmt: skip
+
+    assert restored.status_code == 302
+    with app.app_context():
+        other_product = db.session.scalar(db.select(Product).where(Product.user_id == other.id))
+        newest = revisions.revisions_of(other_product.id)[0]
+        assert newest.created_at.replace(tzinfo=None) <= datetime.now(UTC).replace(tzinfo=None)
+        assert newest.content["tradeoffs"] == "First."
+    assert product_id

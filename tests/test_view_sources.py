@@ -47,12 +47,12 @@ OWN_HOST = "portfolio.example"
     ],
 )
 def test_the_source_is_the_referring_host_only(referrer, source):
-    assert analytics.referrer_source(referrer, OWN_HOST) == source
+    assert analytics.referrer_source(referrer, [OWN_HOST]) == source
 
 
 @given(st.text(max_size=300))
 def test_a_source_is_a_bare_host_name_whatever_the_referrer(referrer):
-    source = analytics.referrer_source(referrer, OWN_HOST)
+    source = analytics.referrer_source(referrer, [OWN_HOST])
 
     assert source in {"direct", "internal"} or re.fullmatch(r"[a-z0-9.-]{4,100}", source)
     assert "." in source or source in {"direct", "internal"}
@@ -63,7 +63,7 @@ HOSTS = st.from_regex(r"(www\.)?[a-z]{1,20}\.[a-z]{2,6}", fullmatch=True)
 
 @given(st.sampled_from(["https://", "http://"]), HOSTS, st.text(max_size=80))
 def test_no_part_of_the_address_but_the_host_is_kept(scheme, host, rest):
-    source = analytics.referrer_source(f"{scheme}{host}/{rest}", OWN_HOST)
+    source = analytics.referrer_source(f"{scheme}{host}/{rest}", [OWN_HOST])
 
     assert source in {host.removeprefix("www."), "direct", "internal"}
 
@@ -150,3 +150,18 @@ def test_a_share_link_shows_when_it_was_first_and_last_opened(app, ada):
     )
     assert "<dt>First opened</dt><dd>3 Nov 2026</dd>" in links
     assert "<dt>Last opened</dt><dd>28 Nov 2026</dd>" in links
+
+
+def test_a_page_keeps_a_bounded_number_of_sites_a_day(app, ada):
+    today = date.today()
+    with app.app_context():
+        for number in range(40):
+            analytics.count_profile_view(ada["user"].id, today, f"site{number}.example")
+        analytics.count_profile_view(ada["user"].id, today, "direct")
+        analytics.count_profile_view(ada["user"].id, today, "site3.example")
+
+    counted = sources(app, ProfileView)
+
+    assert len(counted) == 22
+    assert counted["other"] == 20
+    assert (counted["site3.example"], counted["direct"]) == (2, 1)

@@ -8,6 +8,7 @@ holds up the page's own reads, and a failure to count never fails the page.
 import logging
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from datetime import timedelta
@@ -15,6 +16,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func
 from sqlalchemy import literal
+from sqlalchemy import select
 from sqlalchemy import union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -38,7 +40,11 @@ TOP_SOURCES = 5
 DIRECT = "direct"
 OWN_PAGES = "internal"
 NOT_RECORDED = ""
+OTHER_SITES = "other"
 SOURCE_LENGTH = 100
+# Sites named per page and day; beyond them views count as "other", so a script
+# inventing Referer headers cannot grow the tables without bound.
+MAX_SITES_A_DAY = 20
 # Apps open links with their own schemes (LinkedIn's Android app sends
 # android-app://com.linkedin.android/); their host says as much as a web site's.
 _REFERRER_SCHEMES = {"http", "https", "android-app"}
@@ -92,9 +98,10 @@ def should_count(user_agent: str | None, viewer_id: int | None, owner_id: int) -
     return viewer_id != owner_id and not is_bot(user_agent)
 
 
-def referrer_source(referrer: str | None, own_host: str) -> str:
+def referrer_source(referrer: str | None, own_hosts: Iterable[str]) -> str:
     """The site a reader came from: the host of the Referer header, never its path or
-    query; `DIRECT` when there is none worth keeping; `OWN_PAGES` from this site."""
+    query; `DIRECT` when there is none worth keeping; `OWN_PAGES` from this site (any of
+    `own_hosts`, with or without a port)."""
     if not referrer:
         return DIRECT
     try:
@@ -104,7 +111,7 @@ def referrer_source(referrer: str | None, own_host: str) -> str:
         return DIRECT
     if parts.scheme.lower() not in _REFERRER_SCHEMES:
         return DIRECT
-    if host == own_host.lower().partition(":")[0]:
+    if host in {own.lower().partition(":")[0] for own in own_hosts}:
         return OWN_PAGES
     host = host.removeprefix("www.")
     return host if _HOST_NAME.fullmatch(host) else DIRECT
@@ -118,23 +125,38 @@ def source_label(source: str) -> str:
         return "Not recorded (counted before sources were)"
     if source == OWN_PAGES:
         return "Your own pages"
+    if source == OTHER_SITES:
+        return "Other sites"
     return source
+
+
+def _named_or_other(connection, table, day: date, source: str, key: dict[str, int]) -> str:
+    """The source, or OTHER_SITES once the page has MAX_SITES_A_DAY other sites that day."""
+    if source in (DIRECT, OWN_PAGES, NOT_RECORDED, OTHER_SITES):
+        return source
+    ((column, value),) = key.items()
+    named = connection.scalars(
+        select(table.c.source)
+        .where(table.c[column] == value, table.c.day == day)
+        .where(table.c.source.not_in([DIRECT, OWN_PAGES, NOT_RECORDED, OTHER_SITES]))
+    ).all()
+    return source if source in named or len(named) < MAX_SITES_A_DAY else OTHER_SITES
 
 
 def _increment(model, day: date, source: str, **key: int) -> None:
     table = model.__table__
     dialect = db.engine.dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    statement = (
-        insert(table)
-        .values(day=day, source=source, count=1, **key)
-        .on_conflict_do_update(
-            index_elements=[*key, "day", "source"], set_={"count": table.c.count + 1}
-        )
-    )
     try:
         with db.engine.begin() as connection:
-            connection.execute(statement)
+            counted_as = _named_or_other(connection, table, day, source, key)
+            connection.execute(
+                insert(table)
+                .values(day=day, source=counted_as, count=1, **key)
+                .on_conflict_do_update(
+                    index_elements=[*key, "day", "source"], set_={"count": table.c.count + 1}
+                )
+            )
     except SQLAlchemyError:
         logger.warning("could not count a view of %s %s", table.name, key, exc_info=True)
 

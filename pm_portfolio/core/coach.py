@@ -81,7 +81,8 @@ class Check:
     passed: bool
     # What to do, in one line; empty when passed.
     suggestion: str
-    # Where to do it: a product form field's name, "media", or "learning".
+    # Where to do it: a product form field's name, "metrics" (its results), "media" (its
+    # pictures and files), or "learning" (a new build-log entry).
     target: str
 
 

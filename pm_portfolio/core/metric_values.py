@@ -15,18 +15,21 @@ from decimal import InvalidOperation
 SUFFIXES = {"k": Decimal(1_000), "M": Decimal(1_000_000), "bn": Decimal(1_000_000_000)}
 CURRENCIES = "$€£¥"
 MINUS_SIGN = "\u2212"
-# Units written straight after the number (38%, 4.6/5) rather than after a space.
 _ARROW = re.compile(r"\s*(?:→|->|⟶)\s*")
 # A sign may come before or after a currency: "-$1,200" and "$-1,200" say the same.
+# Thousands are grouped in threes ("1,200"), or not at all. Units come straight after
+# the number (38%, 4.6/5) or after a space (6 min).
 _VALUE = re.compile(
     rf"(?P<sign>[+\-{MINUS_SIGN}]?)(?P<prefix>[{CURRENCIES}]?)\s*"
-    rf"(?P<number>[+\-{MINUS_SIGN}]?\d(?:[\d,]*\d)?(?:\.\d+)?)"
+    rf"(?P<number>[+\-{MINUS_SIGN}]?(?:\d{{1,3}}(?:,\d{{3}})+|\d+)(?:\.\d+)?)"
     # "1.2k", "3M", "2bn"; a lower-case "m" stays a unit ("5m" may be minutes).
     r"(?:(?P<suffix>(?-i:k|K|M|bn))\b)?"
-    r"\s*(?P<unit>%|/\s*\d+(?:\.\d+)?|[^\d\s→].{0,19})?",
+    r"\s*(?P<unit>%|/\s*\d+(?:\.\d+)?|[^\d\s→,.+\-].{0,19})?",
     re.IGNORECASE,
 )
+# Beyond these, a "number" is a typo or a prank, and arithmetic on it would overflow.
 MAX_DIGITS = 15
+MAX_DECIMALS = 6
 
 
 @dataclass(frozen=True)
@@ -62,7 +65,7 @@ def _number(text: str, suffix: str | None) -> Decimal | None:
         return None
     if suffix:
         number *= SUFFIXES["k" if suffix == "K" else suffix]
-    if len(number.as_tuple().digits) > MAX_DIGITS + 3:
+    if number and not -MAX_DECIMALS <= number.adjusted() < MAX_DIGITS:
         return None
     return number
 
@@ -73,6 +76,8 @@ def _single(text: str) -> MetricValue | None:
         return None
     number = _number(match["number"], match["suffix"])
     if number is None:
+        return None
+    if match["sign"] and match["number"][0] in f"+-{MINUS_SIGN}":
         return None
     if match["sign"] in ("-", MINUS_SIGN):
         number = -number

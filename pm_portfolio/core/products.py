@@ -117,6 +117,8 @@ class ProductData:
     position: int = 0
     skill_keys: list[str] = field(default_factory=list)
     metrics: list[MetricData] = field(default_factory=list)
+    # From a file that cannot say which picture a metric cites (a CSV): keep the citations.
+    cites_nothing_itself: bool = False
     # Kept from an import or backup; new products get the current time.
     created_at: datetime | None = None
     updated_at: datetime | None = None
@@ -277,7 +279,12 @@ def _apply(product: Product, data: ProductData, slug: str, skills: dict[str, Ski
     if {skill.id for skill in product.skills} != {skill.id for skill in chosen}:
         product.skills = chosen
     metrics = [metric.stored() for metric in data.metrics[:MAX_METRICS]]
-    if any(metric["source_media_id"] for metric in metrics):
+    if data.cites_nothing_itself and product.id is not None:
+        # A file without media (a CSV) keeps what each metric, by its label, cites now.
+        cited = {metric.label: metric.source_media_id for metric in product.metrics}
+        for metric in metrics:
+            metric["source_media_id"] = cited.get(metric["label"])
+    if any(metric["source_media_id"] is not None for metric in metrics):
         evidence_ids = {item.id for item in product.media} if product.id is not None else set()
         for metric in metrics:
             if metric["source_media_id"] not in evidence_ids:
@@ -400,29 +407,24 @@ def product_data(product: Product) -> ProductData:
     )
 
 
-def restore_revision(product: Product, revision: ProductRevision) -> Product:
-    """Put a revision's texts and metrics back; the rest of the product stays as it is.
-    The current version is already a revision, so nothing is lost: the restore is one
-    more. A cited picture that has since been deleted is dropped."""
+def revision_data(product: Product, revision: ProductRevision) -> ProductData:
+    """The product as it is, with a revision's texts and metrics put back. Not checked:
+    a revision may come from a restored backup, so the caller validates it like a form."""
     data = product_data(product)
     content = revision.content
     for name in revisions.CASE_STUDY_FIELDS:
         if name != "metrics":
-            setattr(data, name, _fit(Product, name, content.get(name)))
-    data.title = data.title.strip() or product.title
+            setattr(data, name, _text(content.get(name)))
     data.metrics = [
         MetricData(**{name: _metric_value(name, metric.get(name)) for name in METRIC_FIELDS})
-        for metric in (content.get("metrics") or [])[:MAX_METRICS]
+        for metric in content.get("metrics") or []
         if isinstance(metric, dict)
     ]
-    return update_product(product, data)
+    return data
 
 
-def _fit(model, name: str, value) -> str:
-    """Text from a revision as its column can hold it (a restored backup may hold anything)."""
-    text = value if isinstance(value, str) else ""
-    length = model.__table__.c[name].type.length
-    return text[:length] if length else text
+def _text(value) -> str:
+    return value if isinstance(value, str) else ""
 
 
 def _metric_value(name: str, value):
@@ -433,7 +435,7 @@ def _metric_value(name: str, value):
             return None
     if name == "source_media_id":
         return value if isinstance(value, int) and not isinstance(value, bool) else None
-    return _fit(Metric, name, value)
+    return _text(value)
 
 
 def delete_product(product: Product, storage: Storage) -> None:

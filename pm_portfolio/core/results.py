@@ -18,7 +18,7 @@ from pm_portfolio.models import MetricDirection
 
 EN_DASH = " \u2013 "
 # A metric's own fields, as text, in the order files write them (the cited media aside).
-METRIC_FIELDS = [
+METRIC_TEXT_FIELDS = [
     "label", "value", "note", "baseline", "unit", "time_window", "window_start", "window_end",
     "direction", "source_url", "caveat",
 ]  # fmt: skip
@@ -45,8 +45,6 @@ class MetricFacts:
     better: bool | None
     window: str
     picture: BeforeAfter | None
-    # The product's picture, PDF or embed the maker cited as the number's source.
-    source: MediaItem | None
 
     @property
     def movement(self) -> str:
@@ -118,11 +116,13 @@ def _picture(before: Decimal, after: Decimal, label: str, unit: str) -> BeforeAf
 
 def metric_facts(metric: Metric) -> MetricFacts:
     value = _read(metric.value, metric.unit)
-    baseline_text = metric.baseline
-    baseline = _read(metric.baseline, metric.unit) if metric.baseline else None
-    if baseline is None and value is not None and value.before is not None:
-        # "14 → 6 min" carries its own baseline.
+    if value is not None and value.before is not None:
+        # "14 → 6 min" carries its own baseline, which the baseline field cannot contradict.
+        baseline_text = ""
         baseline = MetricValue(value.before, value.unit, value.prefix)
+    else:
+        baseline_text = metric.baseline
+        baseline = _read(metric.baseline, metric.unit) if metric.baseline else None
     difference = change(baseline, value) if baseline and value else None
     better = None
     if difference is not None and difference.difference and metric.direction:
@@ -135,12 +135,12 @@ def metric_facts(metric: Metric) -> MetricFacts:
         better=better,
         window=window_label(metric.time_window, metric.window_start, metric.window_end),
         picture=_picture(baseline.number, value.number, metric.label, unit) if difference else None,
-        source=_source(metric),
     )
 
 
-def _source(metric: Metric) -> MediaItem | None:
-    # Found among the product's media, which its pages load anyway: no query per metric.
+def metric_source(metric: Metric) -> MediaItem | None:
+    """The product's picture, PDF or embed the maker cited as the number's source.
+    Found among the product's media, which case-study pages load anyway."""
     if metric.source_media_id is None:
         return None
     return next((item for item in metric.product.media if item.id == metric.source_media_id), None)
@@ -157,7 +157,7 @@ def metric_sentence(metric: Metric) -> str:
 
 def metric_record(metric: Metric) -> dict[str, str]:
     """A metric's filled-in fields as text, for other tools (JSON Resume)."""
-    values = {name: getattr(metric, name) for name in METRIC_FIELDS}
+    values = {name: getattr(metric, name) for name in METRIC_TEXT_FIELDS}
     return {
         name: value.isoformat() if isinstance(value, date) else value
         for name, value in values.items()

@@ -37,6 +37,8 @@ METRIC_KEYS = [
     if column.key not in ("id", "product_id", "position")
 ]
 _WORDS = re.compile(r"\s+|[^\s]+")
+# Words and spaces compared one by one; beyond this, lines (a page of text is ~1,000).
+MAX_WORD_TOKENS = 4000
 
 
 def _plain(value):
@@ -182,8 +184,11 @@ def metric_lines(metrics: list[dict]) -> str:
 
 
 def word_diff(before: str, after: str) -> tuple[list[Segment], list[Segment]]:
-    """Both texts cut into runs of words that are the same, removed or added."""
+    """Both texts cut into runs of words that are the same, removed or added; long texts
+    line by line, since comparing word by word takes time that grows with the square."""
     old, new = _WORDS.findall(before), _WORDS.findall(after)
+    if max(len(old), len(new)) > MAX_WORD_TOKENS:
+        old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
     old_side: list[Segment] = []
     new_side: list[Segment] = []
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)

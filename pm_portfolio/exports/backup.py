@@ -309,7 +309,7 @@ def _cite_restored_media(owner_id: int, products: list[dict], items: list[MediaI
                 metric.source_media_id = media[index].id
 
 
-def _restored_revision(item: Any) -> ProductRevision | None:
+def _restored_revision(item: Any, not_after: datetime) -> ProductRevision | None:
     """A revision from a backup, with only what a revision holds; None if unreadable."""
     if not isinstance(item, dict) or not isinstance(item.get("content"), dict):
         return None
@@ -328,19 +328,20 @@ def _restored_revision(item: Any) -> ProductRevision | None:
     ]
     changed = item.get("changed") if isinstance(item.get("changed"), list) else []
     try:
-        created_at = parse_timestamp(str(item.get("created_at") or ""))
+        created_at = parse_timestamp(str(item.get("created_at") or "")) or not_after
     except ValueError:
-        created_at = None
+        created_at = not_after
     return ProductRevision(
         content=kept,
         changed=[name for name in changed if name in revisions.CASE_STUDY_FIELDS],
-        created_at=created_at or datetime.now(UTC),
+        created_at=min(created_at, not_after),
     )
 
 
-def _restore_revisions(owner_id: int, products: list[dict]) -> None:
-    """Bring back each product's history. The restore itself kept a revision of each
-    product; it goes when the history's newest revision already says the same."""
+def _restore_revisions(owner_id: int, products: list[dict], not_after: datetime) -> None:
+    """Bring back each product's history, none of it later than `not_after` (when the
+    restore began). The restore itself kept a newer revision of each product; it goes
+    when the history's newest revision already says the same."""
     restored = {
         product.slug: product
         for product in db.session.scalars(db.select(Product).where(Product.user_id == owner_id))
@@ -353,7 +354,9 @@ def _restore_revisions(owner_id: int, products: list[dict]) -> None:
             continue
         kept = [
             revision
-            for revision in map(_restored_revision, history[-revisions.MAX_REVISIONS :])
+            for revision in (
+                _restored_revision(item, not_after) for item in history[-revisions.MAX_REVISIONS :]
+            )
             if revision is not None
         ]
         if not kept:
@@ -378,6 +381,7 @@ def _owns_anything(owner_id: int) -> bool:
 
 def restore_backup(user: User, content: bytes, storage: Storage, limits: Limits) -> RestoreSummary:
     """Put a backup (JSON, or the ZIP with media) into an empty account, or nothing."""
+    started = datetime.now(UTC)
     backup, files = _document(content, limits)
     if _owns_anything(user.id):
         raise BadImportFile(
@@ -426,7 +430,7 @@ def restore_backup(user: User, content: bytes, storage: Storage, limits: Limits)
         db.session.add_all(media_plan.items)
         db.session.flush()
         _cite_restored_media(user.id, _backup_items(backup, "products"), media_plan.items)
-    _restore_revisions(user.id, _backup_items(backup, "products"))
+    _restore_revisions(user.id, _backup_items(backup, "products"), not_after=started)
     stage_profile(user, profile_form.to_data())
     db.session.commit()
     return RestoreSummary(

@@ -47,6 +47,7 @@ from pm_portfolio.exports.formats import from_cell
 from pm_portfolio.exports.formats import parse_timestamp
 from pm_portfolio.extensions import db
 from pm_portfolio.flags import parse_flag
+from pm_portfolio.forms.fields import form_messages
 from pm_portfolio.forms.learnings import LearningForm
 from pm_portfolio.forms.products import ProductForm
 from pm_portfolio.models import ImportDraft
@@ -199,19 +200,8 @@ def read_rows(text: str, columns: list[str]) -> list[tuple[int, dict[str, str] |
 def form_problems(line: int, errors: dict, columns: dict[str, str]) -> Iterable[Problem]:
     for name, messages in errors.items():
         column = columns.get(name, name) if name else "row"
-        for message in _flatten(messages):
+        for message in form_messages(messages):
             yield Problem(line, column, message)
-
-
-def _flatten(messages) -> Iterable[str]:
-    if isinstance(messages, str):
-        yield messages
-    elif isinstance(messages, dict):
-        for nested in messages.values():
-            yield from _flatten(nested)
-    else:
-        for nested in messages:
-            yield from _flatten(nested)
 
 
 def _product_formdata(line: int, values: dict[str, str], problems: list[Problem]) -> MultiDict:
@@ -293,6 +283,7 @@ def plan_products(owner_id: int, rows) -> ImportPlan:
             plan.problems.extend(problems)
             continue
         data = form.to_data()
+        data.cites_nothing_itself = True
         if product_id is None:
             data.created_at, data.updated_at = created_at, updated_at
         plan.products.append((data, product_id))

@@ -9,7 +9,7 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 
-from pm_portfolio.core.results import METRIC_FIELDS
+from pm_portfolio.core.results import METRIC_TEXT_FIELDS
 
 PRODUCT_COLUMNS = [
     "slug", "title", "tagline", "target_users", "status", "role", "started_on", "shipped_on",
@@ -22,7 +22,7 @@ LEARNING_COLUMNS = [
 ]  # fmt: skip
 # A metric in the products CSV's "metrics" cell (a JSON list of objects) and in the
 # metrics CSV. Label, value and note are always written; the rest only when filled.
-METRIC_KEYS = METRIC_FIELDS
+METRIC_KEYS = METRIC_TEXT_FIELDS
 METRIC_COLUMNS = ["product_slug", *METRIC_KEYS]
 PRODUCTS = "products"
 # An import draft holding a JSON Resume (its projects become products).

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft7Validator
+from werkzeug.datastructures import MultiDict
 
 from pm_portfolio.core.results import RESUME_METRICS_KEY
 from pm_portfolio.core.skills import all_skills
 from pm_portfolio.exports.formats import PRODUCT_COLUMNS
 from pm_portfolio.exports.formats import SKILL_SEPARATOR
-from pm_portfolio.forms.fields import is_http_url
+from pm_portfolio.forms.profile import ProfileForm
 from pm_portfolio.models import User
 
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "json-resume-1.3.1.schema.json"
@@ -27,16 +28,7 @@ SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 VALIDATOR = Draft7Validator(SCHEMA)
 MAX_SCHEMA_PROBLEMS = 200
 TAGLINE_MAX = 160
-# Profile fields a resume's basics may fill, and how long each may be.
-PROFILE_LIMITS = {
-    "display_name": 80,
-    "headline": 120,
-    "bio": 1000,
-    "location": 80,
-    "website_url": 500,
-    "linkedin_url": 500,
-    "github_url": 500,
-}
+# Profile fields a resume's basics may fill, as the profile form names them.
 PROFILE_LABELS = {
     "display_name": "Name",
     "headline": "Headline",
@@ -46,7 +38,6 @@ PROFILE_LABELS = {
     "linkedin_url": "LinkedIn",
     "github_url": "GitHub",
 }
-PROFILE_URLS = {"website_url", "linkedin_url", "github_url"}
 NETWORKS = {"linkedin": "linkedin_url", "github": "github_url"}
 
 
@@ -173,14 +164,14 @@ def _basics_values(basics: dict[str, Any]) -> dict[str, str]:
 
 def profile_values(basics: Any, user: User) -> dict[str, str]:
     """What the resume's basics would fill in: only the maker's empty fields, and only
-    values the profile form would take."""
+    values the profile form takes."""
     if not isinstance(basics, dict):
         return {}
-    filled = {}
-    for name, value in _basics_values(basics).items():
-        if getattr(user, name) or not value or len(value) > PROFILE_LIMITS[name]:
-            continue
-        if name in PROFILE_URLS and not is_http_url(value):
-            continue
-        filled[name] = value
-    return filled
+    values = {
+        name: value
+        for name, value in _basics_values(basics).items()
+        if value and not getattr(user, name)
+    }
+    form = ProfileForm(formdata=MultiDict(values), meta={"csrf": False})
+    form.validate()
+    return {name: value for name, value in values.items() if not form[name].errors}

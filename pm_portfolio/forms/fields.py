@@ -133,3 +133,11 @@ class Form(FlaskForm):
 
 class ConfirmForm(Form):
     """A confirmation button, e.g. for deleting: the form carries only its CSRF token."""
+
+
+def form_messages(errors) -> list[str]:
+    """Every message in a form's (possibly nested) errors, in order."""
+    if isinstance(errors, str):
+        return [errors]
+    values = errors.values() if isinstance(errors, dict) else errors
+    return [message for nested in values for message in form_messages(nested)]

@@ -1,7 +1,10 @@
 """The product form: what makes a valid case study, for the pages and for imports."""
 
 from collections.abc import Mapping
+from dataclasses import asdict
+from datetime import date
 
+from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField
 from wtforms import FieldList
 from wtforms import Form as SubForm
@@ -350,9 +353,11 @@ class JournalDraftForm(SubForm):
     insert = SubmitField("Insert as a draft")
 
     def offer(self, build_log: list[Learning]) -> None:
+        # A private entry may go into a section readers see: the maker should know it.
         self.entries.choices = choices(
             (entry.id, f"{entry.learned_on.day} {entry.learned_on:%b %Y} \N{EM DASH} "
-                       f"{LearningKind(entry.kind).label}: {entry.title}")
+                       f"{LearningKind(entry.kind).label}: {entry.title}"
+                       f"{'' if entry.is_public else ' (private)'}")
             for entry in build_log
         )  # fmt: skip
 
@@ -367,3 +372,26 @@ class JournalDraftForm(SubForm):
     @property
     def section_label(self) -> str:
         return dict(DRAFT_SECTIONS)[self.section.data]
+
+
+def product_formdata(data: ProductData) -> MultiDict:
+    """What the product form would send for `data`: to check data that did not come from
+    the form (a restored revision) by the form's own rules."""
+    formdata = MultiDict()
+    for name in ("title", "slug", "tagline", "target_users", "problem", "hypothesis",
+                 "solution", "tradeoffs", "outcome", "role", "status", "live_url",
+                 "source_url", "visibility"):  # fmt: skip
+        formdata[name] = getattr(data, name)
+    formdata["position"] = str(data.position)
+    for name in ("started_on", "shipped_on"):
+        formdata[name] = getattr(data, name).isoformat() if getattr(data, name) else ""
+    if data.is_featured:
+        formdata["is_featured"] = "y"
+    for key in data.skill_keys:
+        formdata.add("skill_keys", key)
+    for index, metric in enumerate(data.metrics):
+        for name, value in asdict(metric).items():
+            if isinstance(value, date):
+                value = value.isoformat()
+            formdata[f"metrics-{index}-{name}"] = "" if value is None else str(value)
+    return formdata

@@ -99,7 +99,9 @@ def _counts_as_view(owner_id: int) -> bool:
 
 
 def _view_source() -> str:
-    return analytics.referrer_source(request.referrer, request.host)
+    # Behind a proxy the request's host may not be the one readers see.
+    own_hosts = [request.host, urlsplit(public_base_url()).netloc]
+    return analytics.referrer_source(request.referrer, own_hosts)
 
 
 def _visible_owner_or_404(username: str) -> publishing.PublicOwner:

@@ -18,9 +18,11 @@ from pm_portfolio.core.publishing import reach
 from pm_portfolio.core.share_links import product_link
 from pm_portfolio.core.skills import all_skills
 from pm_portfolio.forms.fields import ConfirmForm
+from pm_portfolio.forms.fields import form_messages
 from pm_portfolio.forms.filters import ProductFilterForm
 from pm_portfolio.forms.products import JournalDraftForm
 from pm_portfolio.forms.products import ProductForm
+from pm_portfolio.forms.products import product_formdata
 from pm_portfolio.web.helpers import media_storage
 from pm_portfolio.web.helpers import owned_or_404
 from pm_portfolio.web.helpers import require_login
@@ -171,12 +173,30 @@ def revision(product_id: int, revision_id: int):
 def restore_revision(product_id: int, revision_id: int):
     revision = _owned_revision_or_404(product_id, revision_id)
     product = owned_or_404(products.owned_product, product_id)
-    if ConfirmForm().validate_on_submit():
-        when = moment_label(revision.created_at)
-        try:
-            products.restore_revision(product, revision)
-        except products.ProductGone:
-            abort(404)
-        flash(f"Restored the version saved {when}. The one before it is kept in the history.",
-              "success")  # fmt: skip
+    if not ConfirmForm().validate_on_submit():
+        return redirect(
+            url_for("products.revision", product_id=product_id, revision_id=revision_id)
+        )
+    # Checked by the form's rules: a revision restored from a backup may hold anything.
+    form = ProductForm(
+        formdata=product_formdata(products.revision_data(product, revision)),
+        meta={"csrf": False},
+        skills=all_skills(),
+        owner_id=current_user.id,
+        product_id=product.id,
+        evidence=media.evidence_options(product),
+    )
+    if not form.validate():
+        flash("This version cannot be restored: it holds what the product form refuses "
+              f"({'; '.join(form_messages(form.errors))}).", "error")  # fmt: skip
+        return redirect(
+            url_for("products.revision", product_id=product_id, revision_id=revision_id)
+        )
+    when = moment_label(revision.created_at)
+    try:
+        products.update_product(product, form.to_data())
+    except (products.ProductGone, products.SlugTaken):
+        abort(404)
+    flash(f"Restored the version saved {when}. The one before it is kept in the history.",
+          "success")  # fmt: skip
     return redirect(url_for("products.show", product_id=product_id))

@@ -17,6 +17,7 @@ from pm_portfolio.core.markdown import render_markdown
 from pm_portfolio.core.publishing import card_metrics
 from pm_portfolio.core.publishing import empty_portfolio_advice
 from pm_portfolio.core.results import metric_facts
+from pm_portfolio.core.results import metric_source
 from pm_portfolio.core.results import with_unit
 from pm_portfolio.web.public_urls import public_url
 
@@ -83,6 +84,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["field_aria"] = field_aria
     app.jinja_env.globals["card_metrics"] = card_metrics
     app.jinja_env.globals["metric_facts"] = metric_facts
+    app.jinja_env.globals["metric_source"] = metric_source
     app.jinja_env.globals["empty_portfolio_advice"] = empty_portfolio_advice
     app.jinja_env.globals["public_url"] = public_url
     app.jinja_env.globals["media_url"] = media_url
