@@ -31,7 +31,7 @@ CASE_STUDY_FIELDS = {
     "role": "Your role",
     "metrics": "Results",
 }
-METRIC_KEYS = [
+KEPT_METRIC_FIELDS = [
     column.key
     for column in Metric.__table__.columns
     if column.key not in ("id", "product_id", "position")
@@ -49,7 +49,8 @@ def snapshot(product: Product) -> dict:
     """The product's case study as a revision keeps it: plain JSON values."""
     content = {name: getattr(product, name) for name in CASE_STUDY_FIELDS if name != "metrics"}
     content["metrics"] = [
-        {key: _plain(getattr(metric, key)) for key in METRIC_KEYS} for metric in product.metrics
+        {key: _plain(getattr(metric, key)) for key in KEPT_METRIC_FIELDS}
+        for metric in product.metrics
     ]
     return content
 
@@ -174,7 +175,7 @@ def metric_lines(metrics: list[dict]) -> str:
             "evidence: one of its pictures or files"
             if key == "source_media_id"
             else f"{key.replace('_', ' ')}: {metric[key]}"
-            for key in METRIC_KEYS
+            for key in KEPT_METRIC_FIELDS
             if key not in ("label", "value") and metric.get(key) not in ("", None)
         ]
         lines.append(f"{metric.get('label', '')}: {metric.get('value', '')}" + (

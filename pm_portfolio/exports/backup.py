@@ -322,7 +322,7 @@ def _restored_revision(item: Any, not_after: datetime) -> ProductRevision | None
     metrics = content.get("metrics") if isinstance(content.get("metrics"), list) else []
     # A cited picture's id belongs to the account the backup came from.
     kept["metrics"] = [
-        {**{key: metric.get(key) for key in revisions.METRIC_KEYS}, "source_media_id": None}
+        {**{key: metric.get(key) for key in revisions.KEPT_METRIC_FIELDS}, "source_media_id": None}
         for metric in metrics
         if isinstance(metric, dict)
     ]
