@@ -225,6 +225,8 @@ def build_config(
         # off); see portfolio/page_cache.py.
         "PUBLIC_PAGE_CACHE_BYTES": cache_megabytes * MEGABYTE,
         "PUBLIC_PAGE_CACHE_BYTES_PER_MAKER": cache_megabytes * MEGABYTE // 16,
+        # Addresses per sitemap file: the sitemap protocol's limit.
+        "SITEMAP_PAGE_SIZE": 50_000,
         # Past this, a PDF download gets an error page instead of holding up a worker.
         "PDF_TIMEOUT_SECONDS": _number(environ, "PDF_TIMEOUT_SECONDS", default=20),
     }

@@ -157,7 +157,7 @@ def test_a_public_email_is_revealed_only_on_the_contact_page(app, client, candid
         token = db.session.get(ShareLink, link_id).token
 
     surfaces = ["/u/ada", "/u/ada/standup-bot", f"/s/{token}", "/u/ada/resume.json",
-                "/sitemap.xml"]  # fmt: skip
+                "/sitemap.xml", "/sitemaps/1.xml"]  # fmt: skip
     for path in surfaces:
         page = get(client, path).get_data(as_text=True)
         assert "hire.ada" not in page, path

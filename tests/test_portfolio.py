@@ -235,9 +235,11 @@ def test_sitemap_lists_published_portfolios_and_public_products(app, client, mak
         hidden = make_user(username="unpublished")
         make_product(hidden.id, slug="public-product", visibility="public", status="building")
 
-    response = get(client, "/sitemap.xml")
+    index = get(client, "/sitemap.xml")
+    response = get(client, "/sitemaps/1.xml")
 
-    assert response.mimetype == "application/xml"
+    assert index.mimetype == response.mimetype == "application/xml"
+    assert "<sitemap><loc>http://localhost/sitemaps/1.xml</loc>" in index.get_data(as_text=True)
     xml = response.get_data(as_text=True)
     assert "<loc>http://localhost/u/ada</loc>" in xml
     assert "<loc>http://localhost/u/ada/featured-bot</loc>" in xml

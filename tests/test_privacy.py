@@ -56,7 +56,8 @@ def product_with_markers(owner_id: int, marker: str, visibility: str):
 
 
 def all_surfaces(client, owner: str, public_slugs, share_tokens) -> dict[str, str]:
-    paths = [f"/u/{owner}", f"/u/{owner}/resume.json", "/sitemap.xml", "/robots.txt"]
+    paths = [f"/u/{owner}", f"/u/{owner}/resume.json", "/sitemap.xml", "/sitemaps/1.xml",
+             "/robots.txt"]  # fmt: skip
     paths += [f"/u/{owner}/{slug}" for slug in public_slugs]
     pages = {}
     for path in paths:

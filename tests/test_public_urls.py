@@ -33,6 +33,7 @@ def every_page(app) -> list:
     return [
         *pages,
         (None, "/sitemap.xml"),
+        (None, "/sitemaps/1.xml"),
         (None, "/robots.txt"),
         (None, f"/u/{MAKER}/resume.json"),
     ]
@@ -85,7 +86,10 @@ def test_pages_link_to_the_public_address(app, client):
     profile = client.get(f"/u/{MAKER}").get_data(as_text=True)
     assert f'<link rel="canonical" href="{PUBLIC}/u/{MAKER}">' in profile
     assert f'content="{PUBLIC}/u/{MAKER}"' in profile
-    assert f"<loc>{PUBLIC}/u/{MAKER}</loc>" in client.get("/sitemap.xml").get_data(as_text=True)
+    assert f"<loc>{PUBLIC}/sitemaps/1.xml</loc>" in client.get("/sitemap.xml").get_data(
+        as_text=True
+    )
+    assert f"<loc>{PUBLIC}/u/{MAKER}</loc>" in client.get("/sitemaps/1.xml").get_data(as_text=True)
     assert f"Sitemap: {PUBLIC}/sitemap.xml" in client.get("/robots.txt").get_data(as_text=True)
     resume = client.get(f"/u/{MAKER}/resume.json").get_json()
     assert resume["meta"]["canonical"] == f"{PUBLIC}/u/{MAKER}"

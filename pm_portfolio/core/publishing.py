@@ -13,15 +13,22 @@ Nothing private reaches a public surface because every public query starts here.
 
 import hashlib
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import ColumnElement
+from sqlalchemy import String
 from sqlalchemy import and_
 from sqlalchemy import bindparam
 from sqlalchemy import case
+from sqlalchemy import cast
 from sqlalchemy import false
+from sqlalchemy import func
+from sqlalchemy import null
 from sqlalchemy import or_
 from sqlalchemy import true
+from sqlalchemy import union_all
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
@@ -42,6 +49,8 @@ SHAREABLE = (Visibility.UNLISTED, Visibility.PUBLIC)
 LATEST_LEARNINGS = 5
 # A card is a summary: its first few results, the case study has them all.
 CARD_METRICS = 3
+# Sitemap rows read from the database at a time.
+SITEMAP_BATCH = 1000
 
 
 def on_portfolio(show_ideas: bool | ColumnElement[bool]) -> ColumnElement[bool]:
@@ -187,9 +196,19 @@ class PublicOwner:
 
 
 @dataclass(frozen=True)
-class SitemapEntry:
+class SitemapVersion:
+    """How many addresses the sitemap lists, and when the newest of them last changed."""
+
+    urls: int
+    last_changed: datetime | None
+
+
+@dataclass(frozen=True)
+class SitemapUrl:
     username: str
-    slugs: list[str]
+    # None for the portfolio itself, else one of its case studies.
+    slug: str | None
+    changed_at: datetime
 
 
 @dataclass(frozen=True)
@@ -335,20 +354,43 @@ def shipping_timeline(products: list[Product]) -> list[Product]:
     return sorted(shipped, key=lambda product: product.shipped_on, reverse=True)
 
 
-def sitemap_entries() -> list[SitemapEntry]:
-    """Every published portfolio with the slugs of the products on it."""
-    rows = db.session.execute(
-        db.select(User.username, Product.slug)
-        .outerjoin(Product, and_(Product.user_id == User.id, on_portfolio(User.show_ideas)))
-        .where(User.is_published.is_(True))
-        .order_by(User.username, Product.slug)
+def _sitemap_urls():
+    """One row per address in the sitemap: each published portfolio, and each product on
+    it. A portfolio changes whenever anything on it does (its version bump touches the
+    maker's row), so the maker's `updated_at` is its last change."""
+    published = User.is_published.is_(True)
+    portfolios = db.select(
+        User.username, cast(null(), String).label("slug"), User.updated_at.label("changed_at")
+    ).where(published)
+    products = (
+        db.select(User.username, Product.slug, Product.updated_at.label("changed_at"))
+        .join(Product, and_(Product.user_id == User.id, on_portfolio(User.show_ideas)))
+        .where(published)
     )
-    slugs: dict[str, list[str]] = {}
-    for username, slug in rows:
-        slugs.setdefault(username, [])
-        if slug is not None:
-            slugs[username].append(slug)
-    return [SitemapEntry(username, product_slugs) for username, product_slugs in slugs.items()]
+    return union_all(portfolios, products).subquery()
+
+
+def sitemap_version() -> SitemapVersion:
+    urls = _sitemap_urls()
+    count, latest = db.session.execute(
+        db.select(func.count(), func.max(urls.c.changed_at)).select_from(urls)
+    ).one()
+    return SitemapVersion(count, latest)
+
+
+def sitemap_page(page: int, size: int) -> Iterator[SitemapUrl]:
+    """The addresses of sitemap page `page` (from 1), each portfolio before its products,
+    read from the database in batches so that a page of 50,000 takes little memory."""
+    urls = _sitemap_urls()
+    rows = db.session.execute(
+        db.select(urls.c.username, urls.c.slug, urls.c.changed_at)
+        .order_by(urls.c.username, urls.c.slug.nulls_first())
+        .offset((page - 1) * size)
+        .limit(size)
+        .execution_options(yield_per=SITEMAP_BATCH)
+    )
+    for username, slug, changed_at in rows:
+        yield SitemapUrl(username, slug, changed_at)
 
 
 def public_etag(*parts: object) -> str:

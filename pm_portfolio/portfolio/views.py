@@ -10,7 +10,9 @@ of the portfolio: they do not depend on who asks, so every reader shares them.
 """
 
 import json
+import math
 from datetime import date
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import Blueprint
@@ -23,7 +25,9 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import session
+from flask import stream_with_context
 from flask import url_for
+from markupsafe import escape
 
 from pm_portfolio.core import analytics
 from pm_portfolio.core import publishing
@@ -502,13 +506,63 @@ def json_resume(username: str):
     return _cacheable(response, etag)
 
 
+def _sitemap_pages(version: publishing.SitemapVersion) -> int:
+    return max(1, math.ceil(version.urls / current_app.config["SITEMAP_PAGE_SIZE"]))
+
+
+def _sitemap_response(body, etag: str) -> Response:
+    """The body, or 304 Not Modified (without building it) if the reader has this version."""
+    not_modified = etag in request.if_none_match
+    response = current_app.response_class(
+        None if not_modified else body(), status=304 if not_modified else 200,
+        mimetype="application/xml",
+    )  # fmt: skip
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+def _lastmod(moment: datetime | None) -> str:
+    return moment.date().isoformat() if moment else ""
+
+
 @bp.get("/sitemap.xml")
 def sitemap():
-    response = make_response(
-        render_template("portfolio/sitemap.xml", entries=publishing.sitemap_entries())
+    """A sitemap index: the protocol allows 50,000 addresses a file, so they are paged."""
+    version = publishing.sitemap_version()
+    etag = _shared_etag("sitemap", current_app.config["SITEMAP_PAGE_SIZE"], version)
+    return _sitemap_response(
+        lambda: render_template(
+            "portfolio/sitemap_index.xml",
+            pages=range(1, _sitemap_pages(version) + 1),
+            lastmod=_lastmod(version.last_changed),
+        ),
+        etag,
     )
-    response.mimetype = "application/xml"
-    return response
+
+
+@bp.get("/sitemaps/<int:page>.xml")
+def sitemap_page(page: int):
+    version = publishing.sitemap_version()
+    if not 1 <= page <= _sitemap_pages(version):
+        abort(404)
+    size = current_app.config["SITEMAP_PAGE_SIZE"]
+    etag = _shared_etag("sitemap-page", size, page, version)
+
+    def written():
+        yield '<?xml version="1.0" encoding="UTF-8"?>\n'
+        yield '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        for url in publishing.sitemap_page(page, size):
+            address = (
+                public_url(".profile", username=url.username)
+                if url.slug is None
+                else public_url(".case_study", username=url.username, slug=url.slug)
+            )
+            lastmod = _lastmod(url.changed_at)
+            yield f"  <url><loc>{escape(address)}</loc><lastmod>{lastmod}</lastmod></url>\n"
+        yield "</urlset>\n"
+
+    return _sitemap_response(lambda: stream_with_context(written()), etag)
 
 
 @bp.get("/robots.txt")
