@@ -31,7 +31,7 @@ RESERVED_USERNAMES = frozenset(
     docs edit email export exports favicon feed help healthz home import imports index journal
     learnings login logout me media new null password portfolio portfolios pricing privacy
     products profile register reset robots root s security settings share share-links
-    signin signout signup sitemap static status support system terms u user users www
+    signin signout signup sitemap sitemaps static status support system terms u user users www
     """.split()  # noqa: SIM905 - a word list reads better than 60 quoted strings
 )
 
