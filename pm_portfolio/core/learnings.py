@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from pm_portfolio.core.dates import date_label
 from pm_portfolio.core.rows import assign_changed
 from pm_portfolio.core.skills import all_skills
 from pm_portfolio.extensions import db
@@ -181,7 +182,7 @@ def journal_draft(entries: Iterable[Learning]) -> str:
     date order: "- **22 Feb 2026 — Decision:** No inventory tracking. Most …"."""
     lines = []
     for entry in sorted(entries, key=lambda learning: (learning.learned_on, learning.id)):
-        when = f"{entry.learned_on.day} {entry.learned_on:%b %Y}"
+        when = date_label(entry.learned_on)
         kind = LearningKind(entry.kind).label
         title = entry.title.rstrip(".")
         # The first paragraph, on one line, so the list stays a list.

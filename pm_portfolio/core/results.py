@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from pm_portfolio.core.dates import date_label
 from pm_portfolio.core.metric_values import MINUS_SIGN
 from pm_portfolio.core.metric_values import Change
 from pm_portfolio.core.metric_values import MetricValue
@@ -84,17 +85,14 @@ def change_label(difference: Change, unit: str) -> str:
 def window_label(text: str, start: date | None, end: date | None) -> str:
     """ "first 8 weeks (1 Mar to 26 Apr 2026)", or whichever part the maker gave; the
     dates are joined by an en dash."""
-
-    def day(value: date) -> str:
-        return f"{value.day} {value:%b %Y}"
-
     if start and end:
         same_year = start.year == end.year
-        dates = f"{start.day} {start:%b}{'' if same_year else f' {start.year}'}{EN_DASH}{day(end)}"
+        begins = f"{start.day} {start:%b}" if same_year else date_label(start)
+        dates = f"{begins}{EN_DASH}{date_label(end)}"
     elif start:
-        dates = f"from {day(start)}"
+        dates = f"from {date_label(start)}"
     elif end:
-        dates = f"until {day(end)}"
+        dates = f"until {date_label(end)}"
     else:
         dates = ""
     if text and dates:

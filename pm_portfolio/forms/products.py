@@ -19,6 +19,7 @@ from wtforms import ValidationError
 from wtforms.validators import DataRequired
 from wtforms.validators import Optional
 
+from pm_portfolio.core.dates import date_label
 from pm_portfolio.core.products import MAX_METRICS
 from pm_portfolio.core.products import MetricData
 from pm_portfolio.core.products import ProductData
@@ -355,7 +356,7 @@ class JournalDraftForm(SubForm):
     def offer(self, build_log: list[Learning]) -> None:
         # A private entry may go into a section readers see: the maker should know it.
         self.entries.choices = choices(
-            (entry.id, f"{entry.learned_on.day} {entry.learned_on:%b %Y} \N{EM DASH} "
+            (entry.id, f"{date_label(entry.learned_on)} \N{EM DASH} "
                        f"{LearningKind(entry.kind).label}: {entry.title}"
                        f"{'' if entry.is_public else ' (private)'}")
             for entry in build_log

@@ -2,7 +2,6 @@
 
 import hashlib
 from datetime import UTC
-from datetime import date
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +12,7 @@ from wtforms import Field
 
 from pm_portfolio.core import analytics
 from pm_portfolio.core import media
+from pm_portfolio.core.dates import date_label
 from pm_portfolio.core.markdown import render_markdown
 from pm_portfolio.core.publishing import card_metrics
 from pm_portfolio.core.publishing import empty_portfolio_advice
@@ -34,11 +34,6 @@ def field_aria(field: Field, help_text: str | None) -> dict[str, str]:
     if described_by:
         attributes["aria-describedby"] = " ".join(described_by)
     return attributes
-
-
-def date_label(value: date | None) -> str:
-    """A date people read at a glance: 3 Mar 2026."""
-    return f"{value.day} {value:%b %Y}" if value else ""
 
 
 def moment_label(value: datetime | None) -> str:
