@@ -18,6 +18,7 @@ from tests.clients import AuthActions
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
 from tests.factories import make_user
+from tests.infrastructure import counted_queries
 
 BROWSER = {"User-Agent": "Mozilla/5.0 (Linux; Android 14) Chrome/130.0 Mobile Safari/537.36"}
 OWN_HOST = "portfolio.example"
@@ -165,3 +166,16 @@ def test_a_page_keeps_a_bounded_number_of_sites_a_day(app, ada):
     assert len(counted) == 22
     assert counted["other"] == 20
     assert (counted["site3.example"], counted["direct"]) == (2, 1)
+
+
+def test_counting_a_view_costs_one_statement_and_a_named_site_one_more(app, ada):
+    today = date.today()
+    with app.app_context():
+        with counted_queries(app) as direct:
+            analytics.count_profile_view(ada["user"].id, today, "direct")
+        with counted_queries(app) as named:
+            analytics.count_profile_view(ada["user"].id, today, "slack.com")
+
+    assert len(direct) == 1
+    assert len(named) == 2, "the page's named sites that day, then the upsert"
+    assert sources(app, ProfileView) == {"direct": 1, "slack.com": 1}

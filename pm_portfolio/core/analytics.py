@@ -14,6 +14,7 @@ from datetime import date
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from sqlalchemy import and_
 from sqlalchemy import func
 from sqlalchemy import literal
 from sqlalchemy import select
@@ -41,6 +42,7 @@ DIRECT = "direct"
 OWN_PAGES = "internal"
 NOT_RECORDED = ""
 OTHER_SITES = "other"
+UNNAMED_SOURCES = (DIRECT, OWN_PAGES, NOT_RECORDED, OTHER_SITES)
 SOURCE_LENGTH = 100
 # Sites named per page and day; beyond them views count as "other", so a script
 # inventing Referer headers cannot grow the tables without bound.
@@ -130,29 +132,30 @@ def source_label(source: str) -> str:
     return source
 
 
-def _named_or_other(connection, table, day: date, source: str, key: dict[str, int]) -> str:
-    """The source, or OTHER_SITES once the page has MAX_SITES_A_DAY other sites that day."""
-    if source in (DIRECT, OWN_PAGES, NOT_RECORDED, OTHER_SITES):
-        return source
-    ((column, value),) = key.items()
-    named = connection.scalars(
-        select(table.c.source)
-        .where(table.c[column] == value, table.c.day == day)
-        .where(table.c.source.not_in([DIRECT, OWN_PAGES, NOT_RECORDED, OTHER_SITES]))
-    ).all()
-    return source if source in named or len(named) < MAX_SITES_A_DAY else OTHER_SITES
+def _named_source(connection, table, this_page_today, source: str) -> str:
+    """A named site as the page counts it today: itself while the page has fewer than
+    MAX_SITES_A_DAY named sites that day, or already counts it; else OTHER_SITES."""
+    named = connection.execute(
+        select(func.count(), func.count().filter(table.c.source == source))
+        .select_from(table)
+        .where(this_page_today, table.c.source.not_in(UNNAMED_SOURCES))
+    ).one()
+    return source if named[1] or named[0] < MAX_SITES_A_DAY else OTHER_SITES
 
 
 def _increment(model, day: date, source: str, **key: int) -> None:
+    """One upsert; for a named site, a count of the page's sites that day before it."""
     table = model.__table__
-    dialect = db.engine.dialect.name
-    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    ((column, value),) = key.items()
+    this_page_today = and_(table.c[column] == value, table.c.day == day)
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
     try:
         with db.engine.begin() as connection:
-            counted_as = _named_or_other(connection, table, day, source, key)
+            if source not in UNNAMED_SOURCES:
+                source = _named_source(connection, table, this_page_today, source)
             connection.execute(
                 insert(table)
-                .values(day=day, source=counted_as, count=1, **key)
+                .values(day=day, source=source, count=1, **key)
                 .on_conflict_do_update(
                     index_elements=[*key, "day", "source"], set_={"count": table.c.count + 1}
                 )
