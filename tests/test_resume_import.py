@@ -56,7 +56,7 @@ def test_a_resumes_projects_become_private_products_after_a_preview(app):
     preview = client.get(response.headers["Location"]).get_data(as_text=True)
 
     assert "resume.json: 3 projects from a JSON Resume, as private products." in preview
-    assert "<dt>Name</dt><dd>Grace Hopper</dd>" in preview
+    assert "<dt>Display name</dt><dd>Grace Hopper</dd>" in preview
     assert "Aspiring product manager" not in preview, "the maker's own headline stays"
     with app.app_context():
         assert db.session.scalar(db.select(Product)) is None, "nothing before confirming"

@@ -28,16 +28,6 @@ SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 VALIDATOR = Draft7Validator(SCHEMA)
 MAX_SCHEMA_PROBLEMS = 200
 TAGLINE_MAX = 160
-# Profile fields a resume's basics may fill, as the profile form names them.
-PROFILE_LABELS = {
-    "display_name": "Name",
-    "headline": "Headline",
-    "bio": "About you",
-    "location": "Location",
-    "website_url": "Website",
-    "linkedin_url": "LinkedIn",
-    "github_url": "GitHub",
-}
 NETWORKS = {"linkedin": "linkedin_url", "github": "github_url"}
 
 

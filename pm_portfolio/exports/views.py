@@ -41,6 +41,7 @@ from pm_portfolio.exports.media_backup import MissingFile
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.filters import JournalFilterForm
 from pm_portfolio.forms.filters import ProductFilterForm
+from pm_portfolio.forms.profile import ProfileForm
 from pm_portfolio.web.helpers import allows_uploads_up_to
 from pm_portfolio.web.helpers import media_limits
 from pm_portfolio.web.helpers import media_storage
@@ -195,7 +196,10 @@ def preview_import(draft_id: int):
         draft=draft,
         plan=plan,
         form=form,
-        profile_labels=resume_import.PROFILE_LABELS,
+        # The names the maker knows from Settings → Profile.
+        profile_labels={
+            field.name: field.label.text for field in ProfileForm(meta={"csrf": False})
+        },
     )
 
 
