@@ -23,6 +23,7 @@ from pm_portfolio.core import revisions
 from pm_portfolio.core.accounts import ProfileData
 from pm_portfolio.core.accounts import stage_profile
 from pm_portfolio.core.media import Limits
+from pm_portfolio.core.results import metric_record
 from pm_portfolio.core.storage import Storage
 from pm_portfolio.exports import media_backup
 from pm_portfolio.exports.csv_import import PRODUCT_TEXT_FIELDS
@@ -61,9 +62,7 @@ def _metrics_json(product: Product) -> list[dict[str, Any]]:
     media_ids = [item.id for item in product.media]
     metrics = []
     for metric in product.metrics:
-        values = {key: getattr(metric, key) for key in METRIC_KEYS}
-        values["window_start"] = iso_date(metric.window_start)
-        values["window_end"] = iso_date(metric.window_end)
+        values = {**dict.fromkeys(METRIC_KEYS, ""), **metric_record(metric)}
         if metric.source_media_id in media_ids:
             values["source_media"] = media_ids.index(metric.source_media_id)
         metrics.append(values)
