@@ -11,12 +11,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from pm_portfolio.accounts import bp as accounts_bp
 from pm_portfolio.accounts.sign_in import load_signed_in_user
 from pm_portfolio.config import build_config
+from pm_portfolio.core.analytics import init_view_counting
 from pm_portfolio.core.portfolio_version import follow_portfolio_changes
 from pm_portfolio.core.storage import open_storage
 from pm_portfolio.dashboard.views import bp as dashboard_bp
 from pm_portfolio.database import configure_engine
 from pm_portfolio.demo.seed import bp as demo_bp
 from pm_portfolio.exports.views import bp as exports_bp
+from pm_portfolio.extensions import cache
 from pm_portfolio.extensions import csrf
 from pm_portfolio.extensions import db
 from pm_portfolio.extensions import login_manager
@@ -68,6 +70,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # reads the form.
     app.before_request(apply_upload_limit)
     csrf.init_app(app)
+    cache.init_app(app)
     mail.init_app(app)
     _init_login(app)
     init_templating(app)
@@ -87,6 +90,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.after_request(add_security_headers)
     init_rate_limits(app)
     app.extensions["media_storage"] = open_storage(app.config["MEDIA_STORAGE_URL"])
+    init_view_counting(app)
     app.extensions["page_cache"] = PageCache(
         app.config["PUBLIC_PAGE_CACHE_BYTES"], app.config["PUBLIC_PAGE_CACHE_BYTES_PER_MAKER"]
     )

@@ -164,6 +164,24 @@ def _trusted_hosts(
     return None
 
 
+def _cache_settings(redis_url: str, instance_path: str | Path) -> dict[str, Any]:
+    """Flask-Caching's settings: Redis if configured, else a folder of files."""
+    common = {"CACHE_KEY_PREFIX": "pm-portfolio:", "CACHE_DEFAULT_TIMEOUT": 3600}
+    if redis_url:
+        return {
+            **common,
+            "CACHE_TYPE": "RedisCache",
+            "CACHE_REDIS_URL": redis_url,
+            "CACHE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    return {
+        **common,
+        "CACHE_TYPE": "FileSystemCache",
+        "CACHE_DIR": str(Path(instance_path).resolve() / "cache"),
+        "CACHE_THRESHOLD": 20_000,
+    }
+
+
 def build_config(
     environ: Mapping[str, str],
     instance_path: str | Path,
@@ -225,6 +243,15 @@ def build_config(
         # off); see portfolio/page_cache.py.
         "PUBLIC_PAGE_CACHE_BYTES": cache_megabytes * MEGABYTE,
         "PUBLIC_PAGE_CACHE_BYTES_PER_MAKER": cache_megabytes * MEGABYTE // 16,
+        # What every server must agree on without asking the database: each maker's
+        # portfolio version for public pages' ETags, and the dashboard's rendered parts.
+        # Redis when there is one; else files under instance/, shared by the processes
+        # of this one machine (as SQLite is). See core/stamps.py.
+        **_cache_settings(redis_url, instance_path),
+        # Views are counted in Redis (or in each process without it) and written to the
+        # database in batches this often; 0 leaves it to `flask views flush`.
+        "REDIS_URL": redis_url,
+        "VIEW_FLUSH_SECONDS": _number(environ, "VIEW_FLUSH_SECONDS", default=5),
         # Addresses per sitemap file: the sitemap protocol's limit.
         "SITEMAP_PAGE_SIZE": 50_000,
         # Past this, a PDF download gets an error page instead of holding up a worker.

@@ -14,6 +14,7 @@ from sqlalchemy import event
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _reading_only: ContextVar[bool] = ContextVar("reading_only", default=False)
+_writing: ContextVar[bool] = ContextVar("writing", default=False)
 
 
 @contextmanager
@@ -28,6 +29,17 @@ def read_only_transactions() -> Iterator[None]:
         yield
     finally:
         _reading_only.reset(token)
+
+
+@contextmanager
+def writing_transactions() -> Iterator[None]:
+    """Transactions begun inside will write after reading, outside a request too (a
+    flush of counted views): on SQLite they take the write lock up front."""
+    token = _writing.set(True)
+    try:
+        yield
+    finally:
+        _writing.reset(token)
 
 
 def _configure_sqlite_connection(dbapi_connection, _connection_record) -> None:
@@ -49,7 +61,7 @@ def _begin_sqlite_transaction(connection) -> None:
     # "database is locked" if another worker committed in between; busy_timeout
     # cannot help it. Requests that may write take the write lock up front and
     # wait their turn instead; reads, and work outside requests, stay deferred.
-    may_write = (
+    may_write = _writing.get() or (
         has_request_context()
         and request.method not in READ_ONLY_METHODS
         and not _reading_only.get()

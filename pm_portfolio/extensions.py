@@ -1,5 +1,6 @@
 """Extensions are created once here and bound to an app in `create_app`."""
 
+from flask_caching import Cache
 from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
@@ -27,3 +28,4 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
+cache = Cache()

@@ -6,12 +6,14 @@ server, the run creates its own database there and drops it afterwards.
 
 import flask_migrate
 import pytest
+import redis
 
 from pm_portfolio.extensions import db
 from tests.clients import AuthActions
 from tests.clients import Client
 from tests.factories import Credentials
 from tests.factories import make_user
+from tests.infrastructure import REDIS_URL
 from tests.infrastructure import REFERENCE_TABLES
 from tests.infrastructure import SmtpServer
 from tests.infrastructure import close_created_apps
@@ -103,6 +105,16 @@ def logged_in_client(client, auth, user) -> Client:
     response = auth.login(user.username, user.password)
     assert response.status_code == 302
     return client
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """A Redis server on loopback: skipped where there is none (a failure in CI)."""
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+    except redis.RedisError as error:
+        skip_or_fail(f"Redis is not reachable at {REDIS_URL}: {error}")
+    return REDIS_URL
 
 
 @pytest.fixture

@@ -38,6 +38,7 @@ atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 
 # Tables whose rows a migration creates; every other table is emptied between tests.
 REFERENCE_TABLES = frozenset({"skills"})
+REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 # Every app a test makes, so that its connections are closed when the test ends: a pooled
@@ -50,6 +51,8 @@ def close_created_apps() -> None:
         app = CREATED_APPS.pop()
         with app.app_context():
             db.engine.dispose()
+        if app.config.get("CACHE_TYPE") == "FileSystemCache":
+            shutil.rmtree(app.config["CACHE_DIR"], ignore_errors=True)
 
 
 def make_app(database_url: str, **overrides):
@@ -65,6 +68,10 @@ def make_app(database_url: str, **overrides):
             # Messages are kept in memory (flask_mailman.outbox); test_mail uses real SMTP.
             "MAIL_BACKEND": "locmem",
             "MEDIA_STORAGE_URL": MEDIA_ROOT.as_uri(),
+            # Each app its own stamps and cached parts: every test has its own rows.
+            "CACHE_DIR": tempfile.mkdtemp(prefix="pm-portfolio-cache-"),
+            # Views reach the database when a test flushes them (analytics.flush_views).
+            "VIEW_FLUSH_SECONDS": 0,
             **overrides,
         }
     )

@@ -85,7 +85,8 @@ def build_catalogue(app) -> list[Page]:
         # says when it was opened.
         for source in ("linkedin.com", "linkedin.com", "direct", "internal"):
             analytics.count_profile_view(maker_id, date.today(), source)
-        analytics.count_share_link_view(link_id, date.today(), "mail.google.com")
+        analytics.count_share_link_view(maker_id, link_id, date.today(), "mail.google.com")
+        analytics.flush_views()
 
     pages = [
         Page("landing", "/"),

@@ -219,6 +219,7 @@ def test_counting_views_and_import_drafts_keep_the_etag(app, client, world):
     before = profile_etag(client, world["maker_id"])
     with app.app_context():
         analytics.count_profile_view(world["maker_id"], date(2026, 1, 1), "direct")
+        analytics.flush_views()
         db.session.add(ImportDraft(user_id=world["maker_id"], kind="products", content="x"))
         db.session.commit()
     assert profile_etag(client, world["maker_id"]) == before

@@ -12,9 +12,6 @@ from tests.factories import PASSWORD
 from tests.factories import make_product
 from tests.factories import make_user
 from tests.infrastructure import make_app
-from tests.infrastructure import skip_or_fail
-
-REDIS_URL = "redis://127.0.0.1:6379/0"
 
 
 @pytest.fixture
@@ -176,15 +173,6 @@ def test_unreachable_redis_keeps_the_site_serving(migrated_database_url, caplog)
 
     assert response.status_code == 200
     assert "Rate limit storage unreachable - falling back to in-memory storage" in caplog.text
-
-
-@pytest.fixture
-def redis_url():
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        skip_or_fail(f"Redis is not reachable at {REDIS_URL}: {error}")
-    return REDIS_URL
 
 
 def test_limits_are_shared_by_every_server_through_redis(migrated_database_url, redis_url, user):

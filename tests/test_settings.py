@@ -163,9 +163,10 @@ def test_delete_account_removes_every_row_the_user_owns(logged_in_client, auth, 
         make_image(product.id)
         assert stored_keys(app)
         analytics.count_profile_view(user.id, date.today(), "direct")
-        analytics.count_product_view(product.id, date.today(), "direct")
-        analytics.count_share_link_view(link_id, date.today(), "direct")
+        analytics.count_product_view(user.id, product.id, date.today(), "direct")
+        analytics.count_share_link_view(user.id, link_id, date.today(), "direct")
         db.session.commit()  # end the read snapshot taken before the views were counted
+        analytics.flush_views()
         for table in owned_tables():
             assert count_rows(table) > 0, f"give the user a row in {table.name} to prove deletion"
 

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from pm_portfolio.core import analytics
 from pm_portfolio.core import share_links
 from pm_portfolio.extensions import db
 from pm_portfolio.models import ShareLink
@@ -258,6 +259,7 @@ def test_each_link_counts_its_own_views(app, logged_in_client, products, user):
     logged_in_client.get(share_url(acme_token), headers=BROWSER)
 
     with app.app_context():
+        analytics.flush_views()
         counts = dict(
             db.session.execute(db.select(ShareLinkView.share_link_id, ShareLinkView.count)).all()
         )

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from pm_portfolio.core import analytics
 from pm_portfolio.extensions import db
+from pm_portfolio.models import Product
 from pm_portfolio.models import ProductView
 from pm_portfolio.models import ProfileView
 from pm_portfolio.models import ShareLink
@@ -80,7 +81,9 @@ def ada(app):
 
 
 def sources(app, model) -> dict[str, int]:
+    """The sources written for `model`, once the views waiting are flushed."""
     with app.app_context():
+        analytics.flush_views()
         return dict(db.session.execute(db.select(model.source, model.count)).all())
 
 
@@ -109,9 +112,9 @@ def test_the_dashboard_shows_the_top_sources_of_the_last_30_days(app, ada):
         for source, day, times in profile_views:
             for _ in range(times):
                 analytics.count_profile_view(user_id, day, source)
-        analytics.count_product_view(product_id, today, "linkedin.com")
-        analytics.count_share_link_view(link_id, today, "slack.com")
-        analytics.count_share_link_view(link_id, today, "slack.com")
+        analytics.count_product_view(user_id, product_id, today, "linkedin.com")
+        analytics.count_share_link_view(user_id, link_id, today, "slack.com")
+        analytics.count_share_link_view(user_id, link_id, today, "slack.com")
 
         summary = analytics.recent_views(user_id, today)
 
@@ -135,8 +138,9 @@ def test_the_dashboard_shows_the_top_sources_of_the_last_30_days(app, ada):
 
 def test_a_share_link_shows_when_it_was_first_and_last_opened(app, ada):
     with app.app_context():
-        analytics.count_share_link_view(ada["link"], date(2026, 11, 3), "direct")
-        analytics.count_share_link_view(ada["link"], date(2026, 11, 28), "slack.com")
+        user_id = ada["user"].id
+        analytics.count_share_link_view(user_id, ada["link"], date(2026, 11, 3), "direct")
+        analytics.count_share_link_view(user_id, ada["link"], date(2026, 11, 28), "slack.com")
     owner = app.test_client()
     AuthActions(owner).login("ada", ada["user"].password)
 
@@ -168,14 +172,61 @@ def test_a_page_keeps_a_bounded_number_of_sites_a_day(app, ada):
     assert (counted["site3.example"], counted["direct"]) == (2, 1)
 
 
-def test_counting_a_view_costs_one_statement_and_a_named_site_one_more(app, ada):
+def test_counting_a_view_costs_no_sql_and_a_flush_a_few_statements(app, ada):
     today = date.today()
     with app.app_context():
-        with counted_queries(app) as direct:
-            analytics.count_profile_view(ada["user"].id, today, "direct")
-        with counted_queries(app) as named:
-            analytics.count_profile_view(ada["user"].id, today, "slack.com")
+        with counted_queries(app) as counting:
+            for source in ("direct", "slack.com", "slack.com", "linkedin.com"):
+                analytics.count_profile_view(ada["user"].id, today, source)
+            analytics.count_product_view(ada["user"].id, ada["product"], today, "slack.com")
+        with counted_queries(app) as flushing:
+            assert analytics.flush_views() == 5
 
-    assert len(direct) == 1
-    assert len(named) == 2, "the page's named sites that day, then the upsert"
-    assert sources(app, ProfileView) == {"direct": 1, "slack.com": 1}
+    assert counting == []
+    # Per kind of page: the pages still there, their sites that day, one upsert of them all.
+    assert len(flushing) == 6
+    assert sources(app, ProfileView) == {"direct": 1, "slack.com": 2, "linkedin.com": 1}
+
+
+def test_views_waiting_count_on_the_dashboard_and_are_written_once(app, ada):
+    today = date.today()
+    with app.app_context():
+        analytics.count_profile_view(ada["user"].id, today, "slack.com")
+        waiting = analytics.recent_views(ada["user"].id, today)
+        analytics.flush_views()
+        written = analytics.recent_views(ada["user"].id, today)
+        assert analytics.flush_views() == 0
+
+    assert waiting == written
+    assert written.profile == 1
+
+
+def test_a_failed_flush_keeps_the_views_for_the_next(app, ada, monkeypatch):
+    today = date.today()
+    with app.app_context():
+        analytics.count_profile_view(ada["user"].id, today, "slack.com")
+
+        def broken(*_args):
+            raise RuntimeError("the database went away")
+
+        monkeypatch.setattr(analytics, "_write", broken)
+        with pytest.raises(RuntimeError):
+            analytics.flush_views()
+        monkeypatch.undo()
+        db.session.rollback()
+        assert analytics.recent_views(ada["user"].id, today).profile == 1
+
+    assert sources(app, ProfileView) == {"slack.com": 1}
+
+
+def test_views_of_a_page_deleted_before_the_flush_are_dropped(app, ada):
+    today = date.today()
+    with app.app_context():
+        analytics.count_product_view(ada["user"].id, ada["product"], today, "direct")
+        analytics.count_profile_view(ada["user"].id, today, "direct")
+        db.session.delete(db.session.get(Product, ada["product"]))
+        db.session.commit()
+
+        assert analytics.flush_views() == 1
+
+    assert sources(app, ProductView) == {}

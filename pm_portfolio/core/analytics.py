@@ -1,35 +1,48 @@
 """Counting views of public pages: per day and referring site, without IP addresses,
 cookies or full referring addresses.
 
-Each counted view is one upsert on its own short transaction, so counting never
-holds up the page's own reads, and a failure to count never fails the page.
+A counted view waits in a buffer (core/view_buffer.py) and is written with others in
+one transaction by a flush, so counting costs a page no SQL, and a failure to count
+never fails the page. The maker's figures add the views still waiting.
 """
 
 import logging
 import re
+import secrets
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import and_
+from flask import current_app
+from redis import RedisError
 from sqlalchemy import func
 from sqlalchemy import literal
 from sqlalchemy import select
 from sqlalchemy import union_all
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import joinedload
 
+from pm_portfolio.core.view_buffer import PRODUCT
+from pm_portfolio.core.view_buffer import PROFILE
+from pm_portfolio.core.view_buffer import SHARE_LINK
+from pm_portfolio.core.view_buffer import Flusher
+from pm_portfolio.core.view_buffer import PendingView
+from pm_portfolio.core.view_buffer import ViewBuffer
+from pm_portfolio.core.view_buffer import open_view_buffer
+from pm_portfolio.database import writing_transactions
+from pm_portfolio.extensions import cache
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductView
 from pm_portfolio.models import ProfileView
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkView
+from pm_portfolio.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -44,6 +57,12 @@ NOT_RECORDED = ""
 OTHER_SITES = "other"
 UNNAMED_SOURCES = (DIRECT, OWN_PAGES, NOT_RECORDED, OTHER_SITES)
 SOURCE_LENGTH = 100
+# Each kind of page: its daily table, the column naming the page, and the page's model.
+_VIEW_TABLES = {
+    PROFILE: (ProfileView, "user_id", User),
+    PRODUCT: (ProductView, "product_id", Product),
+    SHARE_LINK: (ShareLinkView, "share_link_id", ShareLink),
+}
 # Sites named per page and day; beyond them views count as "other", so a script
 # inventing Referer headers cannot grow the tables without bound.
 MAX_SITES_A_DAY = 20
@@ -132,62 +151,161 @@ def source_label(source: str) -> str:
     return source
 
 
-def _named_source(connection, table, this_page_today, source: str) -> str:
-    """A named site as the page counts it today: itself while the page has fewer than
-    MAX_SITES_A_DAY named sites that day, or already counts it; else OTHER_SITES."""
-    named = connection.execute(
-        select(func.count(), func.count().filter(table.c.source == source))
-        .select_from(table)
-        .where(this_page_today, table.c.source.not_in(UNNAMED_SOURCES))
-    ).one()
-    return source if named[1] or named[0] < MAX_SITES_A_DAY else OTHER_SITES
+def init_view_counting(app) -> None:
+    """Where this app's views wait (Redis, or this process) and what flushes them."""
+    app.extensions["view_buffer"] = open_view_buffer(
+        app.config["REDIS_URL"], app.config["CACHE_KEY_PREFIX"]
+    )
+
+    def flush_in_context() -> None:
+        with app.app_context():
+            flush_views()
+
+    app.extensions["view_flusher"] = Flusher(flush_in_context, app.config["VIEW_FLUSH_SECONDS"])
 
 
-def _increment(model, day: date, source: str, **key: int) -> None:
-    """One upsert; for a named site, a count of the page's sites that day before it."""
-    table = model.__table__
-    ((column, value),) = key.items()
-    this_page_today = and_(table.c[column] == value, table.c.day == day)
-    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+def _buffer() -> ViewBuffer:
+    return current_app.extensions["view_buffer"]
+
+
+def _count(owner_id: int, view: PendingView) -> None:
+    """Off the request path: the view waits in the buffer for the next flush."""
     try:
-        with db.engine.begin() as connection:
-            if source not in UNNAMED_SOURCES:
-                source = _named_source(connection, table, this_page_today, source)
-            connection.execute(
-                insert(table)
-                .values(day=day, source=source, count=1, **key)
-                .on_conflict_do_update(
-                    index_elements=[*key, "day", "source"], set_={"count": table.c.count + 1}
-                )
-            )
-    except SQLAlchemyError:
-        logger.warning("could not count a view of %s %s", table.name, key, exc_info=True)
+        _buffer().add(owner_id, view)
+    except RedisError:
+        logger.warning("could not count a view of %s", view, exc_info=True)
+    current_app.extensions["view_flusher"].ensure_running()
 
 
-def count_profile_view(user_id: int, day: date, source: str) -> None:
-    _increment(ProfileView, day, source, user_id=user_id)
+def count_profile_view(owner_id: int, day: date, source: str) -> None:
+    _count(owner_id, PendingView(PROFILE, owner_id, day, source))
 
 
-def count_product_view(product_id: int, day: date, source: str) -> None:
-    _increment(ProductView, day, source, product_id=product_id)
+def count_product_view(owner_id: int, product_id: int, day: date, source: str) -> None:
+    _count(owner_id, PendingView(PRODUCT, product_id, day, source))
 
 
-def count_share_link_view(share_link_id: int, day: date, source: str) -> None:
-    _increment(ShareLinkView, day, source, share_link_id=share_link_id)
+def count_share_link_view(owner_id: int, share_link_id: int, day: date, source: str) -> None:
+    _count(owner_id, PendingView(SHARE_LINK, share_link_id, day, source))
+
+
+def pending_views(owner_id: int) -> Counter[PendingView]:
+    """The maker's views not written yet (with Redis, every server's; else this process's)."""
+    try:
+        return _buffer().pending_for(owner_id)
+    except RedisError:
+        logger.warning("could not read views waiting to be written", exc_info=True)
+        return Counter()
+
+
+def views_version(owner_id: int) -> str:
+    """Changes whenever a flush writes views of the maker: what their dashboard caches
+    the written figures by."""
+    return cache.get(_flushed_key(owner_id)) or ""
+
+
+def _flushed_key(owner_id: int) -> str:
+    return f"views-flushed:{owner_id}"
+
+
+def _capped_sources(table, column: str, views: Counter[PendingView]) -> Counter[PendingView]:
+    """The views with named sites beyond MAX_SITES_A_DAY per page and day (counting those
+    already written) moved to OTHER_SITES; one query for the whole batch."""
+    named = [view for view in views if view.source not in UNNAMED_SOURCES]
+    if not named:
+        return views
+    written = db.session.execute(
+        select(table.c[column], table.c.day, table.c.source).where(
+            table.c[column].in_(sorted({view.object_id for view in named})),
+            table.c.day.in_(sorted({view.day for view in named})),
+            table.c.source.not_in(UNNAMED_SOURCES),
+        )
+    ).all()
+    sites: dict[tuple[int, date], set[str]] = {}
+    for object_id, day, source in written:
+        sites.setdefault((object_id, day), set()).add(source)
+    capped: Counter[PendingView] = Counter()
+    # The most viewed sites keep their names.
+    for view, count in sorted(views.items(), key=lambda item: (-item[1], item[0])):
+        if view.source not in UNNAMED_SOURCES:
+            page_sites = sites.setdefault((view.object_id, view.day), set())
+            if view.source in page_sites or len(page_sites) < MAX_SITES_A_DAY:
+                page_sites.add(view.source)
+            else:
+                view = replace(view, source=OTHER_SITES)
+        capped[view] += count
+    return capped
+
+
+def _write(kind: str, views: Counter[PendingView]) -> int:
+    """Add `views` to their daily table; views of pages deleted since are dropped."""
+    model, column, page_model = _VIEW_TABLES[kind]
+    table = model.__table__
+    existing = set(
+        db.session.scalars(
+            select(page_model.id).where(page_model.id.in_(sorted({v.object_id for v in views})))
+        )
+    )
+    views = Counter({view: n for view, n in views.items() if view.object_id in existing})
+    if not views:
+        return 0
+    views = _capped_sources(table, column, views)
+    insert = postgresql_insert if db.engine.dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[column, "day", "source"],
+        set_={"count": table.c.count + statement.excluded["count"]},
+    )
+    db.session.execute(
+        statement,
+        [
+            {column: view.object_id, "day": view.day, "source": view.source, "count": count}
+            for view, count in sorted(views.items())
+        ],
+    )
+    return sum(views.values())
+
+
+def flush_views() -> int:
+    """Write the views waiting in the buffer, a batch per transaction; returns how many."""
+    written = 0
+    while True:
+        with _buffer().take() as batch:
+            if not batch:
+                return written
+            by_kind: dict[str, Counter[PendingView]] = {}
+            for views in batch.values():
+                for view, count in views.items():
+                    by_kind.setdefault(view.kind, Counter())[view] += count
+            with writing_transactions():
+                for kind, views in sorted(by_kind.items()):
+                    written += _write(kind, views)
+                db.session.commit()
+        token = secrets.token_hex(8)
+        cache.set_many({_flushed_key(owner_id): token for owner_id in batch}, timeout=24 * 3600)
 
 
 def recent_views(owner_id: int, today: date, days: int = RECENT_DAYS) -> ViewSummary:
     """Views of the maker's profile, products and share links over the last `days` days,
-    and where they came from, in one query."""
+    and where they came from: one query, and the views not written yet."""
+    return summarise_views(
+        written_views(owner_id, today, days), pending_views(owner_id), today, days
+    )
+
+
+def written_views(
+    owner_id: int, today: date, days: int = RECENT_DAYS
+) -> list[tuple[str, str, int]]:
+    """(kind, source, views) written for the maker over the last `days` days."""
     since = today - timedelta(days=days - 1)
     views = union_all(
-        db.select(literal("profile").label("kind"), ProfileView.source, ProfileView.count).where(
+        db.select(literal(PROFILE).label("kind"), ProfileView.source, ProfileView.count).where(
             ProfileView.user_id == owner_id, ProfileView.day >= since
         ),
-        db.select(literal("products").label("kind"), ProductView.source, ProductView.count)
+        db.select(literal(PRODUCT).label("kind"), ProductView.source, ProductView.count)
         .join(Product, Product.id == ProductView.product_id)
         .where(Product.user_id == owner_id, ProductView.day >= since),
-        db.select(literal("share_links").label("kind"), ShareLinkView.source, ShareLinkView.count)
+        db.select(literal(SHARE_LINK).label("kind"), ShareLinkView.source, ShareLinkView.count)
         .join(ShareLink, ShareLink.id == ShareLinkView.share_link_id)
         .where(ShareLink.user_id == owner_id, ShareLinkView.day >= since),
     ).subquery()
@@ -196,17 +314,29 @@ def recent_views(owner_id: int, today: date, days: int = RECENT_DAYS) -> ViewSum
             views.c.kind, views.c.source
         )
     ).all()
+    return [(kind, source, int(count)) for kind, source, count in rows]
+
+
+def summarise_views(
+    written: list[tuple[str, str, int]],
+    pending: Counter[PendingView],
+    today: date,
+    days: int = RECENT_DAYS,
+) -> ViewSummary:
+    """The dashboard's figures from the written (kind, source, views) and those waiting."""
+    since = today - timedelta(days=days - 1)
     by_kind: Counter[str] = Counter()
     by_source: Counter[str] = Counter()
-    for kind, source, count in rows:
-        by_kind[kind] += int(count)
-        by_source[source] += int(count)
+    waiting = ((view.kind, view.source, n) for view, n in pending.items() if view.day >= since)
+    for kind, source, count in (*written, *waiting):
+        by_kind[kind] += count
+        by_source[source] += count
     from_own_pages = by_source.pop(OWN_PAGES, 0)
     ranked = sorted(by_source.items(), key=lambda item: (-item[1], item[0]))
     return ViewSummary(
-        profile=by_kind["profile"],
-        products=by_kind["products"],
-        share_links=by_kind["share_links"],
+        profile=by_kind[PROFILE],
+        products=by_kind[PRODUCT],
+        share_links=by_kind[SHARE_LINK],
         top_sources=[SourceViews(source, count) for source, count in ranked[:TOP_SOURCES]],
         from_own_pages=from_own_pages,
     )
@@ -214,7 +344,7 @@ def recent_views(owner_id: int, today: date, days: int = RECENT_DAYS) -> ViewSum
 
 def share_link_stats(owner_id: int) -> list[ShareLinkStats]:
     """Every share link of the maker with its total views and the first and last days
-    it was opened."""
+    it was opened, the views not written yet included."""
     totals = (
         db.select(
             ShareLinkView.share_link_id,
@@ -234,7 +364,14 @@ def share_link_stats(owner_id: int) -> list[ShareLinkStats]:
         .options(joinedload(ShareLink.product))
         .order_by(ShareLink.created_at.desc(), ShareLink.id.desc())
     ).all()
-    return [
-        ShareLinkStats(link, int(views or 0), first_day, last_day)
-        for link, views, first_day, last_day in rows
-    ]
+    waiting: dict[int, list[tuple[date, int]]] = {}
+    for view, count in pending_views(owner_id).items():
+        if view.kind == SHARE_LINK:
+            waiting.setdefault(view.object_id, []).append((view.day, count))
+    stats = []
+    for link, views, first_day, last_day in rows:
+        days = [day for day in (first_day, last_day) if day]
+        days += [day for day, _count in waiting.get(link.id, ())]
+        views = int(views or 0) + sum(count for _day, count in waiting.get(link.id, ()))
+        stats.append(ShareLinkStats(link, views, min(days, default=None), max(days, default=None)))
+    return stats

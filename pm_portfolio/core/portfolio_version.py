@@ -7,9 +7,13 @@ each maker whose data changed, once per transaction. Only the models named in
 `UNSHOWN_MODELS` are exempt, so a new model is followed unless it says otherwise.
 Bulk INSERT, UPDATE and DELETE statements bypass the session's bookkeeping, so
 on a followed model they are refused.
+
+Once a transaction that bumped versions commits, the makers' stamps (core/stamps.py)
+are forgotten, so every server sees the new version at once.
 """
 
 from sqlalchemy import event
+from sqlalchemy import inspect
 from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.orm import ORMExecuteState
@@ -17,6 +21,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.orm import scoped_session
 
+from pm_portfolio.core.stamps import forget_owner_stamps
 from pm_portfolio.models import BrowserSession
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import MediaFile
@@ -37,6 +42,8 @@ UNSHOWN_MODELS = (
     ProductRevision,
 )  # fmt: skip
 _BUMPED = "portfolio_versions_bumped"
+# Usernames whose stamps go once the transaction commits.
+_STAMPS = "owner_stamps_to_forget"
 _USERS = User.__table__
 
 
@@ -81,18 +88,41 @@ def _changed_owners(session: Session) -> set[int]:
     return owners
 
 
+def _usernames_in_flush(session: Session):
+    """The names, old and new, of makers whose rows this flush writes: a renamed maker's
+    stamp must go under both."""
+    for row in _changed_rows(session):
+        if isinstance(row, User):
+            history = inspect(row).attrs.username.history
+            yield from (name for name in (*history.added, *history.deleted) if name)
+            if row.username:
+                yield row.username
+
+
 def _bump_changed_portfolios(session: Session, _flush_context, _instances) -> None:
     bumped = session.info.setdefault(_BUMPED, set())
+    stamps = session.info.setdefault(_STAMPS, set())
+    stamps.update(name.lower() for name in _usernames_in_flush(session))
     owners = _changed_owners(session) - bumped
     if owners:
         # A Core statement on the flush's own connection: it joins the transaction
         # and does not re-enter the session's bookkeeping.
-        session.connection().execute(
+        usernames = session.connection().scalars(
             update(_USERS)
             .where(_USERS.c.id.in_(sorted(owners)))
             .values(portfolio_version=_USERS.c.portfolio_version + 1)
+            .returning(_USERS.c.username)
         )
+        stamps.update(name.lower() for name in usernames)
         bumped |= owners
+
+
+def _forget_stamps(session: Session) -> None:
+    forget_owner_stamps(session.info.pop(_STAMPS, set()))
+
+
+def _drop_stamps_to_forget(session: Session) -> None:
+    session.info.pop(_STAMPS, None)
 
 
 def _forget_bumps(session: Session, transaction: SessionTransaction) -> None:
@@ -116,6 +146,8 @@ def _refuse_untracked_bulk_changes(state: ORMExecuteState) -> None:
 LISTENERS = (
     ("before_flush", _bump_changed_portfolios),
     ("after_transaction_end", _forget_bumps),
+    ("after_commit", _forget_stamps),
+    ("after_rollback", _drop_stamps_to_forget),
     ("do_orm_execute", _refuse_untracked_bulk_changes),
 )
 

@@ -32,6 +32,8 @@ from sqlalchemy import union_all
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
+from pm_portfolio.core import stamps
+from pm_portfolio.core.stamps import OwnerStamp
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import MediaFile
@@ -245,12 +247,25 @@ def find_owner(username: str) -> PublicOwner | None:
     return PublicOwner(*row) if row else None
 
 
+def owner_stamp(username: str) -> OwnerStamp | None:
+    """What a public page's ETag needs of the maker: kept by every server (see
+    core/stamps.py), or read here and kept for the next reader."""
+    stamp = stamps.owner_stamp(username)
+    if stamp is None:
+        owner = find_owner(username)
+        if owner is None:
+            return None
+        stamp = OwnerStamp(owner.id, owner.portfolio_version, owner.is_published)
+        stamps.keep_owner_stamp(username, stamp)
+    return stamp
+
+
 def owner_by_id(owner_id: int) -> PublicOwner:
     """The owner of a share link, as public pages know makers."""
     return PublicOwner(*db.session.execute(_OWNER_ROW.where(User.id == owner_id)).one())
 
 
-def can_see_portfolio(owner: PublicOwner, viewer_id: int | None) -> bool:
+def can_see_portfolio(owner: PublicOwner | OwnerStamp, viewer_id: int | None) -> bool:
     """Anyone once it is published; before that only its maker, as a preview."""
     return owner.is_published or viewer_id == owner.id
 

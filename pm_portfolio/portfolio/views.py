@@ -1,9 +1,11 @@
 """The pages employers read: published portfolios, case studies and share links.
 
 Each answers conditional GETs: a page's ETag comes from what decides its content
-(the maker's portfolio version, the viewer, the templates), so a revalidation
-costs one query and writes nothing. The same ETag finds an already rendered
-page for anonymous visitors, so a page is rendered once per version.
+(the maker's portfolio version, the viewer, the templates). The profile and case
+studies read the version from the maker's stamp (core/stamps.py), so a revalidation
+costs no SQL and writes nothing. The same ETag finds an already rendered page for
+anonymous visitors, so a page is rendered once per version, and a counted view waits
+in a buffer: serving a kept page costs no SQL either.
 
 Each page also comes as a PDF and as a link-preview card, drawn once per version
 of the portfolio: they do not depend on who asks, so every reader shares them.
@@ -15,6 +17,7 @@ from datetime import date
 from datetime import datetime
 from urllib.parse import urlsplit
 
+import click
 from flask import Blueprint
 from flask import Response
 from flask import abort
@@ -34,6 +37,7 @@ from pm_portfolio.core import publishing
 from pm_portfolio.core import share_links
 from pm_portfolio.core.preview_cards import CardContent
 from pm_portfolio.core.preview_cards import draw_card
+from pm_portfolio.core.stamps import OwnerStamp
 from pm_portfolio.models import ShareLink
 from pm_portfolio.portfolio import cards
 from pm_portfolio.portfolio import documents
@@ -45,7 +49,7 @@ from pm_portfolio.web.helpers import signed_in_user_id
 from pm_portfolio.web.public_urls import public_base_url
 from pm_portfolio.web.public_urls import public_url
 
-bp = Blueprint("portfolio", __name__)
+bp = Blueprint("portfolio", __name__, cli_group="views")
 
 NOINDEX = "noindex, nofollow"
 
@@ -116,6 +120,14 @@ def _visible_owner_or_404(username: str) -> publishing.PublicOwner:
     return owner
 
 
+def _visible_stamp_or_404(username: str) -> OwnerStamp:
+    """The maker's stamp, if this viewer may see their portfolio; else a 404."""
+    stamp = publishing.owner_stamp(username)
+    if stamp is None or not publishing.can_see_portfolio(stamp, signed_in_user_id()):
+        abort(404)
+    return stamp
+
+
 def _page(etag: str, render, for_everyone: bool = False) -> CachedPage | None:
     """This version of a page: reused for visitors, or rendered by `render()` and kept.
     `for_everyone`: it is the same whoever asks (a PDF, a card), so every reader shares it."""
@@ -132,14 +144,15 @@ def _page(etag: str, render, for_everyone: bool = False) -> CachedPage | None:
 
 @bp.get("/u/<username>")
 def profile(username: str):
-    owner = _visible_owner_or_404(username)
-    etag = _etag("profile", owner.id, owner.portfolio_version)
+    stamp = _visible_stamp_or_404(username)
+    etag = _etag("profile", stamp.id, stamp.portfolio_version)
     if (not_modified := _not_modified(etag)) is not None:
         return not_modified
-    if _counts_as_view(owner.id):
-        analytics.count_profile_view(owner.id, date.today(), _view_source())
+    if _counts_as_view(stamp.id):
+        analytics.count_profile_view(stamp.id, date.today(), _view_source())
 
     def render() -> CachedPage:
+        owner = _visible_owner_or_404(username)
         products = publishing.public_products(owner)
         body = render_template(
             "portfolio/profile.html",
@@ -159,12 +172,13 @@ def profile(username: str):
 
 @bp.get("/u/<username>/<slug>")
 def case_study(username: str, slug: str):
-    owner = _visible_owner_or_404(username)
-    etag = _etag("case-study", owner.id, owner.portfolio_version, slug)
+    stamp = _visible_stamp_or_404(username)
+    etag = _etag("case-study", stamp.id, stamp.portfolio_version, slug)
     if (not_modified := _not_modified(etag)) is not None:
         return not_modified
 
     def render() -> CachedPage | None:
+        owner = _visible_owner_or_404(username)
         product = publishing.public_product(owner, slug)
         if product is None:
             return None
@@ -187,12 +201,13 @@ def case_study(username: str, slug: str):
 
     page = _page(etag, render)
     if page is None:
+        owner = _visible_owner_or_404(username)
         new_slug = publishing.renamed_product_slug(owner, slug)
         if new_slug is None:
             abort(404)
         return redirect(url_for(".case_study", username=owner.username, slug=new_slug), 301)
-    if _counts_as_view(owner.id):
-        analytics.count_product_view(page.product_id, date.today(), _view_source())
+    if _counts_as_view(stamp.id):
+        analytics.count_product_view(stamp.id, page.product_id, date.today(), _view_source())
     return _cacheable(make_response(page.body), etag)
 
 
@@ -208,7 +223,7 @@ def _share_response(link: ShareLink, etag: str, render) -> Response:
     if page is None:
         abort(404)
     if _counts_as_view(link.user_id):
-        analytics.count_share_link_view(link.id, date.today(), _view_source())
+        analytics.count_share_link_view(link.user_id, link.id, date.today(), _view_source())
     response = make_response(page.body)
     response.headers["X-Robots-Tag"] = NOINDEX
     return _cacheable(response, etag)
@@ -563,6 +578,12 @@ def sitemap_page(page: int):
         yield "</urlset>\n"
 
     return _sitemap_response(lambda: stream_with_context(written()), etag)
+
+
+@bp.cli.command("flush")
+def flush_views_command():
+    """Write the views counted in Redis to the database (run it every minute or so)."""
+    click.echo(f"Wrote {analytics.flush_views()} views.")
 
 
 @bp.get("/robots.txt")
