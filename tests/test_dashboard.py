@@ -209,3 +209,66 @@ def test_dashboard_costs_the_same_few_queries_at_any_size(logged_in_client, app,
 
     assert small == large
     assert large <= 10
+
+
+def test_an_unchanged_dashboard_costs_only_the_sign_in(logged_in_client, app, user):
+    with app.app_context():
+        make_product(user.id, title="Kept", status="shipped", shipped_on=date(2026, 1, 1))
+    logged_in_client.get("/dashboard")  # shows, and so clears, the welcome message
+    first = logged_in_client.get("/dashboard").get_data(as_text=True)
+
+    with counted_queries(app) as statements:
+        again = logged_in_client.get("/dashboard").get_data(as_text=True)
+
+    assert again == first
+    assert len(statements) == 1, "the signed-in user; the rest is kept"
+
+
+def test_the_dashboard_shows_a_change_at_once(logged_in_client, app, user):
+    with app.app_context():
+        product_id = make_product(user.id, title="Before", status="shipped",
+                                  shipped_on=date(2026, 1, 1))  # fmt: skip
+    assert "Before" in logged_in_client.get("/dashboard").get_data(as_text=True)
+
+    logged_in_client.submit(f"/products/{product_id}/edit", {"title": "After", "status": "idea"})
+    page = logged_in_client.get("/dashboard").get_data(as_text=True)
+
+    assert "After" in page
+    assert "Before" not in page
+    assert re.search(r"<dt>Ideas</dt><dd>1</dd>", page)
+
+
+def test_a_counted_view_shows_on_the_dashboard_at_once(logged_in_client, app, user):
+    with app.app_context():
+        make_product(user.id, title="Seen", visibility="public")
+        db.session.get(User, user.id).is_published = True
+        db.session.commit()
+    logged_in_client.get("/dashboard")
+    app.test_client().get("/u/maker", headers={"User-Agent": "Mozilla/5.0 Firefox/130.0"})
+
+    page = logged_in_client.get("/dashboard").get_data(as_text=True)
+
+    assert "<dt>Portfolio page</dt><dd>1</dd>" in page
+
+
+def test_no_maker_is_shown_another_makers_kept_dashboard(app, client, auth):
+    """Two makers with the same data version on the same day: their own pages each."""
+    with app.app_context():
+        makers = [make_user(username=name, display_name=name.title()) for name in ("ada", "bob")]
+        for maker in makers:
+            make_product(maker.id, title=f"Product of {maker.username}", status="shipped",
+                         shipped_on=date(2026, 1, 1))  # fmt: skip
+        versions = {db.session.get(User, maker.id).portfolio_version for maker in makers}
+    assert len(versions) == 1
+
+    pages = {}
+    for maker in makers:
+        auth.login(maker.username, maker.password)
+        pages[maker.username] = client.get("/dashboard").get_data(as_text=True)
+        auth.logout()
+
+    assert "Product of ada" in pages["ada"]
+    assert "Product of bob" not in pages["ada"]
+    assert "Product of bob" in pages["bob"]
+    assert "Product of ada" not in pages["bob"]
+    assert "Hi, Bob" in pages["bob"]

@@ -47,6 +47,7 @@ from pm_portfolio.models import User
 logger = logging.getLogger(__name__)
 
 RECENT_DAYS = 30
+DAY = 24 * 3600
 TOP_SOURCES = 5
 
 # Where a view came from. A recorded site is a host name with a dot in it, so it can
@@ -201,7 +202,11 @@ def pending_views(owner_id: int) -> Counter[PendingView]:
 def views_version(owner_id: int) -> str:
     """Changes whenever a flush writes views of the maker: what their dashboard caches
     the written figures by."""
-    return cache.get(_flushed_key(owner_id)) or ""
+    try:
+        return cache.get(_flushed_key(owner_id)) or ""
+    except RedisError:
+        # No version to cache by: a fresh one each time, so the figures are read afresh.
+        return secrets.token_hex(8)
 
 
 def _flushed_key(owner_id: int) -> str:
@@ -282,7 +287,11 @@ def flush_views() -> int:
                     written += _write(kind, views)
                 db.session.commit()
         token = secrets.token_hex(8)
-        cache.set_many({_flushed_key(owner_id): token for owner_id in batch}, timeout=24 * 3600)
+        try:
+            cache.set_many({_flushed_key(owner_id): token for owner_id in batch}, timeout=DAY)
+        except RedisError:
+            # The dashboards keep the figures they had until their day ends.
+            logger.warning("could not mark the written views", exc_info=True)
 
 
 def recent_views(owner_id: int, today: date, days: int = RECENT_DAYS) -> ViewSummary:

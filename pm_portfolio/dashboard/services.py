@@ -1,4 +1,6 @@
-"""What the dashboard shows a maker, computed in a fixed number of queries."""
+"""What the dashboard shows a maker, computed in a fixed number of queries: progress,
+which changes only with the maker's data and the day, and reach, which changes with
+every view."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -70,9 +72,7 @@ class Dashboard:
     recent_products: list[Product]
     recent_learnings: list[Learning]
     checklist: list[ChecklistStep]
-    views: ViewSummary
     readiness: PortfolioReadiness | None
-    share_links: list[ShareLinkStats]
     listed_count: int
     hidden_idea_count: int
 
@@ -284,7 +284,17 @@ def build_dashboard(user: User, today: date) -> Dashboard:
         ],
         listed_count=counts.listed,
         hidden_idea_count=counts.hidden_ideas,
-        views=recent_views(user.id, today),
         readiness=portfolio_readiness(user.id),
-        share_links=share_link_stats(user.id),
     )
+
+
+@dataclass(frozen=True)
+class Reach:
+    """Who is looking: the last 30 days' views, and each share link's."""
+
+    views: ViewSummary
+    share_links: list[ShareLinkStats]
+
+
+def build_reach(owner_id: int, today: date) -> Reach:
+    return Reach(views=recent_views(owner_id, today), share_links=share_link_stats(owner_id))

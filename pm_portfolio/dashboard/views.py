@@ -1,25 +1,105 @@
-"""The maker's dashboard: progress at a glance."""
+"""The maker's dashboard: progress at a glance.
 
+Rendering it costs a dozen statements and a large template, and a maker opens it
+every day, mostly with nothing changed. So its two parts are kept rendered, shared by
+every server (Flask-Caching), under keys naming everything they show: the maker, the
+version of their data (every change bumps it, see core/portfolio_version.py), the
+day, the templates and the public address. The views part is also keyed by the
+maker's written views and those waiting. A change makes a new key, so a kept part is
+never stale, and no key names another maker.
+"""
+
+import hashlib
+import logging
+from dataclasses import dataclass
 from datetime import date
 
 from flask import Blueprint
+from flask import current_app
 from flask import render_template
 from flask_login import current_user
+from markupsafe import Markup
+from redis import RedisError
 
+from pm_portfolio.core import analytics
 from pm_portfolio.dashboard import charts
 from pm_portfolio.dashboard import services
+from pm_portfolio.extensions import cache
 from pm_portfolio.web.helpers import require_login
+from pm_portfolio.web.public_urls import public_base_url
+
+logger = logging.getLogger(__name__)
 
 bp = Blueprint("dashboard", __name__)
 require_login(bp)
 
 
+@dataclass(frozen=True)
+class ProgressParts:
+    progress: Markup
+    recent: Markup
+    is_new: bool
+
+
+def _key(part: str, *values: object) -> str:
+    common = (current_user.id, current_user.portfolio_version, date.today(),
+              current_app.config["RENDER_VERSION"], public_base_url())  # fmt: skip
+    digest = hashlib.sha256(repr((*common, *values)).encode()).hexdigest()[:32]
+    return f"dashboard:{part}:{current_user.id}:{digest}"
+
+
+def _rendered(template: str, **context) -> Markup:
+    # The output of our own autoescaping templates: safe to place in the page as it is.
+    return Markup(render_template(template, **context))  # noqa: S704
+
+
+def _kept(key: str, render):
+    """The part kept under `key`, or rendered by `render()` and kept."""
+    try:
+        part = cache.get(key)
+    except RedisError:
+        logger.warning("could not read a kept part of the dashboard", exc_info=True)
+        return render()
+    if part is None:
+        part = render()
+        try:
+            cache.set(key, part)
+        except RedisError:
+            logger.warning("could not keep a part of the dashboard", exc_info=True)
+    return part
+
+
+def _progress() -> ProgressParts:
+    def render() -> ProgressParts:
+        dashboard = services.build_dashboard(current_user, today=date.today())
+        progress = _rendered(
+            "dashboard/_progress.html",
+            dashboard=dashboard,
+            cadence=charts.cadence_chart(dashboard.months),
+            coverage=charts.coverage_rows(dashboard.coverage),
+        )
+        recent = _rendered("dashboard/_recent.html", dashboard=dashboard)
+        return ProgressParts(progress, recent, dashboard.is_new)
+
+    return _kept(_key("progress"), render)
+
+
+def _views_card() -> Markup:
+    waiting = sorted(analytics.pending_views(current_user.id).items())
+    key = _key("views", analytics.views_version(current_user.id), waiting)
+
+    def render() -> Markup:
+        reach = services.build_reach(current_user.id, today=date.today())
+        return _rendered("dashboard/_views.html", views=reach.views, share_links=reach.share_links)
+
+    return _kept(key, render)
+
+
 @bp.get("/dashboard")
 def index():
-    dashboard = services.build_dashboard(current_user, today=date.today())
+    parts = _progress()
     return render_template(
         "dashboard/index.html",
-        dashboard=dashboard,
-        cadence=charts.cadence_chart(dashboard.months),
-        coverage=charts.coverage_rows(dashboard.coverage),
+        parts=parts,
+        views_card=None if parts.is_new else _views_card(),
     )
