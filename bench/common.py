@@ -40,9 +40,10 @@ BATCH = 5_000
 
 
 @contextmanager
-def scratch_database(folder: Path):
-    """SQLite in `folder`, or with DATABASE_URL a new database on that server, dropped after."""
-    server = os.environ.get("DATABASE_URL")
+def scratch_database(folder: Path, server: str | None = None):
+    """SQLite in `folder`, or a new database on the PostgreSQL `server` (by default
+    DATABASE_URL's), dropped after."""
+    server = server if server is not None else os.environ.get("DATABASE_URL")
     if not server:
         yield f"sqlite:///{folder / 'bench.sqlite3'}"
         return

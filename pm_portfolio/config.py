@@ -164,8 +164,10 @@ def _trusted_hosts(
     return None
 
 
-def _cache_settings(redis_url: str, instance_path: str | Path) -> dict[str, Any]:
-    """Flask-Caching's settings: Redis if configured, else a folder of files."""
+def _cache_settings(
+    environ: Mapping[str, str], redis_url: str, instance_path: str | Path
+) -> dict[str, Any]:
+    """Flask-Caching's settings: Redis if configured, else a folder of files (CACHE_DIR)."""
     common = {"CACHE_KEY_PREFIX": "pm-portfolio:", "CACHE_DEFAULT_TIMEOUT": 3600}
     if redis_url:
         return {
@@ -177,7 +179,7 @@ def _cache_settings(redis_url: str, instance_path: str | Path) -> dict[str, Any]
     return {
         **common,
         "CACHE_TYPE": "FileSystemCache",
-        "CACHE_DIR": str(Path(instance_path).resolve() / "cache"),
+        "CACHE_DIR": environ.get("CACHE_DIR") or str(Path(instance_path).resolve() / "cache"),
         "CACHE_THRESHOLD": 20_000,
     }
 
@@ -247,7 +249,7 @@ def build_config(
         # portfolio version for public pages' ETags, and the dashboard's rendered parts.
         # Redis when there is one; else files under instance/, shared by the processes
         # of this one machine (as SQLite is). See core/stamps.py.
-        **_cache_settings(redis_url, instance_path),
+        **_cache_settings(environ, redis_url, instance_path),
         # Views are counted in Redis (or in each process without it) and written to the
         # database in batches this often; 0 leaves it to `flask views flush`.
         "REDIS_URL": redis_url,

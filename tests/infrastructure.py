@@ -268,6 +268,8 @@ def gunicorn_server(database_url: str, workers: int, log_path: Path, **env: str)
         **os.environ,
         "DATABASE_URL": database_url,
         "SECRET_KEY": secrets.token_urlsafe(32),
+        # Stamps and kept parts of this server alone, not those of an earlier run.
+        "CACHE_DIR": str(log_path.with_suffix(".cache")),
         **env,
     }
     with log_path.open("wb") as log:

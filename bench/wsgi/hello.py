@@ -1,4 +1,4 @@
-"""The app as production runs it, plus a "hello world" route: the ceiling for bench/pages.py."""
+"""The app as production runs it, plus a "hello world" route: the ceiling for bench/http.py."""
 
 from pm_portfolio import create_app
 

@@ -42,8 +42,10 @@ class ProgressParts:
 
 
 def _key(part: str, *values: object) -> str:
-    common = (current_user.id, current_user.portfolio_version, date.today(),
-              current_app.config["RENDER_VERSION"], public_base_url())  # fmt: skip
+    # The maker's creation time tells their row from one with the same id in a database
+    # restored or made anew while the cache kept its parts.
+    maker = (current_user.id, current_user.created_at, current_user.portfolio_version)
+    common = (*maker, date.today(), current_app.config["RENDER_VERSION"], public_base_url())
     digest = hashlib.sha256(repr((*common, *values)).encode()).hexdigest()[:32]
     return f"dashboard:{part}:{current_user.id}:{digest}"
 
