@@ -17,32 +17,40 @@ production, with Redis.
     BENCH_DATABASES=sqlite .venv/bin/python bench/http.py       # one of them only
 """
 
-import os
-import re
-import shutil
-import statistics
-import subprocess
-import tempfile
-import threading
-import time
-import urllib.error
-import urllib.request
+import sys
 from pathlib import Path
 
-import redis
-from common import gunicorn
-from common import logged_in_opener
-from common import migrate
-from common import scratch_database
-from common import seed_portfolio
+# This script's name is the standard library's `http`: its folder goes last on the path,
+# so that `import http` finds the library, and `import common` still finds bench/common.py.
+BENCH = str(Path(__file__).resolve().parent)
+sys.path.remove(BENCH)
+sys.path.append(BENCH)
 
-from pm_portfolio import create_app
-from pm_portfolio.core import media
-from pm_portfolio.demo import pictures
-from pm_portfolio.extensions import db
-from pm_portfolio.models import Product
-from pm_portfolio.models import User
-from pm_portfolio.web.helpers import media_storage
+import os  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import statistics  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+import urllib.error  # noqa: E402
+import urllib.request  # noqa: E402
+
+import redis  # noqa: E402
+from common import gunicorn  # noqa: E402
+from common import logged_in_opener  # noqa: E402
+from common import migrate  # noqa: E402
+from common import scratch_database  # noqa: E402
+from common import seed_portfolio  # noqa: E402
+
+from pm_portfolio import create_app  # noqa: E402
+from pm_portfolio.core import media  # noqa: E402
+from pm_portfolio.demo import pictures  # noqa: E402
+from pm_portfolio.extensions import db  # noqa: E402
+from pm_portfolio.models import Product  # noqa: E402
+from pm_portfolio.models import User  # noqa: E402
+from pm_portfolio.web.helpers import media_storage  # noqa: E402
 
 DURATION_SECONDS = 10
 CONNECTIONS = 16
