@@ -140,6 +140,7 @@ def test_skill_coverage_counts_shipped_products_and_learnings_and_names_gaps(app
         "communication",
     }
     assert all(row.skill.suggestion for row in dashboard.gaps)
+    assert dashboard.skills_shown == 3
 
 
 def test_dashboard_shows_the_pictures_with_text_alternatives(logged_in_client, app, user):

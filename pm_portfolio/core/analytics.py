@@ -297,12 +297,12 @@ def flush_views() -> int:
 def recent_views(owner_id: int, today: date, days: int = RECENT_DAYS) -> ViewSummary:
     """Views of the maker's profile, products and share links over the last `days` days,
     and where they came from: one query, and the views not written yet."""
-    return summarise_views(
-        written_views(owner_id, today, days), pending_views(owner_id), today, days
+    return _summarise_views(
+        _written_views(owner_id, today, days), pending_views(owner_id), today, days
     )
 
 
-def written_views(
+def _written_views(
     owner_id: int, today: date, days: int = RECENT_DAYS
 ) -> list[tuple[str, str, int]]:
     """(kind, source, views) written for the maker over the last `days` days."""
@@ -326,7 +326,7 @@ def written_views(
     return [(kind, source, int(count)) for kind, source, count in rows]
 
 
-def summarise_views(
+def _summarise_views(
     written: list[tuple[str, str, int]],
     pending: Counter[PendingView],
     today: date,

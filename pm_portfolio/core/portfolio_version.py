@@ -93,10 +93,8 @@ def _usernames_in_flush(session: Session):
     stamp must go under both."""
     for row in _changed_rows(session):
         if isinstance(row, User):
-            history = inspect(row).attrs.username.history
-            yield from (name for name in (*history.added, *history.deleted) if name)
-            if row.username:
-                yield row.username
+            old_names = inspect(row).attrs.username.history.deleted
+            yield from (name for name in (row.username, *old_names) if name)
 
 
 def _bump_changed_portfolios(session: Session, _flush_context, _instances) -> None:

@@ -103,6 +103,10 @@ class Dashboard:
         return any(not row.is_gap for row in self.coverage)
 
     @property
+    def skills_shown(self) -> int:
+        return sum(not row.is_gap for row in self.coverage)
+
+    @property
     def gaps(self) -> list[SkillCoverage]:
         return [row for row in self.coverage if row.is_gap]
 
