@@ -3,11 +3,13 @@ to be written, and the dashboard's kept parts. Two apps over one database stand 
 for two servers (tests/test_two_servers.py runs two real gunicorns)."""
 
 import secrets
+import time
 from datetime import date
 
 import pytest
 import redis
 
+from pm_portfolio.core import stamps
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProfileView
@@ -144,3 +146,17 @@ def test_views_counted_by_both_servers_add_up(app, two_servers):
         assert "<dt>Case studies</dt><dd>1</dd>" in page
     with second.app_context():
         assert db.session.scalar(db.select(ProfileView.count)) == 2
+
+
+def test_an_expired_stamp_is_kept_again_by_the_next_reader(app, client, monkeypatch):
+    monkeypatch.setattr(stamps, "STAMP_SECONDS", 1)
+    published_maker(app)
+    etag = etag_of(client, "/u/ada")
+    time.sleep(1.5)
+    client.get("/u/ada", headers={**BROWSER, "If-None-Match": etag})
+
+    with counted_queries(app) as statements:
+        again = client.get("/u/ada", headers={**BROWSER, "If-None-Match": etag})
+
+    assert again.status_code == 304
+    assert statements == [], "the stamp read after expiry is kept again"

@@ -44,11 +44,14 @@ def owner_stamp(username: str) -> OwnerStamp | None:
 
 
 def keep_owner_stamp(username: str, stamp: OwnerStamp) -> None:
-    """Keep a stamp read from the database, unless one is kept already: a writer's
-    delete in between must win over a reader's older copy."""
+    """Keep a stamp just read from the database for STAMP_SECONDS.
+
+    A plain set, not "add if absent": the folder of files keeps an expired entry
+    until it is overwritten, so "add" would never keep a stamp again.
+    """
     value = (stamp.id, stamp.portfolio_version, stamp.is_published)
     try:
-        cache.add(_key(username), value, timeout=STAMP_SECONDS)
+        cache.set(_key(username), value, timeout=STAMP_SECONDS)
     except (RedisError, OSError):  # the next reader asks the database again
         logger.warning("could not keep a stamp", exc_info=True)
 
