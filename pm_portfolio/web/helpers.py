@@ -75,6 +75,10 @@ def require_login(blueprint: Blueprint) -> None:
 
 
 def signed_in_user_id() -> int | None:
+    # Without a cookie there is no session and no "remember me": a reader, known as such
+    # without asking Flask-Login, on the public pages' hottest path.
+    if not request.cookies:
+        return None
     return current_user.id if current_user.is_authenticated else None
 
 
