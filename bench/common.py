@@ -21,20 +21,22 @@ from sqlalchemy import insert
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
+from pm_portfolio.config import normalise_database_url
+from pm_portfolio.core import media
+from pm_portfolio.core.accounts import create_user
+from pm_portfolio.demo import pictures
+from pm_portfolio.extensions import db
+from pm_portfolio.models import Learning
+from pm_portfolio.models import Metric
+from pm_portfolio.models import Product
+from pm_portfolio.models import Skill
+from pm_portfolio.models import User
+from pm_portfolio.models import learning_skills
+from pm_portfolio.models import product_skills
+from pm_portfolio.web.helpers import media_storage
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent
-sys.path.insert(0, str(ROOT))
-
-from pm_portfolio.config import normalise_database_url  # noqa: E402
-from pm_portfolio.core.accounts import create_user  # noqa: E402
-from pm_portfolio.extensions import db  # noqa: E402
-from pm_portfolio.models import Learning  # noqa: E402
-from pm_portfolio.models import Metric  # noqa: E402
-from pm_portfolio.models import Product  # noqa: E402
-from pm_portfolio.models import Skill  # noqa: E402
-from pm_portfolio.models import learning_skills  # noqa: E402
-from pm_portfolio.models import product_skills  # noqa: E402
-
 PASSWORD = "benchmark password"  # noqa: S105 - a throw-away account on a scratch database
 BATCH = 5_000
 
@@ -222,3 +224,18 @@ def seed_portfolio(app, username: str, products: int, learnings_each: int) -> No
                     f"(SELECT max(id) FROM {table}))"
                 )
         db.session.commit()
+
+
+def add_covers(app, username: str) -> str:
+    """A cover picture on each of the maker's products; returns the key of one at 960 px."""
+    with app.app_context():
+        owner = db.session.scalar(db.select(User).where(User.username == username))
+        limits = media.Limits(max_file_bytes=2**30, quota_bytes=2**40, items_per_product=100)
+        for product in db.session.scalars(db.select(Product).where(Product.user_id == owner.id)):
+            rows = ["A row of the product"] * 4
+            picture = pictures.screenshot((67, 56, 202), product.title[:30], "Overview", rows)
+            item = media.add_upload(
+                product, picture, "cover.png", "The product", "", media_storage(), limits
+            )
+            media.set_cover(item)
+        return next(file.key for file in item.files if file.width == 960)

@@ -7,8 +7,8 @@ second and the server's peak memory growth. Runs at 2,000 and 20,000 products
 to show memory stays flat, and prints Python's csv.writer writing similar rows
 from memory as the ceiling.
 
-    .venv/bin/python bench/export.py                 # SQLite in a temporary folder
-    DATABASE_URL=postgresql://postgres@127.0.0.1/postgres .venv/bin/python bench/export.py
+    .venv/bin/python -m bench.export                 # SQLite in a temporary folder
+    DATABASE_URL=postgresql://postgres@127.0.0.1/postgres .venv/bin/python -m bench.export
 
 With DATABASE_URL, a scratch database is created on that server and dropped after.
 """
@@ -21,13 +21,12 @@ import threading
 import time
 from pathlib import Path
 
-from common import backend_name
-from common import gunicorn
-from common import logged_in_opener
-from common import migrate
-from common import scratch_database
-from common import seed_portfolio
-
+from bench.common import backend_name
+from bench.common import gunicorn
+from bench.common import logged_in_opener
+from bench.common import migrate
+from bench.common import scratch_database
+from bench.common import seed_portfolio
 from pm_portfolio import create_app
 from pm_portfolio.extensions import db
 

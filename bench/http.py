@@ -12,45 +12,33 @@ SQLite runs as `make run` sets it up: no Redis, so stamps and kept dashboard par
 files under the instance folder and views wait in each process. PostgreSQL runs as in
 production, with Redis.
 
-    .venv/bin/python bench/http.py
-    BENCH_POSTGRES_URL=postgresql://... BENCH_REDIS_URL=redis://... .venv/bin/python bench/http.py
-    BENCH_DATABASES=sqlite .venv/bin/python bench/http.py       # one of them only
+    .venv/bin/python -m bench.http
+    BENCH_POSTGRES_URL=postgresql://... BENCH_REDIS_URL=redis://... .venv/bin/python -m bench.http
+    BENCH_DATABASES=sqlite .venv/bin/python -m bench.http       # one of them only
 """
 
-import sys
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
-# This script's name is the standard library's `http`: its folder goes last on the path,
-# so that `import http` finds the library, and `import common` still finds bench/common.py.
-BENCH = str(Path(__file__).resolve().parent)
-sys.path.remove(BENCH)
-sys.path.append(BENCH)
+import redis
 
-import os  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import statistics  # noqa: E402
-import subprocess  # noqa: E402
-import tempfile  # noqa: E402
-import threading  # noqa: E402
-import time  # noqa: E402
-import urllib.error  # noqa: E402
-import urllib.request  # noqa: E402
-
-import redis  # noqa: E402
-from common import gunicorn  # noqa: E402
-from common import logged_in_opener  # noqa: E402
-from common import migrate  # noqa: E402
-from common import scratch_database  # noqa: E402
-from common import seed_portfolio  # noqa: E402
-
-from pm_portfolio import create_app  # noqa: E402
-from pm_portfolio.core import media  # noqa: E402
-from pm_portfolio.demo import pictures  # noqa: E402
-from pm_portfolio.extensions import db  # noqa: E402
-from pm_portfolio.models import Product  # noqa: E402
-from pm_portfolio.models import User  # noqa: E402
-from pm_portfolio.web.helpers import media_storage  # noqa: E402
+from bench.common import add_covers
+from bench.common import gunicorn
+from bench.common import logged_in_opener
+from bench.common import migrate
+from bench.common import scratch_database
+from bench.common import seed_portfolio
+from pm_portfolio import create_app
+from pm_portfolio.extensions import db
 
 DURATION_SECONDS = 10
 CONNECTIONS = 16
@@ -110,21 +98,6 @@ def python_load(url: str, headers: dict[str, str]) -> tuple[float, float, float]
         worker.join()
     cuts = statistics.quantiles(latencies, n=100)
     return len(latencies) / DURATION_SECONDS, cuts[49], cuts[98]
-
-
-def add_covers(app, username: str) -> str:
-    """A cover picture on each of the maker's products; returns the key of one at 960 px."""
-    with app.app_context():
-        owner = db.session.scalar(db.select(User).where(User.username == username))
-        limits = media.Limits(max_file_bytes=2**30, quota_bytes=2**40, items_per_product=100)
-        for product in db.session.scalars(db.select(Product).where(Product.user_id == owner.id)):
-            rows = ["A row of the product"] * 4
-            picture = pictures.screenshot((67, 56, 202), product.title[:30], "Overview", rows)
-            item = media.add_upload(
-                product, picture, "cover.png", "The product", "", media_storage(), limits
-            )
-            media.set_cover(item)
-        return next(file.key for file in item.files if file.width == 960)
 
 
 def measure(load, server: str, redis_url: str) -> dict[str, tuple[float, float, float]]:

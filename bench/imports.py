@@ -6,8 +6,8 @@ preview and confirms it, timing every step; then imports the products file a
 second time, where every row updates a product. gunicorn's default worker
 timeout is 30 s: an import must finish well within it.
 
-    .venv/bin/python bench/imports.py                # SQLite in a temporary folder
-    DATABASE_URL=postgresql://postgres@127.0.0.1/postgres .venv/bin/python bench/imports.py
+    .venv/bin/python -m bench.imports                # SQLite in a temporary folder
+    DATABASE_URL=postgresql://postgres@127.0.0.1/postgres .venv/bin/python -m bench.imports
 """
 
 import io
@@ -18,15 +18,15 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
-from common import backend_name
-from common import gunicorn
-from common import logged_in_opener
-from common import migrate
-from common import scratch_database
-from common import seed_portfolio
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from bench.common import backend_name
+from bench.common import gunicorn
+from bench.common import logged_in_opener
+from bench.common import migrate
+from bench.common import scratch_database
+from bench.common import seed_portfolio
 from pm_portfolio import create_app
 from pm_portfolio.core.accounts import create_user
 from pm_portfolio.extensions import db

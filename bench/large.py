@@ -14,8 +14,8 @@ profile, a case study, the maker's dashboard and a share page. The same maker on
 database of their own gives the small figures. Then every statement those pages run
 is explained, and sequential scans of the large tables are flagged.
 
-    .venv/bin/python bench/large.py
-    BENCH_LARGE_MAKERS=10000 .venv/bin/python bench/large.py    # a tenth of the size
+    .venv/bin/python -m bench.large
+    BENCH_LARGE_MAKERS=10000 .venv/bin/python -m bench.large    # a tenth of the size
 """
 
 import os
@@ -26,13 +26,13 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-from common import PASSWORD
-from common import migrate
-from common import scratch_database
-from common import seed_portfolio
 from sqlalchemy import event
 from sqlalchemy import text
 
+from bench.common import PASSWORD
+from bench.common import migrate
+from bench.common import scratch_database
+from bench.common import seed_portfolio
 from pm_portfolio import create_app
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Product
@@ -134,6 +134,8 @@ def add_measured_maker(url: str, folder: Path):
             "CACHE_TYPE": "NullCache",
             "PUBLIC_PAGE_CACHE_BYTES": 0,
             "RATELIMIT_ENABLED": False,
+            # The counted views stay in the buffer: only the pages' own reads are measured.
+            "VIEW_FLUSH_SECONDS": 0,
         }
     )
     seed_portfolio(app, "measured", products=30, learnings_each=5)

@@ -6,8 +6,8 @@ in process, with the page cache off so that every request draws the PDF again. P
 the median and slowest of several renders, the pages and the size, and the time to
 serve a PDF already made (the page cache on: every request after the first).
 
-    .venv/bin/python bench/pdf.py                    # SQLite in a temporary folder
-    DATABASE_URL=postgresql://postgres@127.0.0.1/postgres .venv/bin/python bench/pdf.py
+    .venv/bin/python -m bench.pdf                    # SQLite in a temporary folder
+    DATABASE_URL=postgresql://postgres@127.0.0.1/postgres .venv/bin/python -m bench.pdf
 """
 
 import io
@@ -16,13 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import backend_name
-from common import migrate
-from common import scratch_database
-from common import seed_portfolio
-from pages import add_covers
 from pypdf import PdfReader
 
+from bench.common import add_covers
+from bench.common import backend_name
+from bench.common import migrate
+from bench.common import scratch_database
+from bench.common import seed_portfolio
 from pm_portfolio import create_app
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
