@@ -17,6 +17,8 @@ from datetime import datetime
 from datetime import timedelta
 
 from flask import current_app
+from sqlalchemy import bindparam
+from sqlalchemy import select
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 from ua_parser import parse as parse_user_agent
@@ -86,6 +88,14 @@ def _parse(login_id: str) -> tuple[int, str] | None:
     return int(session_id), token
 
 
+# Built once: every signed-in request runs it.
+_USER_OF_SESSION = (
+    select(User, BrowserSession)
+    .join(BrowserSession, BrowserSession.user_id == User.id)
+    .where(BrowserSession.id == bindparam("session_id"))
+)
+
+
 def resolve(login_id: str, now: datetime, record_seen: bool) -> User | None:
     """The user a cookie's login id belongs to, if its session is open and not idle too long.
 
@@ -96,11 +106,7 @@ def resolve(login_id: str, now: datetime, record_seen: bool) -> User | None:
     if parsed is None:
         return None
     session_id, token = parsed
-    found = db.session.execute(
-        db.select(User, BrowserSession)
-        .join(BrowserSession, BrowserSession.user_id == User.id)
-        .where(BrowserSession.id == session_id)
-    ).first()
+    found = db.session.execute(_USER_OF_SESSION, {"session_id": session_id}).first()
     if found is None:
         return None
     user, row = found
