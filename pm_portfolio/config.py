@@ -285,6 +285,12 @@ def build_config(
             "confirmations need one: set MAIL_URL (e.g. smtp+starttls://user:password@"
             "smtp.example.com:587), or MAIL_BACKEND=dummy to send no email knowingly."
         )
+    if not _number(environ, "VIEW_FLUSH_SECONDS", default=5) and not redis_url:
+        raise ConfigError(
+            "VIEW_FLUSH_SECONDS=0 needs REDIS_URL. Without Redis each server process keeps "
+            "the views it counts and must write them itself; `flask views flush` runs in a "
+            "process of its own and cannot reach them."
+        )
     if production and not rate_limit_storage:
         raise ConfigError(
             "REDIS_URL is not set. In production rate limits must be shared by every server "

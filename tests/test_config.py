@@ -177,3 +177,11 @@ def test_a_number_setting_that_is_not_a_number_stops_the_app(tmp_path, name):
     environ = {name: "two", "MAIL_SERVER": "smtp.example.com"}
     with pytest.raises(ConfigError, match=f"{name}='two' is not a whole number"):
         build_config(environ, tmp_path)
+
+
+def test_views_flushed_only_by_the_command_need_redis(tmp_path):
+    with pytest.raises(ConfigError, match="VIEW_FLUSH_SECONDS=0 needs REDIS_URL"):
+        build_config({"VIEW_FLUSH_SECONDS": "0"}, tmp_path)
+
+    config = build_config({"VIEW_FLUSH_SECONDS": "0", "REDIS_URL": "redis://c"}, tmp_path)
+    assert config["VIEW_FLUSH_SECONDS"] == 0

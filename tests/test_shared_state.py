@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 import redis
 
+from pm_portfolio.core import analytics
 from pm_portfolio.core import stamps
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Product
@@ -160,3 +161,40 @@ def test_an_expired_stamp_is_kept_again_by_the_next_reader(app, client, monkeypa
 
     assert again.status_code == 304
     assert statements == [], "the stamp read after expiry is kept again"
+
+
+def test_a_rolled_back_savepoint_keeps_the_outer_change_visible(app, client):
+    owner_id = published_maker(app)
+    etag = etag_of(client, "/u/ada")
+    with app.app_context():
+        db.session.get(User, owner_id).display_name = "Ada Byron"
+        db.session.flush()
+        savepoint = db.session.begin_nested()
+        db.session.get(User, owner_id).headline = "Never saved"
+        savepoint.rollback()
+        db.session.commit()
+
+    response = client.get("/u/ada", headers={**BROWSER, "If-None-Match": etag})
+    assert response.status_code == 200
+    assert "Ada Byron" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("two_servers", ["redis"], indirect=True)
+def test_a_failed_flush_puts_the_views_back_in_redis(app, two_servers, monkeypatch):
+    first, second = two_servers
+    owner_id = published_maker(first)
+    first.test_client().get("/u/ada", headers=BROWSER)
+    second.test_client().get("/u/ada/bot", headers=BROWSER)
+
+    def broken(*_args):
+        raise RuntimeError("the database went away")
+
+    with first.app_context():
+        monkeypatch.setattr(analytics, "_write", broken)
+        with pytest.raises(RuntimeError):
+            analytics.flush_views()
+        monkeypatch.undo()
+        db.session.rollback()
+        assert analytics.recent_views(owner_id, date.today()).total == 2
+        assert analytics.flush_views() == 2
+        assert analytics.flush_views() == 0

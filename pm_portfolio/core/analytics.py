@@ -290,7 +290,7 @@ def flush_views() -> int:
         try:
             cache.set_many({_flushed_key(owner_id): token for owner_id in batch}, timeout=DAY)
         except RedisError:
-            # The dashboards keep the figures they had until their day ends.
+            # Dashboards may show the figures they kept for up to an hour, their lifetime.
             logger.warning("could not mark the written views", exc_info=True)
 
 

@@ -119,8 +119,11 @@ def _forget_stamps(session: Session) -> None:
     forget_owner_stamps(session.info.pop(_STAMPS, set()))
 
 
-def _drop_stamps_to_forget(session: Session) -> None:
-    session.info.pop(_STAMPS, None)
+def _drop_stamps_to_forget(session: Session, previous_transaction: SessionTransaction) -> None:
+    # Only when the whole transaction is rolled back: a savepoint's rollback leaves the
+    # outer changes to commit (forgetting a stamp too many costs one query).
+    if previous_transaction.parent is None:
+        session.info.pop(_STAMPS, None)
 
 
 def _forget_bumps(session: Session, transaction: SessionTransaction) -> None:
@@ -145,7 +148,7 @@ LISTENERS = (
     ("before_flush", _bump_changed_portfolios),
     ("after_transaction_end", _forget_bumps),
     ("after_commit", _forget_stamps),
-    ("after_rollback", _drop_stamps_to_forget),
+    ("after_soft_rollback", _drop_stamps_to_forget),
     ("do_orm_execute", _refuse_untracked_bulk_changes),
 )
 

@@ -5,7 +5,8 @@ and the maker's id added to the set of makers with views waiting. Every server c
 into the same hashes, and any of them, or `flask views flush`, may flush: a flush takes
 a maker's hash by renaming it (atomic: views counted meanwhile start a new one), writes
 it, and deletes it. An app server that dies loses nothing; a flush that dies between
-taking and writing loses that one batch, the few seconds of views it held.
+taking and writing loses that one batch, the few seconds of views it held. A view
+counted while Redis does not answer is dropped (and logged): counting never fails a page.
 
 Without Redis each process keeps its own counts in memory and flushes them every
 VIEW_FLUSH_SECONDS and when it exits; a process that is killed loses at most that
@@ -118,32 +119,46 @@ class RedisViewBuffer:
         popped = self.client.spop(self.owners_key, FLUSH_BATCH) or []
         owner_ids = [int(owner) for owner in popped]
         taking = f"{self.prefix}views-flushing:{os.getpid()}:{time.monotonic_ns()}:"
-        pipeline = self.client.pipeline(transaction=False)
-        for owner_id in owner_ids:
-            pipeline.rename(self._pending_key(owner_id), f"{taking}{owner_id}")
-        # A maker whose hash a concurrent flush took already has nothing to rename.
-        renamed = pipeline.execute(raise_on_error=False)
-        taken_ids = [owner for owner, ok in zip(owner_ids, renamed, strict=True) if ok is True]
-        pipeline = self.client.pipeline(transaction=False)
-        for owner_id in taken_ids:
-            pipeline.hgetall(f"{taking}{owner_id}")
+        try:
+            pipeline = self.client.pipeline(transaction=False)
+            for owner_id in owner_ids:
+                pipeline.rename(self._pending_key(owner_id), f"{taking}{owner_id}")
+            # A maker whose hash a concurrent flush took already has nothing to rename.
+            renamed = pipeline.execute(raise_on_error=False)
+            taken_ids = [owner for owner, ok in zip(owner_ids, renamed, strict=True) if ok is True]
+            pipeline = self.client.pipeline(transaction=False)
+            for owner_id in taken_ids:
+                pipeline.hgetall(f"{taking}{owner_id}")
+            found = pipeline.execute()
+        except redis.RedisError:
+            # Hashes not renamed yet are still pending: the next flush looks again.
+            if owner_ids:
+                self.client.sadd(self.owners_key, *owner_ids)
+            raise
         batch: Batch = {
-            owner_id: Counter({PendingView.from_field(f): int(n) for f, n in found.items()})
-            for owner_id, found in zip(taken_ids, pipeline.execute(), strict=True)
+            owner_id: Counter({PendingView.from_field(f): int(n) for f, n in views.items()})
+            for owner_id, views in zip(taken_ids, found, strict=True)
         }
         try:
             yield batch
         except BaseException:
-            pipeline = self.client.pipeline(transaction=False)
-            for owner_id, views in batch.items():
-                for view, count in views.items():
-                    pipeline.hincrby(self._pending_key(owner_id), view.field(), count)
-                pipeline.sadd(self.owners_key, owner_id)
-            pipeline.execute()
+            # If this fails too, the taken hashes stay under `taking` rather than go.
+            self._put_back(batch)
+            self._forget(taking, taken_ids)
             raise
-        finally:
-            if taken_ids:
-                self.client.delete(*(f"{taking}{owner_id}" for owner_id in taken_ids))
+        self._forget(taking, taken_ids)
+
+    def _put_back(self, batch: Batch) -> None:
+        pipeline = self.client.pipeline(transaction=False)
+        for owner_id, views in batch.items():
+            for view, count in views.items():
+                pipeline.hincrby(self._pending_key(owner_id), view.field(), count)
+            pipeline.sadd(self.owners_key, owner_id)
+        pipeline.execute()
+
+    def _forget(self, taking: str, owner_ids: list[int]) -> None:
+        if owner_ids:
+            self.client.delete(*(f"{taking}{owner_id}" for owner_id in owner_ids))
 
 
 ViewBuffer = LocalViewBuffer | RedisViewBuffer

@@ -582,7 +582,7 @@ def sitemap_page(page: int):
 
 @bp.cli.command("flush")
 def flush_views_command():
-    """Write the views counted in Redis to the database (run it every minute or so)."""
+    """Write the views waiting in Redis to the database (with VIEW_FLUSH_SECONDS=0, from cron)."""
     click.echo(f"Wrote {analytics.flush_views()} views.")
 
 
