@@ -356,6 +356,7 @@ def stage_product(owner_id: int, data: ProductData, product: Product | None = No
 
 
 def _save(owner_id: int, data: ProductData, product: Product | None = None) -> Product:
+    product_id = product.id if product is not None else None
     try:
         product = stage_product(owner_id, data, product)
         db.session.commit()
@@ -364,9 +365,13 @@ def _save(owner_id: int, data: ProductData, product: Product | None = None) -> P
         raise ProductGone from error
     except IntegrityError as error:
         db.session.rollback()
-        if "slug" not in str(error.orig):
-            raise
-        raise SlugTaken from error
+        if "slug" in str(error.orig):
+            raise SlugTaken from error
+        # Deleted by another request after this one loaded it: a save that changed no
+        # column of the product itself finds out only when its revision refers to it.
+        if product_id is not None and db.session.get(Product, product_id) is None:
+            raise ProductGone from error
+        raise
     return product
 
 
