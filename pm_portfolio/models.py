@@ -31,6 +31,9 @@ def utcnow() -> datetime:
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
+    # Ids are never given again (SQLite would reuse the highest): pages kept by ETag and
+    # views waiting to be written are keyed by them.
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -164,6 +167,7 @@ class Product(db.Model):
         UniqueConstraint("user_id", "slug"),
         _one_of("status", ProductStatus),
         _one_of("visibility", Visibility),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -422,6 +426,7 @@ class ShareLink(db.Model):
     """An unguessable address: one unlisted product, or a chosen set for one employer."""
 
     __tablename__ = "share_links"
+    __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)

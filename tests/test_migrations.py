@@ -15,8 +15,11 @@ from pm_portfolio.core import revisions
 from pm_portfolio.extensions import db
 from pm_portfolio.extensions import migrate
 from pm_portfolio.models import Product
+from tests.factories import make_learning
+from tests.factories import make_portfolio_link
 from tests.factories import make_product
 from tests.factories import make_user
+from tests.factories import start_session
 from tests.infrastructure import make_app
 from tests.infrastructure import temporary_database
 
@@ -174,3 +177,43 @@ def test_existing_products_start_their_history_with_one_revision(empty_database_
         (revision,) = revisions.revisions_of(product_id)
         assert revision.changed == []
         assert revision.content == revisions.snapshot(db.session.get(Product, product_id))
+
+
+def row_counts() -> dict[str, int]:
+    with db.engine.connect() as connection:
+        return {
+            name: connection.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()  # noqa: S608
+            for name in db.metadata.tables
+        }
+
+
+def test_rebuilding_tables_for_ids_never_reused_keeps_every_row(empty_database_app):
+    """On SQLite the revision rebuilds users, products and share links, the parents of
+    nearly every table: no child row may go with them, either way."""
+    before_autoincrement = "d93b6a1c0e75"
+    with empty_database_app.app_context():
+        flask_migrate.upgrade(revision=before_autoincrement)
+        maker = make_user(username="early")
+        product_id = make_product(maker.id, skills=["discovery"], metrics=[("Users", "140")])
+        make_learning(maker.id, product_id, skills=["delivery"])
+        make_portfolio_link(maker.id, [product_id])
+        start_session(maker)
+        newest = make_user(username="newest")
+        db.session.remove()
+        counts = row_counts()
+
+        flask_migrate.upgrade()
+        assert row_counts() == counts
+        flask_migrate.downgrade(revision=before_autoincrement)
+        assert row_counts() == counts
+        flask_migrate.upgrade()
+        assert row_counts() == counts
+        assert schema_differences() == []
+
+        with db.engine.begin() as connection:
+            connection.execute(text("DELETE FROM users WHERE id = :id"), {"id": newest.id})
+        assert make_user(username="later").id > newest.id
+        if db.engine.dialect.name == "sqlite":
+            with db.engine.connect() as connection:
+                # Alembic's connection goes back to the pool: it must enforce references.
+                assert connection.execute(text("PRAGMA foreign_keys")).scalar_one() == 1

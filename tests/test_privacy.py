@@ -5,7 +5,9 @@ from datetime import date
 
 from flask import current_app
 from pypdf import PdfReader
+from sqlalchemy import text
 
+from pm_portfolio.core import accounts
 from pm_portfolio.core import media
 from pm_portfolio.core.products import MetricData
 from pm_portfolio.core.products import ProductData
@@ -13,6 +15,7 @@ from pm_portfolio.core.products import create_product
 from pm_portfolio.core.share_links import product_link
 from pm_portfolio.extensions import db
 from pm_portfolio.models import ShareLink
+from pm_portfolio.models import User
 from tests.factories import MEDIA_LIMITS
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
@@ -161,3 +164,29 @@ def test_private_and_unlisted_data_never_leaks(app, client, pdf_renderer):
         for path in (f"/u/owner/{slug}", f"/u/owner/{slug}.pdf", f"/u/owner/{slug}/card.png"):
             assert client.get(path).status_code == 404, path
     assert client.get(f"/s/{tokens[private_link_id]}/zzprivate-slug.pdf").status_code == 404
+
+
+def test_a_deleted_makers_id_and_pages_never_pass_to_a_new_maker(app, client):
+    """A new account never takes the id of a deleted one, so nothing keyed by that id
+    (a kept page, an ETag, views waiting to be written) can show its pages under a new name."""
+    with app.app_context():
+        make_user(username="earlier")
+        gone = make_user(username="gone", is_published=True, display_name="Gone Maker")
+        assert "Gone Maker" in client.get("/u/gone").get_data(as_text=True)
+        version = db.session.get(User, gone.id).portfolio_version
+        accounts.delete_account(
+            db.session.get(User, gone.id), current_app.extensions["media_storage"]
+        )
+
+        newcomer = make_user(username="newcomer", is_published=True, display_name="New Maker")
+        # Where the deleted maker was, as a maker who has edited as often would be.
+        db.session.execute(
+            text("UPDATE users SET portfolio_version = :version WHERE id = :id"),
+            {"version": version, "id": newcomer.id},
+        )
+        db.session.commit()
+
+    assert newcomer.id != gone.id
+    page = client.get("/u/newcomer").get_data(as_text=True)
+    assert "New Maker" in page
+    assert "Gone Maker" not in page
