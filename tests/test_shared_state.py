@@ -67,6 +67,22 @@ def test_unpublishing_refuses_an_old_etag_at_once(app, client):
     assert client.get("/u/ada", headers={**BROWSER, "If-None-Match": etag}).status_code == 404
 
 
+def test_a_stamp_left_from_before_an_unpublish_counts_no_view(app, client):
+    """The race the stamp's lifetime bounds: a reader kept the stamp just before the
+    maker unpublished. The page answers 404, and no view of it is counted."""
+    owner_id = published_maker(app)
+    with app.app_context():
+        before = db.session.get(User, owner_id)
+        stale = stamps.OwnerStamp(before.id, before.portfolio_version, is_published=True)
+    edit(app, owner_id, is_published=False)
+    with app.app_context():
+        stamps.keep_owner_stamp("ada", stale)
+
+    assert client.get("/u/ada", headers=BROWSER).status_code == 404
+    with app.app_context():
+        assert analytics.pending_views(owner_id) == {}
+
+
 def test_a_rolled_back_change_keeps_the_page(app, client):
     owner_id = published_maker(app)
     etag = etag_of(client, "/u/ada")

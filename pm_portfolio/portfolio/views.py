@@ -148,8 +148,6 @@ def profile(username: str):
     etag = _etag("profile", stamp.id, stamp.portfolio_version)
     if (not_modified := _not_modified(etag)) is not None:
         return not_modified
-    if _counts_as_view(stamp.id):
-        analytics.count_profile_view(stamp.id, date.today(), _view_source())
 
     def render() -> CachedPage:
         owner = _visible_owner_or_404(username)
@@ -167,7 +165,12 @@ def profile(username: str):
         )
         return CachedPage(body.encode(), owner_id=owner.id)
 
-    return _cacheable(make_response(_page(etag, render).body), etag)
+    # Counted once the page exists: a stamp kept from just before an unpublish would
+    # otherwise count a view of a page that answers 404.
+    page = _page(etag, render)
+    if _counts_as_view(stamp.id):
+        analytics.count_profile_view(stamp.id, date.today(), _view_source())
+    return _cacheable(make_response(page.body), etag)
 
 
 @bp.get("/u/<username>/<slug>")
