@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from pm_portfolio import redis_clients
 from pm_portfolio.accounts import bp as accounts_bp
 from pm_portfolio.accounts.sign_in import load_signed_in_user
 from pm_portfolio.config import build_config
@@ -70,7 +71,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # reads the form.
     app.before_request(apply_upload_limit)
     csrf.init_app(app)
-    cache.init_app(app)
+    _init_cache(app)
     mail.init_app(app)
     _init_login(app)
     init_templating(app)
@@ -99,6 +100,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
     return app
+
+
+def _init_cache(app: Flask) -> None:
+    """Flask-Caching, with Redis connections that give up quickly (see redis_clients)."""
+    app.extensions["redis_breaker"] = breaker = redis_clients.Breaker()
+    if app.config["CACHE_TYPE"] == "RedisCache":
+        url = app.config["CACHE_REDIS_URL"]
+        app.config["CACHE_OPTIONS"] = redis_clients.connection_options(url, breaker)
+    cache.init_app(app)
 
 
 def _init_login(app: Flask) -> None:

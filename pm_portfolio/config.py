@@ -174,7 +174,6 @@ def _cache_settings(
             **common,
             "CACHE_TYPE": "RedisCache",
             "CACHE_REDIS_URL": redis_url,
-            "CACHE_OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     return {
         **common,

@@ -28,6 +28,9 @@ from datetime import date
 
 import redis
 
+from pm_portfolio.redis_clients import Breaker
+from pm_portfolio.redis_clients import connection_options
+
 logger = logging.getLogger(__name__)
 
 # The kinds of page whose views are counted.
@@ -164,10 +167,10 @@ class RedisViewBuffer:
 ViewBuffer = LocalViewBuffer | RedisViewBuffer
 
 
-def open_view_buffer(redis_url: str, prefix: str) -> ViewBuffer:
+def open_view_buffer(redis_url: str, prefix: str, breaker: Breaker) -> ViewBuffer:
     if not redis_url:
         return LocalViewBuffer()
-    client = redis.Redis.from_url(redis_url, socket_connect_timeout=1, socket_timeout=1)
+    client = redis.Redis.from_url(redis_url, **connection_options(redis_url, breaker))
     return RedisViewBuffer(client, prefix)
 
 
