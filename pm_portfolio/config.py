@@ -255,6 +255,8 @@ def build_config(
         "VIEW_FLUSH_SECONDS": _number(environ, "VIEW_FLUSH_SECONDS", default=5),
         # Addresses per sitemap file: the sitemap protocol's limit.
         "SITEMAP_PAGE_SIZE": 50_000,
+        # How long the sitemap's version (its count of addresses) is kept.
+        "SITEMAP_VERSION_SECONDS": 300,
         # Past this, a PDF download gets an error page instead of holding up a worker.
         "PDF_TIMEOUT_SECONDS": _number(environ, "PDF_TIMEOUT_SECONDS", default=20),
     }

@@ -10,7 +10,6 @@ never stale, and no key names another maker.
 """
 
 import hashlib
-import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,16 +18,13 @@ from flask import current_app
 from flask import render_template
 from flask_login import current_user
 from markupsafe import Markup
-from redis import RedisError
 
 from pm_portfolio.core import analytics
 from pm_portfolio.dashboard import charts
 from pm_portfolio.dashboard import services
-from pm_portfolio.extensions import cache
+from pm_portfolio.web.helpers import kept
 from pm_portfolio.web.helpers import require_login
 from pm_portfolio.web.public_urls import public_base_url
-
-logger = logging.getLogger(__name__)
 
 bp = Blueprint("dashboard", __name__)
 require_login(bp)
@@ -55,22 +51,6 @@ def _rendered(template: str, **context) -> Markup:
     return Markup(render_template(template, **context))  # noqa: S704 # nosec B704
 
 
-def _kept(key: str, render):
-    """The part kept under `key`, or rendered by `render()` and kept."""
-    try:
-        part = cache.get(key)
-    except RedisError:
-        logger.warning("could not read a kept part of the dashboard", exc_info=True)
-        return render()
-    if part is None:
-        part = render()
-        try:
-            cache.set(key, part)
-        except RedisError:
-            logger.warning("could not keep a part of the dashboard", exc_info=True)
-    return part
-
-
 def _progress() -> ProgressParts:
     def render() -> ProgressParts:
         dashboard = services.build_dashboard(current_user, today=date.today())
@@ -83,7 +63,7 @@ def _progress() -> ProgressParts:
         recent = _rendered("dashboard/_recent.html", dashboard=dashboard)
         return ProgressParts(progress, recent, dashboard.is_new)
 
-    return _kept(_key("progress"), render)
+    return kept(_key("progress"), render)
 
 
 def _views_card() -> Markup:
@@ -94,7 +74,7 @@ def _views_card() -> Markup:
         reach = services.build_reach(current_user.id, today=date.today())
         return _rendered("dashboard/_views.html", views=reach.views, share_links=reach.share_links)
 
-    return _kept(key, render)
+    return kept(key, render)
 
 
 @bp.get("/dashboard")

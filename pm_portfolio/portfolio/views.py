@@ -44,6 +44,7 @@ from pm_portfolio.portfolio import documents
 from pm_portfolio.portfolio.json_resume import build_resume
 from pm_portfolio.portfolio.page_cache import CachedPage
 from pm_portfolio.portfolio.page_cache import PageCache
+from pm_portfolio.web.helpers import kept
 from pm_portfolio.web.helpers import media_storage
 from pm_portfolio.web.helpers import signed_in_user_id
 from pm_portfolio.web.public_urls import public_base_url
@@ -524,6 +525,13 @@ def json_resume(username: str):
     return _cacheable(response, etag)
 
 
+def _sitemap_version() -> publishing.SitemapVersion:
+    # Counting every address reads every public product: done once in a while, not for
+    # every crawler's request. A change shows within SITEMAP_VERSION_SECONDS.
+    seconds = current_app.config["SITEMAP_VERSION_SECONDS"]
+    return kept("sitemap-version", publishing.sitemap_version, timeout=seconds)
+
+
 def _sitemap_pages(version: publishing.SitemapVersion) -> int:
     return max(1, math.ceil(version.urls / current_app.config["SITEMAP_PAGE_SIZE"]))
 
@@ -547,7 +555,7 @@ def _lastmod(moment: datetime | None) -> str:
 @bp.get("/sitemap.xml")
 def sitemap():
     """A sitemap index: the protocol allows 50,000 addresses a file, so they are paged."""
-    version = publishing.sitemap_version()
+    version = _sitemap_version()
     etag = _shared_etag("sitemap", current_app.config["SITEMAP_PAGE_SIZE"], version)
     return _sitemap_response(
         lambda: render_template(
@@ -561,7 +569,7 @@ def sitemap():
 
 @bp.get("/sitemaps/<int:page>.xml")
 def sitemap_page(page: int):
-    version = publishing.sitemap_version()
+    version = _sitemap_version()
     if not 1 <= page <= _sitemap_pages(version):
         abort(404)
     size = current_app.config["SITEMAP_PAGE_SIZE"]

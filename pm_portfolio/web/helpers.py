@@ -1,5 +1,6 @@
 """Helpers the views of several blueprints share."""
 
+import logging
 from collections.abc import Callable
 from collections.abc import Mapping
 from typing import Any
@@ -13,12 +14,17 @@ from flask import current_app
 from flask import request
 from flask_login import current_user
 from flask_login import login_required
+from redis import RedisError
 from werkzeug.routing import IntegerConverter
 
 from pm_portfolio.core.media import Limits
 from pm_portfolio.core.storage import Storage
+from pm_portfolio.extensions import cache
+
+logger = logging.getLogger(__name__)
 
 Owned = TypeVar("Owned")
+Kept = TypeVar("Kept")
 # Far beyond any list a maker has, and far inside what an SQL OFFSET can hold.
 MAX_PAGE = 1_000_000
 
@@ -32,6 +38,24 @@ class IdConverter(IntegerConverter):
 
     def __init__(self, url_map):
         super().__init__(url_map, min=1, max=2**63 - 1)
+
+
+def kept(key: str, compute: Callable[[], Kept], timeout: int | None = None) -> Kept:
+    """What is kept in the shared cache under `key`, or `compute()`, kept for `timeout`
+    seconds (the cache's default if None). A cache that fails only costs the computing."""
+    try:
+        found = cache.get(key)
+    except (RedisError, OSError):
+        logger.warning("could not read %s from the cache", key, exc_info=True)
+        return compute()
+    if found is not None:
+        return found
+    found = compute()
+    try:
+        cache.set(key, found, timeout=timeout)
+    except (RedisError, OSError):
+        logger.warning("could not keep %s in the cache", key, exc_info=True)
+    return found
 
 
 def media_storage() -> Storage:
