@@ -107,7 +107,8 @@ def _init_cache(app: Flask) -> None:
     app.extensions["redis_breaker"] = breaker = redis_clients.Breaker()
     if app.config["CACHE_TYPE"] == "RedisCache":
         url = app.config["CACHE_REDIS_URL"]
-        app.config["CACHE_OPTIONS"] = redis_clients.connection_options(url, breaker)
+        guarded = redis_clients.connection_options(url, breaker)
+        app.config["CACHE_OPTIONS"] = {**app.config.get("CACHE_OPTIONS", {}), **guarded}
     cache.init_app(app)
 
 

@@ -32,7 +32,8 @@ def utcnow() -> datetime:
 class User(UserMixin, db.Model):
     __tablename__ = "users"
     # Ids are never given again (SQLite would reuse the highest): pages kept by ETag and
-    # views waiting to be written are keyed by them.
+    # views waiting to be written are keyed by them. Reflection cannot see this: a
+    # migration that rebuilds the table on SQLite must give it again (see README).
     __table_args__ = ({"sqlite_autoincrement": True},)
 
     id: Mapped[int] = mapped_column(primary_key=True)

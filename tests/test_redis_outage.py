@@ -10,6 +10,7 @@ import time
 from datetime import date
 
 import pytest
+import redis
 
 from pm_portfolio import redis_clients
 from tests.factories import make_product
@@ -54,48 +55,81 @@ def retry_soon(monkeypatch):
     monkeypatch.setattr(redis_clients, "RETRY_SECONDS", 0.5)
 
 
+def published_maker(app) -> None:
+    with app.app_context():
+        maker = make_user(username="ada", is_published=True)
+        make_product(maker.id, slug="bot", visibility="public", status="shipped",
+                     shipped_on=date(2026, 3, 1))  # fmt: skip
+
+
 def app_on(migrated_database_url, redis_url: str):
-    app = make_app(
+    return make_app(
         migrated_database_url,
         CACHE_TYPE="RedisCache",
         CACHE_REDIS_URL=redis_url,
         REDIS_URL=redis_url,
         RATELIMIT_STORAGE_URI="memory://",
     )
-    with app.app_context():
-        maker = make_user(username="ada", is_published=True)
-        make_product(maker.id, slug="bot", visibility="public", status="shipped",
-                     shipped_on=date(2026, 3, 1))  # fmt: skip
-    return app
 
 
 def test_pages_stop_waiting_for_a_hung_redis(app, migrated_database_url, hung_redis, retry_soon):
+    published_maker(app)
     served = app_on(migrated_database_url, hung_redis.url)
     reader = served.test_client()
-    for _ in range(2):
-        assert reader.get("/u/ada", headers=BROWSER).status_code == 200
-    tried = len(hung_redis.connections)
-    assert tried == redis_clients.FAILURES_TO_OPEN
+
+    # The first page waits for Redis three times (stamp, stamp kept, view), each
+    # once, without retrying, and is served from the database.
+    assert reader.get("/u/ada", headers=BROWSER).status_code == 200
+    assert len(hung_redis.connections) == redis_clients.FAILURES_TO_OPEN
 
     for path in ("/u/ada", "/u/ada/bot", "/u/ada", "/u/ada/bot"):
         assert reader.get(path, headers=BROWSER).status_code == 200
-    assert len(hung_redis.connections) == tried, "while the breaker is open, Redis is left alone"
+    tried = len(hung_redis.connections)
+    assert tried == redis_clients.FAILURES_TO_OPEN, "while the breaker is open, Redis is left alone"
 
     time.sleep(redis_clients.RETRY_SECONDS + 0.1)
     assert reader.get("/u/ada", headers=BROWSER).status_code == 200
     assert len(hung_redis.connections) == tried + 1, "one trial call, and it failed again"
 
 
-def test_redis_that_answers_again_is_used_again(app, migrated_database_url, redis_url, retry_soon):
-    served = app_on(migrated_database_url, redis_url)
-    breaker = served.extensions["redis_breaker"]
+def test_redis_that_answers_again_is_used_again(redis_url, retry_soon):
+    breaker = redis_clients.Breaker()
+    client = redis.Redis.from_url(redis_url, **redis_clients.connection_options(redis_url, breaker))
     for _ in range(redis_clients.FAILURES_TO_OPEN):
         breaker.failed()
-    with served.app_context():
-        store = served.extensions["view_buffer"]
-        with pytest.raises(redis_clients.RedisSkipped):
-            store.client.ping()
+    with pytest.raises(redis_clients.RedisSkipped):
+        client.ping()
 
-        time.sleep(redis_clients.RETRY_SECONDS + 0.1)
-        assert store.client.ping() is True
-        assert store.client.ping() is True, "one answer closes the breaker"
+    time.sleep(redis_clients.RETRY_SECONDS + 0.1)
+    assert client.ping() is True
+    assert client.ping() is True, "one answer closes the breaker"
+
+
+def test_a_connection_merely_open_is_no_sign_that_redis_answers(redis_url):
+    """The pool "connects" each connection it hands out, even one already open: only a
+    reply may reset the count of failures."""
+    breaker = redis_clients.Breaker()
+    client = redis.Redis.from_url(redis_url, **redis_clients.connection_options(redis_url, breaker))
+    assert client.ping() is True
+    for _ in range(redis_clients.FAILURES_TO_OPEN - 1):
+        breaker.failed()
+
+    client.connection_pool.release(client.connection_pool.get_connection())
+    breaker.failed()
+
+    with pytest.raises(redis_clients.RedisSkipped):
+        client.ping()
+
+
+@pytest.mark.parametrize(
+    ("url", "kind"),
+    [
+        ("redis://127.0.0.1:6379/0", redis.Connection),
+        ("rediss://cache.example.com:6380/0", redis.SSLConnection),
+        ("unix:///run/redis/redis.sock?db=0", redis.UnixDomainSocketConnection),
+    ],
+)
+def test_every_kind_of_redis_address_keeps_its_connection_kind(url, kind):
+    options = redis_clients.connection_options(url, redis_clients.Breaker())
+    assert issubclass(options["connection_class"], kind)
+    assert options["socket_timeout"] == options["socket_connect_timeout"] == 0.25

@@ -43,6 +43,7 @@ from pm_portfolio.models import ProfileView
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkView
 from pm_portfolio.models import User
+from pm_portfolio.redis_clients import log_failure
 
 logger = logging.getLogger(__name__)
 
@@ -174,7 +175,7 @@ def _count(owner_id: int, view: PendingView) -> None:
     try:
         _buffer().add(owner_id, view)
     except RedisError:
-        logger.warning("could not count a view of %s", view, exc_info=True)
+        log_failure(logger, "could not count a view of %s", view)
     current_app.extensions["view_flusher"].ensure_running()
 
 
@@ -195,7 +196,7 @@ def pending_views(owner_id: int) -> Counter[PendingView]:
     try:
         return _buffer().pending_for(owner_id)
     except RedisError:
-        logger.warning("could not read views waiting to be written", exc_info=True)
+        log_failure(logger, "could not read views waiting to be written")
         return Counter()
 
 
@@ -291,7 +292,7 @@ def flush_views() -> int:
             cache.set_many({_flushed_key(owner_id): token for owner_id in batch}, timeout=DAY)
         except RedisError:
             # Dashboards may show the figures they kept for up to an hour, their lifetime.
-            logger.warning("could not mark the written views", exc_info=True)
+            log_failure(logger, "could not mark the written views")
 
 
 def recent_views(owner_id: int, today: date, days: int = RECENT_DAYS) -> ViewSummary:

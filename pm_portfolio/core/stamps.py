@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from redis import RedisError
 
 from pm_portfolio.extensions import cache
+from pm_portfolio.redis_clients import log_failure
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ def owner_stamp(username: str) -> OwnerStamp | None:
     try:
         found = cache.get(_key(username))
     except (RedisError, OSError):  # the database answers instead
-        logger.warning("could not read a stamp", exc_info=True)
+        log_failure(logger, "could not read a stamp")
         return None
     return OwnerStamp(*found) if isinstance(found, tuple) else None
 
@@ -53,7 +54,7 @@ def keep_owner_stamp(username: str, stamp: OwnerStamp) -> None:
     try:
         cache.set(_key(username), value, timeout=STAMP_SECONDS)
     except (RedisError, OSError):  # the next reader asks the database again
-        logger.warning("could not keep a stamp", exc_info=True)
+        log_failure(logger, "could not keep a stamp")
 
 
 def forget_owner_stamps(usernames: set[str]) -> None:
@@ -62,4 +63,4 @@ def forget_owner_stamps(usernames: set[str]) -> None:
     try:
         cache.delete_many(*(_key(username) for username in sorted(usernames)))
     except (RedisError, OSError):  # it expires by itself within STAMP_SECONDS
-        logger.warning("could not forget stamps of %s", sorted(usernames), exc_info=True)
+        log_failure(logger, "could not forget stamps of %s", sorted(usernames))

@@ -20,6 +20,7 @@ from werkzeug.routing import IntegerConverter
 from pm_portfolio.core.media import Limits
 from pm_portfolio.core.storage import Storage
 from pm_portfolio.extensions import cache
+from pm_portfolio.redis_clients import log_failure
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ def kept(key: str, compute: Callable[[], Kept], timeout: int | None = None) -> K
     try:
         found = cache.get(key)
     except (RedisError, OSError):
-        logger.warning("could not read %s from the cache", key, exc_info=True)
+        log_failure(logger, "could not read %s from the cache", key)
         return compute()
     if found is not None:
         return found
@@ -54,7 +55,7 @@ def kept(key: str, compute: Callable[[], Kept], timeout: int | None = None) -> K
     try:
         cache.set(key, found, timeout=timeout)
     except (RedisError, OSError):
-        logger.warning("could not keep %s in the cache", key, exc_info=True)
+        log_failure(logger, "could not keep %s in the cache", key)
     return found
 
 
