@@ -4,6 +4,7 @@ The Redis here is a socket that accepts connections and never replies: a hung se
 the worst case, as every call waits for its timeout.
 """
 
+import secrets
 import socket
 import threading
 import time
@@ -13,6 +14,10 @@ import pytest
 import redis
 
 from pm_portfolio import redis_clients
+from pm_portfolio.core import analytics
+from pm_portfolio.extensions import db
+from pm_portfolio.models import ProfileView
+from pm_portfolio.models import User
 from tests.factories import make_product
 from tests.factories import make_user
 from tests.infrastructure import make_app
@@ -133,3 +138,33 @@ def test_every_kind_of_redis_address_keeps_its_connection_kind(url, kind):
     options = redis_clients.connection_options(url, redis_clients.Breaker())
     assert issubclass(options["connection_class"], kind)
     assert options["socket_timeout"] == options["socket_connect_timeout"] == 0.25
+
+
+def test_views_counted_while_redis_is_refused_wait_in_the_process(app, migrated_database_url,
+                                                                  redis_url):  # fmt: skip
+    """A server that flushes by itself keeps them, shows them on the dashboard, and
+    writes them at its next flush; nothing is lost to a Redis that stalls a moment."""
+    published_maker(app)
+    served = make_app(
+        migrated_database_url,
+        CACHE_TYPE="RedisCache",
+        CACHE_REDIS_URL=redis_url,
+        CACHE_KEY_PREFIX=f"pm-portfolio-test-{secrets.token_hex(4)}:",
+        REDIS_URL=redis_url,
+        VIEW_FLUSH_SECONDS=3600,
+    )
+    for _ in range(redis_clients.FAILURES_TO_OPEN):
+        served.extensions["redis_breaker"].failed()
+
+    reader = served.test_client()
+    for _ in range(2):
+        assert reader.get("/u/ada", headers=BROWSER).status_code == 200
+
+    with served.app_context():
+        owner_id = db.session.scalar(db.select(User.id).where(User.username == "ada"))
+        assert sum(analytics.pending_views(owner_id).values()) == 2
+        assert analytics.flush_views() == 2
+        assert analytics.pending_views(owner_id) == {}
+        assert db.session.scalar(db.select(db.func.sum(ProfileView.count))) == 2
+    # Closed again now, so the flush at exit, after pytest's logging is gone, says nothing.
+    served.extensions["redis_breaker"].succeeded()

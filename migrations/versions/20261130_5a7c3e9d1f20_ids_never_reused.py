@@ -28,6 +28,13 @@ depends_on = None
 TABLES = ['users', 'products', 'share_links']
 
 
+def broken_references(connection) -> set:
+    """(table, rowid, parent table) of each row whose reference finds no parent; without
+    the number of the foreign key, which a rebuild may renumber."""
+    rows = connection.execute('PRAGMA foreign_key_check').fetchall()
+    return {(table, rowid, parent) for table, rowid, parent, _key in rows}
+
+
 @contextmanager
 def foreign_keys_off():
     """PRAGMA foreign_keys is ignored inside a transaction: end the one Alembic is in,
@@ -40,10 +47,10 @@ def foreign_keys_off():
         connection.execute('BEGIN IMMEDIATE')
         # References broken before (by a delete with enforcement off, in the sqlite3
         # shell, say) are not this revision's to judge; new ones are.
-        broken_before = set(connection.execute('PRAGMA foreign_key_check').fetchall())
+        broken_before = broken_references(connection)
         try:
             yield
-            broken = set(connection.execute('PRAGMA foreign_key_check').fetchall())
+            broken = broken_references(connection)
             if broken - broken_before:
                 raise RuntimeError(
                     f'rebuilding the tables broke these references: {broken - broken_before}'

@@ -156,7 +156,10 @@ def source_label(source: str) -> str:
 def init_view_counting(app) -> None:
     """Where this app's views wait (Redis, or this process) and what flushes them."""
     app.extensions["view_buffer"] = open_view_buffer(
-        app.config["REDIS_URL"], app.config["CACHE_KEY_PREFIX"], app.extensions["redis_breaker"]
+        app.config["REDIS_URL"],
+        app.config["CACHE_KEY_PREFIX"],
+        app.extensions["redis_breaker"],
+        flushes_itself=app.config["VIEW_FLUSH_SECONDS"] > 0,
     )
 
     def flush_in_context() -> None:

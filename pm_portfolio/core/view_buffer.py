@@ -6,7 +6,10 @@ into the same hashes, and any of them, or `flask views flush`, may flush: a flus
 a maker's hash by renaming it (atomic: views counted meanwhile start a new one), writes
 it, and deletes it. An app server that dies loses nothing; a flush that dies between
 taking and writing loses that one batch, the few seconds of views it held. A view
-counted while Redis does not answer is dropped (and logged): counting never fails a page.
+counted while Redis does not answer waits in the process that counted it, and that
+process's next flush writes it; where flushing is left to `flask views flush`
+(VIEW_FLUSH_SECONDS=0) nothing would write it there, so it is dropped (and logged).
+Counting never fails a page.
 
 Without Redis each process keeps its own counts in memory and flushes them every
 VIEW_FLUSH_SECONDS and when it exits; a process that is killed loses at most that
@@ -30,6 +33,7 @@ import redis
 
 from pm_portfolio.redis_clients import Breaker
 from pm_portfolio.redis_clients import connection_options
+from pm_portfolio.redis_clients import log_failure
 
 logger = logging.getLogger(__name__)
 
@@ -96,12 +100,17 @@ class LocalViewBuffer:
 
 
 class RedisViewBuffer:
-    """Views counted by every server, kept in Redis until a flush writes them."""
+    """Views counted by every server, kept in Redis until a flush writes them.
 
-    def __init__(self, client: redis.Redis, prefix: str):
+    With a `fallback` (a server that flushes by itself), a view Redis does not take
+    waits there instead, this process's own, and its next flush writes it.
+    """
+
+    def __init__(self, client: redis.Redis, prefix: str, fallback: LocalViewBuffer | None):
         self.client = client
         self.prefix = prefix
         self.owners_key = f"{prefix}views:owners"
+        self.fallback = fallback
 
     def _pending_key(self, owner_id: int) -> str:
         return f"{self.prefix}views:{owner_id}"
@@ -110,16 +119,44 @@ class RedisViewBuffer:
         pipeline = self.client.pipeline(transaction=False)
         pipeline.hincrby(self._pending_key(owner_id), view.field(), 1)
         pipeline.sadd(self.owners_key, owner_id)
-        pipeline.execute()
+        try:
+            pipeline.execute()
+        except redis.RedisError:
+            if self.fallback is None:
+                raise
+            log_failure(logger, "could not count a view in Redis; this process keeps it")
+            self.fallback.add(owner_id, view)
 
     def pending_for(self, owner_id: int) -> Counter[PendingView]:
-        found = self.client.hgetall(self._pending_key(owner_id))
-        return Counter({PendingView.from_field(field): int(n) for field, n in found.items()})
+        kept_here = self.fallback.pending_for(owner_id) if self.fallback else Counter()
+        try:
+            found = self.client.hgetall(self._pending_key(owner_id))
+        except redis.RedisError:
+            if self.fallback is None:
+                raise
+            log_failure(logger, "could not read views waiting in Redis")
+            return kept_here
+        in_redis = Counter({PendingView.from_field(field): int(n) for field, n in found.items()})
+        return in_redis + kept_here
 
     @contextmanager
     def take(self) -> Iterator[Batch]:
-        """The views of up to FLUSH_BATCH makers; put back if the block raises."""
-        popped = self.client.spop(self.owners_key, FLUSH_BATCH) or []
+        """The views of up to FLUSH_BATCH makers (this process's own first); put back
+        if the block raises."""
+        if self.fallback is not None:
+            with self.fallback.take() as kept_here:
+                if kept_here:
+                    yield kept_here
+                    return
+        try:
+            popped = self.client.spop(self.owners_key, FLUSH_BATCH) or []
+        except redis.RedisError:
+            if self.fallback is None:
+                raise
+            # Nothing taken: the next flush looks again.
+            log_failure(logger, "could not take views from Redis")
+            yield {}
+            return
         owner_ids = [int(owner) for owner in popped]
         taking = f"{self.prefix}views-flushing:{os.getpid()}:{time.monotonic_ns()}:"
         try:
@@ -167,11 +204,13 @@ class RedisViewBuffer:
 ViewBuffer = LocalViewBuffer | RedisViewBuffer
 
 
-def open_view_buffer(redis_url: str, prefix: str, breaker: Breaker) -> ViewBuffer:
+def open_view_buffer(
+    redis_url: str, prefix: str, breaker: Breaker, flushes_itself: bool
+) -> ViewBuffer:
     if not redis_url:
         return LocalViewBuffer()
     client = redis.Redis.from_url(redis_url, **connection_options(redis_url, breaker))
-    return RedisViewBuffer(client, prefix)
+    return RedisViewBuffer(client, prefix, LocalViewBuffer() if flushes_itself else None)
 
 
 class Flusher:
