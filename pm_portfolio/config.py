@@ -200,6 +200,7 @@ def build_config(
     redis_url = environ.get("REDIS_URL", "").strip()
     rate_limit_storage = redis_url or environ.get("RATELIMIT_STORAGE_URI", "").strip()
     cache_megabytes = _number(environ, "PUBLIC_PAGE_CACHE_MB", default=32)
+    view_flush_seconds = _number(environ, "VIEW_FLUSH_SECONDS", default=5)
     # Never below the 5 MB a CSV import may be.
     media_file_megabytes = max(_number(environ, "MEDIA_MAX_FILE_MB", default=8), 5)
 
@@ -252,7 +253,7 @@ def build_config(
         # Views are counted in Redis (or in each process without it) and written to the
         # database in batches this often; 0 leaves it to `flask views flush`.
         "REDIS_URL": redis_url,
-        "VIEW_FLUSH_SECONDS": _number(environ, "VIEW_FLUSH_SECONDS", default=5),
+        "VIEW_FLUSH_SECONDS": view_flush_seconds,
         # Addresses per sitemap file: the sitemap protocol's limit.
         "SITEMAP_PAGE_SIZE": 50_000,
         # How long the sitemap's version (its count of addresses) is kept.
@@ -286,7 +287,7 @@ def build_config(
             "confirmations need one: set MAIL_URL (e.g. smtp+starttls://user:password@"
             "smtp.example.com:587), or MAIL_BACKEND=dummy to send no email knowingly."
         )
-    if not _number(environ, "VIEW_FLUSH_SECONDS", default=5) and not redis_url:
+    if not view_flush_seconds and not redis_url:
         raise ConfigError(
             "VIEW_FLUSH_SECONDS=0 needs REDIS_URL. Without Redis each server process keeps "
             "the views it counts and must write them itself; `flask views flush` runs in a "

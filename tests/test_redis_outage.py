@@ -67,13 +67,14 @@ def published_maker(app) -> None:
                      shipped_on=date(2026, 3, 1))  # fmt: skip
 
 
-def app_on(migrated_database_url, redis_url: str):
+def app_on(migrated_database_url, redis_url: str, **overrides):
     return make_app(
         migrated_database_url,
         CACHE_TYPE="RedisCache",
         CACHE_REDIS_URL=redis_url,
         REDIS_URL=redis_url,
         RATELIMIT_STORAGE_URI="memory://",
+        **overrides,
     )
 
 
@@ -145,13 +146,9 @@ def test_views_counted_while_redis_is_refused_wait_in_the_process(app, migrated_
     """A server that flushes by itself keeps them, shows them on the dashboard, and
     writes them at its next flush; nothing is lost to a Redis that stalls a moment."""
     published_maker(app)
-    served = make_app(
-        migrated_database_url,
-        CACHE_TYPE="RedisCache",
-        CACHE_REDIS_URL=redis_url,
-        CACHE_KEY_PREFIX=f"pm-portfolio-test-{secrets.token_hex(4)}:",
-        REDIS_URL=redis_url,
-        VIEW_FLUSH_SECONDS=3600,
+    prefix = f"pm-portfolio-test-{secrets.token_hex(4)}:"
+    served = app_on(
+        migrated_database_url, redis_url, CACHE_KEY_PREFIX=prefix, VIEW_FLUSH_SECONDS=3600
     )
     for _ in range(redis_clients.FAILURES_TO_OPEN):
         served.extensions["redis_breaker"].failed()

@@ -39,6 +39,11 @@ def etag_of(client, path: str) -> str:
     return response.headers["ETag"]
 
 
+def revalidated(client, path: str, etag: str):
+    """The answer to a reader who holds `etag` for `path`."""
+    return client.get(path, headers={**BROWSER, "If-None-Match": etag})
+
+
 def edit(app, owner_id: int, **changes) -> None:
     with app.app_context():
         user = db.session.get(User, owner_id)
@@ -53,7 +58,7 @@ def test_a_renamed_maker_is_gone_from_the_old_address_at_once(app, client):
 
     edit(app, owner_id, username="grace")
 
-    assert client.get("/u/ada", headers={**BROWSER, "If-None-Match": etag}).status_code == 404
+    assert revalidated(client, "/u/ada", etag).status_code == 404
     assert client.get("/u/ada/bot", headers=BROWSER).status_code == 404
     assert client.get("/u/grace", headers=BROWSER).status_code == 200
 
@@ -64,7 +69,7 @@ def test_unpublishing_refuses_an_old_etag_at_once(app, client):
 
     edit(app, owner_id, is_published=False)
 
-    assert client.get("/u/ada", headers={**BROWSER, "If-None-Match": etag}).status_code == 404
+    assert revalidated(client, "/u/ada", etag).status_code == 404
 
 
 def test_a_stamp_left_from_before_an_unpublish_counts_no_view(app, client):
@@ -92,7 +97,7 @@ def test_a_rolled_back_change_keeps_the_page(app, client):
         db.session.rollback()
 
     with counted_queries(app) as statements:
-        again = client.get("/u/ada", headers={**BROWSER, "If-None-Match": etag})
+        again = revalidated(client, "/u/ada", etag)
     assert again.status_code == 304
     assert statements == []
 
@@ -104,7 +109,7 @@ def test_a_product_edit_changes_the_case_study_etag(app, client):
         db.session.scalar(db.select(Product)).tagline = "Now with a tagline"
         db.session.commit()
 
-    response = client.get("/u/ada/bot", headers={**BROWSER, "If-None-Match": etag})
+    response = revalidated(client, "/u/ada/bot", etag)
     assert response.status_code == 200
     assert "Now with a tagline" in response.get_data(as_text=True)
 
@@ -133,11 +138,11 @@ def test_an_edit_through_one_server_shows_on_the_other_at_once(app, two_servers)
     owner_id = published_maker(first)
     reader = second.test_client()
     etag = etag_of(reader, "/u/ada")
-    assert reader.get("/u/ada", headers={**BROWSER, "If-None-Match": etag}).status_code == 304
+    assert revalidated(reader, "/u/ada", etag).status_code == 304
 
     edit(first, owner_id, display_name="Ada Byron")
 
-    response = reader.get("/u/ada", headers={**BROWSER, "If-None-Match": etag})
+    response = revalidated(reader, "/u/ada", etag)
     assert response.status_code == 200
     assert "Ada Byron" in response.get_data(as_text=True)
 
@@ -170,10 +175,10 @@ def test_an_expired_stamp_is_kept_again_by_the_next_reader(app, client, monkeypa
     published_maker(app)
     etag = etag_of(client, "/u/ada")
     time.sleep(1.5)
-    client.get("/u/ada", headers={**BROWSER, "If-None-Match": etag})
+    revalidated(client, "/u/ada", etag)
 
     with counted_queries(app) as statements:
-        again = client.get("/u/ada", headers={**BROWSER, "If-None-Match": etag})
+        again = revalidated(client, "/u/ada", etag)
 
     assert again.status_code == 304
     assert statements == [], "the stamp read after expiry is kept again"
@@ -190,7 +195,7 @@ def test_a_rolled_back_savepoint_keeps_the_outer_change_visible(app, client):
         savepoint.rollback()
         db.session.commit()
 
-    response = client.get("/u/ada", headers={**BROWSER, "If-None-Match": etag})
+    response = revalidated(client, "/u/ada", etag)
     assert response.status_code == 200
     assert "Ada Byron" in response.get_data(as_text=True)
 
