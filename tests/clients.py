@@ -13,6 +13,11 @@ from tests.factories import make_user
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*\bvalue="([^"]+)"')
 
 
+def without_csrf_tokens(html: str) -> str:
+    """A page without its form tokens, which are signed with the second they were made."""
+    return CSRF_INPUT.sub("", html)
+
+
 class Client(FlaskClient):
     """A test client that sends forms the way a browser does, CSRF token included.
 

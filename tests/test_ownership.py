@@ -1,8 +1,8 @@
 """Another maker's objects answer 404 to every verb, found by walking `app.url_map`."""
 
 from pm_portfolio.exports.csv_import import save_draft
-from tests.clients import CSRF_INPUT
 from tests.clients import AuthActions
+from tests.clients import without_csrf_tokens
 from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
@@ -94,7 +94,3 @@ def test_an_unknown_object_looks_the_same_as_someone_elses(logged_in_client, app
     assert without_csrf_tokens(theirs.get_data(as_text=True)) == without_csrf_tokens(
         missing.get_data(as_text=True)
     )
-
-
-def without_csrf_tokens(html: str) -> str:
-    return CSRF_INPUT.sub("", html)
