@@ -1,6 +1,5 @@
 """The database schema, in one place. Rules about these objects live in services."""
 
-from datetime import UTC
 from datetime import date
 from datetime import datetime
 from enum import StrEnum
@@ -22,11 +21,8 @@ from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
+from pm_portfolio import clock
 from pm_portfolio.extensions import db
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class User(UserMixin, db.Model):
@@ -59,9 +55,9 @@ class User(UserMixin, db.Model):
     show_ideas: Mapped[bool] = mapped_column(default=False)
     # Bumped by every change that public pages show; their ETags are built from it.
     portfolio_version: Mapped[int] = mapped_column(default=1)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
     # The browser session this object was loaded for ("<session id>:<token>"), which
@@ -191,9 +187,9 @@ class Product(db.Model):
     visibility: Mapped[str] = mapped_column(String(16), default=Visibility.PRIVATE)
     is_featured: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
     metrics: Mapped[list["Metric"]] = relationship(
@@ -275,7 +271,7 @@ class MediaItem(db.Model):
     is_cover: Mapped[bool] = mapped_column(default=False)
     # An embed's provider and id; a PDF's page count and file name.
     details: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
     product: Mapped["Product | None"] = relationship(back_populates="media")
     files: Mapped[list["MediaFile"]] = relationship(
@@ -352,7 +348,7 @@ class ProductRevision(db.Model):
     product_id: Mapped[int] = mapped_column(
         ForeignKey("products.id", ondelete="CASCADE"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     content: Mapped[dict] = mapped_column(JSON)
     changed: Mapped[list] = mapped_column(JSON, default=list)
 
@@ -373,9 +369,9 @@ class Learning(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     learned_on: Mapped[date]
     is_public: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
     updated_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), default=utcnow, onupdate=utcnow
+        DateTime(timezone=True), default=clock.now, onupdate=clock.now
     )
 
     product: Mapped[Product | None] = relationship(back_populates="learnings")
@@ -440,7 +436,7 @@ class ShareLink(db.Model):
     # A word from the maker to this employer, shown at the top of the link's page only.
     note: Mapped[str] = mapped_column(String(500), default="")
     expires_on: Mapped[date | None]
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
     user: Mapped[User] = relationship()
     product: Mapped[Product | None] = relationship()
@@ -503,8 +499,8 @@ class BrowserSession(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64))
     device: Mapped[str] = mapped_column(String(120), default="")
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
 class ImportDraft(db.Model):
@@ -520,4 +516,4 @@ class ImportDraft(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     filename: Mapped[str] = mapped_column(String(255), default="")
     content: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)

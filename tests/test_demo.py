@@ -1,9 +1,15 @@
+import re
+
+import pytest
+import time_machine
+
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductStatus
 from pm_portfolio.models import User
 from tests.clients import AuthActions
+from tests.hard_days import HARD_MOMENTS
 
 DEMO_PASSWORD = "a demo password"
 
@@ -69,13 +75,18 @@ def test_reset_never_deletes_a_real_account(app, runner, user):
         assert db.session.get(User, user.id) is not None
 
 
-def test_the_demo_dashboard_opens_with_a_recent_ship(app, runner):
-    runner.invoke(args=["seed-demo", "--password", DEMO_PASSWORD])
-    client = app.test_client()
-    AuthActions(client).login("demo", DEMO_PASSWORD)
-    page = client.get("/dashboard").get_data(as_text=True)
+@pytest.mark.parametrize("moment", HARD_MOMENTS)
+def test_the_demo_dashboard_reads_the_same_on_any_day(app, runner, moment):
+    with time_machine.travel(moment):
+        runner.invoke(args=["seed-demo", "--password", DEMO_PASSWORD])
+        client = app.test_client()
+        AuthActions(client).login("demo", DEMO_PASSWORD)
+        page = client.get("/dashboard").get_data(as_text=True)
+
     assert "since you last shipped" not in page, "the nudge shows only after 30 quiet days"
-    assert "3 products shipped" in page, "three ships in the last twelve months"
+    summary = "3 products shipped and 19 learnings recorded in the last 12 months."
+    assert summary in page, "every dated event lies well inside or well outside the window"
+    assert re.search(r"<dt>Days since last ship</dt>\s*<dd>16</dd>", page)
 
 
 def test_seed_demo_makes_a_password_when_none_is_given(runner):

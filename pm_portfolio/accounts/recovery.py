@@ -1,8 +1,5 @@
 """Links by email: forgotten passwords, confirming an address, changing it."""
 
-from datetime import UTC
-from datetime import datetime
-
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -10,6 +7,7 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
+from pm_portfolio import clock
 from pm_portfolio.accounts.blueprint import bp
 from pm_portfolio.accounts.forms import EmailChangeForm
 from pm_portfolio.accounts.forms import ForgotPasswordForm
@@ -80,7 +78,7 @@ def confirm_email(token: str):
         return _expired("confirmation")
     form = ConfirmForm()
     if form.validate_on_submit():
-        account_links.confirm_email(token, datetime.now(UTC))
+        account_links.confirm_email(token, clock.now())
         flash("Thank you: your email address is confirmed.", "success")
         if current_user.is_authenticated:
             return redirect(url_for("dashboard.index"))
@@ -127,7 +125,7 @@ def confirm_email_change(token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            user, old_email = account_links.change_email(token, datetime.now(UTC))
+            user, old_email = account_links.change_email(token, clock.now())
         except account_links.EmailChangeRefused:
             return _expired("email change")
         send_email(old_email, "Your email address was changed", "email_changed",

@@ -1,8 +1,5 @@
 """Signing up, in and out. Each sign-in is a browser session the maker can end later."""
 
-from datetime import UTC
-from datetime import datetime
-
 from flask import current_app
 from flask import flash
 from flask import redirect
@@ -15,6 +12,7 @@ from flask_login import login_required
 from flask_login import login_user
 from flask_login import logout_user
 
+from pm_portfolio import clock
 from pm_portfolio.accounts.blueprint import bp
 from pm_portfolio.accounts.forms import LoginForm
 from pm_portfolio.accounts.forms import RegisterForm
@@ -37,7 +35,7 @@ def sign_in(user: User, remember: bool = False) -> None:
     A form token planted in the browser beforehand would otherwise stay valid.
     """
     session.clear()
-    browser_sessions.start(user, request.user_agent.string, datetime.now(UTC))
+    browser_sessions.start(user, request.user_agent.string, clock.now())
     login_user(user, remember=remember)
 
 
@@ -121,5 +119,5 @@ def load_signed_in_user(login_id: str) -> User | None:
     # A request that may write holds SQLite's write lock from its first query (see
     # database.py), so only reads record when the session was last seen.
     return browser_sessions.resolve(
-        login_id, datetime.now(UTC), record_seen=request.method in READ_ONLY_METHODS
+        login_id, clock.now(), record_seen=request.method in READ_ONLY_METHODS
     )

@@ -11,7 +11,6 @@ never stale, and no key names another maker.
 
 import hashlib
 from dataclasses import dataclass
-from datetime import date
 
 from flask import Blueprint
 from flask import current_app
@@ -19,6 +18,7 @@ from flask import render_template
 from flask_login import current_user
 from markupsafe import Markup
 
+from pm_portfolio import clock
 from pm_portfolio.core import analytics
 from pm_portfolio.dashboard import charts
 from pm_portfolio.dashboard import services
@@ -41,7 +41,7 @@ def _key(part: str, *values: object) -> str:
     # The maker's creation time tells their row from one with the same id in a database
     # restored or made anew while the cache kept its parts.
     maker = (current_user.id, current_user.created_at, current_user.portfolio_version)
-    common = (*maker, date.today(), current_app.config["RENDER_VERSION"], public_base_url())
+    common = (*maker, clock.today(), current_app.config["RENDER_VERSION"], public_base_url())
     digest = hashlib.sha256(repr((*common, *values)).encode()).hexdigest()[:32]
     return f"dashboard:{part}:{current_user.id}:{digest}"
 
@@ -53,7 +53,7 @@ def _rendered(template: str, **context) -> Markup:
 
 def _progress() -> ProgressParts:
     def render() -> ProgressParts:
-        dashboard = services.build_dashboard(current_user, today=date.today())
+        dashboard = services.build_dashboard(current_user, today=clock.today())
         progress = _rendered(
             "dashboard/_progress.html",
             dashboard=dashboard,
@@ -71,7 +71,7 @@ def _views_card() -> Markup:
     key = _key("views", analytics.views_version(current_user.id), waiting)
 
     def render() -> Markup:
-        reach = services.build_reach(current_user.id, today=date.today())
+        reach = services.build_reach(current_user.id, today=clock.today())
         return _rendered("dashboard/_views.html", views=reach.views, share_links=reach.share_links)
 
     return kept(key, render)

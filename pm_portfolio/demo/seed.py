@@ -1,14 +1,13 @@
 """`flask seed-demo`: a maker with a realistic portfolio, so a new user can see the app full."""
 
 import secrets
-from datetime import UTC
 from datetime import date
-from datetime import datetime
 from datetime import timedelta
 
 import click
 from flask import Blueprint
 
+from pm_portfolio import clock
 from pm_portfolio.core import accounts
 from pm_portfolio.core import media
 from pm_portfolio.core.learnings import LearningData
@@ -24,6 +23,9 @@ bp = Blueprint("demo", __name__, cli_group=None)
 
 DEMO_EMAIL = accounts.DEMO_EMAIL
 
+# Dates are days before the day of seeding. Each lies under 330 days ago or over 370, so
+# on any day of the year it is inside or outside the dashboard's 12 months (which start on
+# a first of the month, 334 to 365 days back): the demo's dashboard always reads the same.
 PRODUCTS = [
     {
         "title": "Standup Bot",
@@ -161,8 +163,8 @@ PRODUCTS = [
         "tagline": "Shared habit streaks for small teams.",
         "status": "sunset",
         "role": "PM in a team of 3",
-        "started": 400,
-        "shipped": 340,
+        "started": 420,
+        "shipped": 320,
         "outcome": "Pivoted into Standup Bot: teams cared about the check-in, not the streak.",
         "metrics": [("teams", "35", "")],
         "skills": ["prioritisation", "communication"],
@@ -257,10 +259,10 @@ LEARNINGS = [
      ["communication"], False),
     ("Neighbourhood Tool Library", "decision", 20, "Start with a spreadsheet",
      "Running it by hand for a month before building anything.", ["execution"], False),
-    ("Habit Streaks for Teams", "insight", 330, "Teams cared about the check-in",
+    ("Habit Streaks for Teams", "insight", 310, "Teams cared about the check-in",
      "Streaks motivated two people per team; the daily check-in helped everyone.",
      ["discovery"], True),
-    ("Habit Streaks for Teams", "decision", 300, "Pivot to stand-ups",
+    ("Habit Streaks for Teams", "decision", 290, "Pivot to stand-ups",
      "Kept the check-in, dropped the streak, became Standup Bot.", ["strategy"], True),
     (None, "insight", 150, "Write the outcome before you build",
      "Writing the success metric first made killing Commute Carbon easy.",
@@ -276,7 +278,7 @@ def seed_demo_portfolio(username: str, password: str, today: date) -> int:
     """Create the demo maker with products and learnings; return the user's id."""
     user = accounts.create_user(DEMO_EMAIL, username, password)
     # The demo address is made up; nothing could confirm it, and the reminder is noise.
-    user.email_verified_at = datetime.now(UTC)
+    user.email_verified_at = clock.now()
     accounts.update_profile(
         user,
         accounts.ProfileData(
@@ -387,5 +389,5 @@ def seed_demo_command(username: str, password: str | None, reset: bool) -> None:
     if existing is not None:
         accounts.delete_account(existing, media_storage())
         click.echo(f"Deleted the demo maker {existing.username} and everything in it.")
-    seed_demo_portfolio(username, password, date.today())
+    seed_demo_portfolio(username, password, clock.today())
     click.echo(f"Created the demo maker. Log in as {username} with the password: {password}")

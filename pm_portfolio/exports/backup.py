@@ -11,7 +11,6 @@ of it is committed together, after the files are stored.
 import json
 from dataclasses import dataclass
 from dataclasses import fields
-from datetime import UTC
 from datetime import datetime
 from typing import IO
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
+from pm_portfolio import clock
 from pm_portfolio.core import revisions
 from pm_portfolio.core.accounts import ProfileData
 from pm_portfolio.core.accounts import stage_profile
@@ -380,7 +380,7 @@ def _owns_anything(owner_id: int) -> bool:
 
 def restore_backup(user: User, content: bytes, storage: Storage, limits: Limits) -> RestoreSummary:
     """Put a backup (JSON, or the ZIP with media) into an empty account, or nothing."""
-    started = datetime.now(UTC)
+    started = clock.now()
     backup, files = _document(content, limits)
     if _owns_anything(user.id):
         raise BadImportFile(

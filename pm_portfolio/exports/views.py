@@ -2,9 +2,6 @@
 
 import json
 import tempfile
-from datetime import UTC
-from datetime import date
-from datetime import datetime
 from pathlib import Path
 
 import click
@@ -20,6 +17,7 @@ from flask import stream_with_context
 from flask import url_for
 from flask_login import current_user
 
+from pm_portfolio import clock
 from pm_portfolio.core.accounts import find_user_for_login
 from pm_portfolio.core.media import used_bytes
 from pm_portfolio.core.products import product_titles
@@ -66,7 +64,7 @@ def _attachment(body, filename: str, content_type: str) -> Response:
 def _csv(rows, columns: list[str], kind: str) -> Response:
     return _attachment(
         stream_with_context(csv_export.stream_csv(columns, rows)),
-        export_filename(kind, date.today()),
+        export_filename(kind, clock.today()),
         "text/csv; charset=utf-8",
     )
 
@@ -103,7 +101,7 @@ def backup_zip():
     # Spooled: a maker's media (up to their quota) goes to disk, not into memory.
     archive = tempfile.SpooledTemporaryFile(max_size=ARCHIVE_MEMORY_BYTES)  # noqa: SIM115 - the response closes it
     try:
-        backup.backup_archive(current_user, datetime.now(UTC), media_storage(), archive)
+        backup.backup_archive(current_user, clock.now(), media_storage(), archive)
     except MissingFile as error:
         archive.close()
         current_app.logger.error("Media file %s is missing from storage", error)
@@ -118,7 +116,7 @@ def backup_zip():
         archive,
         mimetype="application/zip",
         as_attachment=True,
-        download_name=export_filename("backup", date.today(), "zip"),
+        download_name=export_filename("backup", clock.today(), "zip"),
     )
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -126,10 +124,10 @@ def backup_zip():
 
 @bp.get("/export/backup.json")
 def backup_json():
-    document = backup.backup(current_user, datetime.now(UTC))
+    document = backup.backup(current_user, clock.now())
     return _attachment(
         json.dumps(document, ensure_ascii=False, indent=2),
-        export_filename("backup", date.today(), "json"),
+        export_filename("backup", clock.today(), "json"),
         "application/json; charset=utf-8",
     )
 

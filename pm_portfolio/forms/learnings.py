@@ -1,7 +1,5 @@
 """The learning form: what makes a valid learning, for the pages and for imports."""
 
-from datetime import date
-
 from wtforms import BooleanField
 from wtforms import SelectField
 from wtforms import StringField
@@ -9,6 +7,7 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 
+from pm_portfolio import clock
 from pm_portfolio.core.learnings import LearningData
 from pm_portfolio.core.skills import skill_options
 from pm_portfolio.forms.fields import MARKDOWN_MAX
@@ -41,7 +40,7 @@ class LearningForm(Form):
         default=LearningKind.INSIGHT.value,
     )
     learned_on = IsoDateField(
-        "When", default=date.today, validators=[InputRequired("Enter the date, YYYY-MM-DD.")]
+        "When", default=clock.today, validators=[InputRequired("Enter the date, YYYY-MM-DD.")]
     )
     product_id = SelectField("Product", coerce=optional_id, default="")
     body = TextAreaField(

@@ -1,9 +1,6 @@
 """A product's media page, and the one route that serves media files to whoever may see them."""
 
 import io
-from datetime import UTC
-from datetime import date
-from datetime import datetime
 from datetime import timedelta
 
 import click
@@ -20,6 +17,7 @@ from flask import url_for
 from flask_login import current_user
 from flask_login import login_required
 
+from pm_portfolio import clock
 from pm_portfolio.core import media
 from pm_portfolio.core.products import owned_product_with_media
 from pm_portfolio.core.share_links import find_open_link
@@ -210,7 +208,7 @@ def file(key: str):
 @bp.get("/s/<token>/media/<key>")
 def shared_file(token: str, key: str):
     """A file of an item that a share link shows."""
-    link = find_open_link(token, date.today())
+    link = find_open_link(token, clock.today())
     if link is None or not KEY_PATTERN.fullmatch(key):
         abort(404)
     served = media.file_for_link(key, link.id, link.user_id, link.product_id)
@@ -226,6 +224,6 @@ def shared_file(token: str, key: str):
 )
 def collect_garbage_command(min_age_minutes: int) -> None:
     """Delete stored media files that no item refers to (left behind by a crash)."""
-    cutoff = datetime.now(UTC) - timedelta(minutes=min_age_minutes)
+    cutoff = clock.now() - timedelta(minutes=min_age_minutes)
     deleted = media.collect_garbage(media_storage(), cutoff)
     click.echo(f"Deleted {len(deleted)} unreferenced file(s).")

@@ -13,7 +13,6 @@ of the portfolio: they do not depend on who asks, so every reader shares them.
 
 import json
 import math
-from datetime import date
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -32,6 +31,7 @@ from flask import stream_with_context
 from flask import url_for
 from markupsafe import escape
 
+from pm_portfolio import clock
 from pm_portfolio.core import analytics
 from pm_portfolio.core import publishing
 from pm_portfolio.core import share_links
@@ -170,7 +170,7 @@ def profile(username: str):
     # otherwise count a view of a page that answers 404.
     page = _page(etag, render)
     if _counts_as_view(stamp.id):
-        analytics.count_profile_view(stamp.id, date.today(), _view_source())
+        analytics.count_profile_view(stamp.id, clock.today(), _view_source())
     return _cacheable(make_response(page.body), etag)
 
 
@@ -211,12 +211,12 @@ def case_study(username: str, slug: str):
             abort(404)
         return redirect(url_for(".case_study", username=owner.username, slug=new_slug), 301)
     if _counts_as_view(stamp.id):
-        analytics.count_product_view(stamp.id, page.product_id, date.today(), _view_source())
+        analytics.count_product_view(stamp.id, page.product_id, clock.today(), _view_source())
     return _cacheable(make_response(page.body), etag)
 
 
 def _open_link_or_404(token: str) -> ShareLink:
-    link = share_links.find_open_link(token, date.today())
+    link = share_links.find_open_link(token, clock.today())
     if link is None:
         abort(404)
     return link
@@ -227,7 +227,7 @@ def _share_response(link: ShareLink, etag: str, render) -> Response:
     if page is None:
         abort(404)
     if _counts_as_view(link.user_id):
-        analytics.count_share_link_view(link.user_id, link.id, date.today(), _view_source())
+        analytics.count_share_link_view(link.user_id, link.id, clock.today(), _view_source())
     response = make_response(page.body)
     response.headers["X-Robots-Tag"] = NOINDEX
     return _cacheable(response, etag)

@@ -1,7 +1,5 @@
 """The form for a per-employer share link."""
 
-from datetime import date
-
 from wtforms import BooleanField
 from wtforms import FieldList
 from wtforms import Form as SubForm
@@ -14,6 +12,7 @@ from wtforms.validators import DataRequired
 from wtforms.validators import Optional
 from wtforms.widgets import HiddenInput
 
+from pm_portfolio import clock
 from pm_portfolio.core.share_links import PortfolioLinkData
 from pm_portfolio.forms.fields import Form
 from pm_portfolio.forms.fields import IsoDateField
@@ -68,7 +67,7 @@ class PortfolioLinkForm(Form):
             )
 
     def validate_expires_on(self, field) -> None:
-        if field.data and field.data < date.today():
+        if field.data and field.data < clock.today():
             raise ValidationError("Choose today or a later date.")
 
     def validate_items(self, field) -> None:
