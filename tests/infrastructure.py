@@ -254,6 +254,38 @@ class SmtpServer:
         self._controller.stop()
 
 
+def wait_for_port(port: int, process: subprocess.Popen, what: str, log_path: Path) -> None:
+    """Wait until `process` listens on `port` (up to 30 s); fail saying where its log is."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                raise RuntimeError(f"{what} did not start; see {log_path}") from None
+            time.sleep(0.1)
+
+
+@contextmanager
+def s3_server(log_path: Path) -> Iterator[str]:
+    """moto's S3-speaking server in a process of its own, so it keeps its own clock (a
+    test can set the app's clock apart from it); yields its endpoint URL."""
+    port = free_port()
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for_port(port, server, "moto's S3 server", log_path)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -284,15 +316,7 @@ def gunicorn_server(database_url: str, workers: int, log_path: Path, **env: str)
             stderr=subprocess.STDOUT,
         )  # fmt: skip
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                try:
-                    with socket.create_connection(("127.0.0.1", port), timeout=1):
-                        break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise RuntimeError(f"gunicorn did not start; see {log_path}") from None
-                    time.sleep(0.1)
+            wait_for_port(port, server, "gunicorn", log_path)
             yield f"http://127.0.0.1:{port}"
         finally:
             server.terminate()

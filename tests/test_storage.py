@@ -1,5 +1,6 @@
 """Both storage backends keep the same contract: a local folder, and S3 (a real S3-speaking
-server on loopback, moto's, so requests go over HTTP as they would to AWS or MinIO)."""
+server on loopback, moto's in its own process, so requests go over HTTP as they would to
+AWS or MinIO, and it keeps its own clock)."""
 
 import os
 from datetime import UTC
@@ -8,7 +9,7 @@ from datetime import timedelta
 
 import boto3
 import pytest
-from moto.server import ThreadedMotoServer
+import time_machine
 
 from pm_portfolio.core import accounts
 from pm_portfolio.core import media
@@ -23,17 +24,15 @@ from tests.factories import make_image
 from tests.factories import make_product
 from tests.factories import make_user
 from tests.factories import png_bytes
+from tests.infrastructure import s3_server
 
 BUCKET = "pm-portfolio-test"
 
 
 @pytest.fixture(scope="module")
-def s3_endpoint():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
+def s3_endpoint(tmp_path_factory):
+    with s3_server(tmp_path_factory.mktemp("s3") / "moto.log") as endpoint:
+        yield endpoint
 
 
 @pytest.fixture
@@ -91,13 +90,23 @@ def test_a_stored_file_round_trips(storage):
     storage.delete(key)
 
 
-def test_keys_can_be_listed_by_when_they_were_written(storage):
+def test_keys_can_be_listed_by_their_age(storage):
     key = content_key(b"fresh")
     storage.put(key, b"fresh", "image/webp")
-    now = datetime.now(UTC)
 
-    assert list(storage.keys(written_before=now - timedelta(minutes=5))) == []
-    assert list(storage.keys(written_before=now + timedelta(minutes=5))) == [key]
+    assert list(storage.keys(older_than=timedelta(minutes=5))) == []
+    assert list(storage.keys(older_than=timedelta(0))) == [key]
+    assert list(storage.keys()) == [key]
+
+
+@pytest.mark.parametrize("skew", [timedelta(days=400), timedelta(hours=-3)])
+def test_ages_are_measured_by_the_storage_clock_not_the_servers(storage, skew):
+    key = content_key(b"fresh")
+    storage.put(key, b"fresh", "image/webp")
+
+    # An app server whose clock is off: a file just written is still fresh.
+    with time_machine.travel(datetime.now(UTC) + skew):
+        assert list(storage.keys(older_than=timedelta(minutes=5))) == []
 
 
 def test_storing_a_local_key_again_makes_it_fresh(tmp_path):
@@ -105,11 +114,11 @@ def test_storing_a_local_key_again_makes_it_fresh(tmp_path):
     key = content_key(b"old")
     storage.put(key, b"old", "image/webp")
     os.utime(tmp_path / key[:2] / key, (0, 0))
-    assert list(storage.keys(written_before=datetime.now(UTC))) == [key]
+    assert list(storage.keys(older_than=timedelta(minutes=1))) == [key]
 
     storage.put(key, b"old", "image/webp")
 
-    assert list(storage.keys(written_before=datetime.now(UTC) - timedelta(minutes=1))) == []
+    assert list(storage.keys(older_than=timedelta(minutes=1))) == []
 
 
 def test_keys_that_are_not_content_addresses_are_refused(storage):

@@ -9,7 +9,7 @@ a crash left behind). Limits are checked before any work is done.
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import timedelta
 
 from sqlalchemy import func
 
@@ -275,13 +275,13 @@ def delete_item(item: MediaItem, storage: Storage) -> None:
     delete_files(keys, storage)
 
 
-def collect_garbage(storage: Storage, written_before: datetime) -> list[str]:
+def collect_garbage(storage: Storage, older_than: timedelta) -> list[str]:
     """Delete stored files that no row refers to (left by a crash); returns their keys.
 
-    Only files last written before `written_before`: an upload stores its files
+    Only files last written more than `older_than` ago: an upload stores its files
     before it commits the rows that name them, and must not lose them meanwhile.
     """
-    return delete_files(storage.keys(written_before), storage)
+    return delete_files(storage.keys(older_than), storage)
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ import re
 import tempfile
 from collections.abc import Iterator
 from datetime import datetime
+from datetime import timedelta
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import parse_qs
@@ -23,6 +24,8 @@ from botocore.config import Config as BotoConfig
 from botocore.exceptions import ClientError
 
 KEY_PATTERN = re.compile(r"[0-9a-f]{64}")
+# Written to read the storage's clock; not a content key, so never listed as one.
+CLOCK_NAME = ".clock"
 
 
 def content_key(data: bytes) -> str:
@@ -37,8 +40,9 @@ class Storage(Protocol):
 
     def delete(self, key: str) -> None: ...
 
-    def keys(self, written_before: datetime | None = None) -> Iterator[str]:
-        """Every key, or those last written before `written_before`."""
+    def keys(self, older_than: timedelta | None = None) -> Iterator[str]:
+        """Every key, or those last written more than `older_than` ago. Ages are measured
+        by the storage's own clock, never the app server's, which may be set differently."""
 
 
 def _checked(key: str) -> str:
@@ -79,13 +83,20 @@ class LocalStorage:
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
 
-    def keys(self, written_before: datetime | None = None) -> Iterator[str]:
-        limit = written_before.timestamp() if written_before else None
+    def _now(self) -> float:
+        """Now by the clock that stamps these files: the time of a file touched now."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        marker = self.root / CLOCK_NAME
+        marker.touch()
+        return marker.stat().st_mtime
+
+    def keys(self, older_than: timedelta | None = None) -> Iterator[str]:
+        limit = self._now() - older_than.total_seconds() if older_than is not None else None
         for path in self.root.glob("??/*"):
             if not KEY_PATTERN.fullmatch(path.name):
                 continue
             try:
-                fresh = limit is not None and path.stat().st_mtime >= limit
+                fresh = limit is not None and path.stat().st_mtime > limit
             except FileNotFoundError:
                 continue  # deleted since the folder was listed
             if not fresh:
@@ -122,16 +133,21 @@ class S3Storage:
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
 
-    def keys(self, written_before: datetime | None = None) -> Iterator[str]:
+    def _now(self) -> datetime:
+        """Now by the clock of the object store: the time of an object written now."""
+        name = self.prefix + CLOCK_NAME
+        self.client.put_object(Bucket=self.bucket, Key=name, Body=b"")
+        return self.client.head_object(Bucket=self.bucket, Key=name)["LastModified"]
+
+    def keys(self, older_than: timedelta | None = None) -> Iterator[str]:
+        limit = self._now() - older_than if older_than is not None else None
         pages = self.client.get_paginator("list_objects_v2").paginate(
             Bucket=self.bucket, Prefix=self.prefix
         )
         for page in pages:
             for entry in page.get("Contents", []):
                 name = entry["Key"].removeprefix(self.prefix)
-                if KEY_PATTERN.fullmatch(name) and (
-                    written_before is None or entry["LastModified"] < written_before
-                ):
+                if KEY_PATTERN.fullmatch(name) and (limit is None or entry["LastModified"] <= limit):
                     yield name
 
 

@@ -224,6 +224,5 @@ def shared_file(token: str, key: str):
 )
 def collect_garbage_command(min_age_minutes: int) -> None:
     """Delete stored media files that no item refers to (left behind by a crash)."""
-    cutoff = clock.now() - timedelta(minutes=min_age_minutes)
-    deleted = media.collect_garbage(media_storage(), cutoff)
+    deleted = media.collect_garbage(media_storage(), timedelta(minutes=min_age_minutes))
     click.echo(f"Deleted {len(deleted)} unreferenced file(s).")
