@@ -11,12 +11,15 @@ import time
 import flask_migrate
 import pytest
 import redis
+import time_machine
 
 from pm_portfolio.extensions import db
 from tests.clients import AuthActions
 from tests.clients import Client
 from tests.factories import Credentials
 from tests.factories import make_user
+from tests.hard_days import FIXED_MOMENT
+from tests.hard_days import HARD_MOMENTS
 from tests.infrastructure import REDIS_URL
 from tests.infrastructure import REFERENCE_TABLES
 from tests.infrastructure import SmtpServer
@@ -51,6 +54,20 @@ def migrated_database_url(database_url):
         flask_migrate.upgrade()
         db.engine.dispose()
     return database_url
+
+
+@pytest.fixture
+def today():
+    """The app's clock pinned (still ticking) at a fixed moment; the value is its date."""
+    with time_machine.travel(FIXED_MOMENT):
+        yield FIXED_MOMENT.date()
+
+
+@pytest.fixture(params=HARD_MOMENTS)
+def hard_day(request):
+    """The app's clock pinned at each hard moment in turn; the value is its date."""
+    with time_machine.travel(request.param):
+        yield request.param.date()
 
 
 @pytest.fixture

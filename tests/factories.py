@@ -3,15 +3,14 @@
 import io
 import itertools
 from dataclasses import dataclass
-from datetime import UTC
 from datetime import date
-from datetime import datetime
 
 from flask import current_app
 from PIL import Image
 from pypdf import PdfWriter
 from sqlalchemy import func
 
+from pm_portfolio import clock
 from pm_portfolio.core import accounts
 from pm_portfolio.core import browser_sessions
 from pm_portfolio.core import media
@@ -55,7 +54,7 @@ def make_user(email: str | None = None, username: str | None = None, password=PA
 
 def start_session(user: Credentials, user_agent: str = "") -> int:
     """A signed-in browser session of `user`, as logging in makes one; returns its id."""
-    login_id = browser_sessions.start(db.session.get(User, user.id), user_agent, datetime.now(UTC))
+    login_id = browser_sessions.start(db.session.get(User, user.id), user_agent, clock.now())
     return int(login_id.split(":")[0])
 
 

@@ -5,6 +5,9 @@ from datetime import datetime
 
 import pytest
 
+# The moment tests that need "now" but no hard day are pinned at.
+FIXED_MOMENT = datetime(2026, 6, 15, 10, 0, tzinfo=UTC)
+
 HARD_MOMENTS = [
     pytest.param(datetime(2027, 1, 1, 0, 5, tzinfo=UTC), id="new-year"),
     pytest.param(datetime(2028, 2, 29, 23, 40, tzinfo=UTC), id="leap-day-late"),

@@ -3,8 +3,8 @@
 import json
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import date
 
+from pm_portfolio import clock
 from pm_portfolio.core import account_links
 from pm_portfolio.core import analytics
 from pm_portfolio.demo.seed import seed_demo_portfolio
@@ -50,7 +50,7 @@ class Page:
 def build_catalogue(app) -> list[Page]:
     """A published demo maker with everything, a newcomer with nothing, and their pages."""
     with app.app_context():
-        maker_id = seed_demo_portfolio(MAKER, PASSWORD, date.today())
+        maker_id = seed_demo_portfolio(MAKER, PASSWORD, clock.today())
         newcomer = make_user(username=NEWCOMER)
         product = db.session.scalars(
             db.select(Product).where(Product.user_id == maker_id, Product.visibility == "public")
@@ -84,8 +84,8 @@ def build_catalogue(app) -> list[Page]:
         # Readers from a few sites, so "Who is looking" lists them and the share link
         # says when it was opened.
         for source in ("linkedin.com", "linkedin.com", "direct", "internal"):
-            analytics.count_profile_view(maker_id, date.today(), source)
-        analytics.count_share_link_view(maker_id, link_id, date.today(), "mail.google.com")
+            analytics.count_profile_view(maker_id, clock.today(), source)
+        analytics.count_share_link_view(maker_id, link_id, clock.today(), "mail.google.com")
         analytics.flush_views()
 
     pages = [

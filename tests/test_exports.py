@@ -103,16 +103,15 @@ def test_the_readme_documents_the_header_rows():
     assert f"`{LEARNINGS_HEADER}`" in readme
 
 
-def test_products_csv(logged_in_client, portfolio):
+def test_products_csv(logged_in_client, portfolio, today):
     response = logged_in_client.get("/export/products.csv", buffered=False)
 
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert response.is_streamed
-    today = date.today().isoformat()
     assert (
         response.headers["Content-Disposition"]
-        == f'attachment; filename="pm-portfolio-products-{today}.csv"'
+        == 'attachment; filename="pm-portfolio-products-2026-06-15.csv"'
     )
     body = response.get_data()
     assert body.count(b"\r\n") >= 3

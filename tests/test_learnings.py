@@ -58,9 +58,9 @@ def test_add_a_learning_from_a_product_page(logged_in_client, app, user):
     assert "Local-time prompts doubled answers" in page
 
 
-def test_a_new_learning_is_private_and_dated_today_by_default(logged_in_client, app):
+def test_a_new_learning_is_private_and_dated_today_by_default(logged_in_client, app, today):
     page = logged_in_client.get("/learnings/new").get_data(as_text=True)
-    assert f'value="{date.today().isoformat()}"' in page
+    assert 'value="2026-06-15"' in page
 
     logged_in_client.submit("/learnings/new", learning_form(is_public=None))
     with app.app_context():

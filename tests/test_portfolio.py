@@ -315,7 +315,7 @@ def test_the_etag_changes_when_anything_shown_changes(app, client, logged_in_cli
     assert not changed(), "the ETag stays the same while nothing changes"
 
 
-def test_views_are_counted_per_day_without_the_maker_or_bots(app, client, maker):
+def test_views_are_counted_per_day_without_the_maker_or_bots(app, client, maker, today):
     get(client, "/u/ada")
     get(client, "/u/ada")
     get(client, "/u/ada/featured-bot")
@@ -331,7 +331,7 @@ def test_views_are_counted_per_day_without_the_maker_or_bots(app, client, maker)
         assert analytics.flush_views() == 3
         assert db.session.scalar(db.select(ProfileView.count)) == 2
         assert db.session.scalar(db.select(ProductView.count)) == 1
-        assert db.session.scalar(db.select(ProfileView.day)) == date.today()
+        assert db.session.scalar(db.select(ProfileView.day)) == today
 
 
 def test_view_tables_keep_no_visitor_data(app):

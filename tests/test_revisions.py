@@ -3,10 +3,14 @@
 import io
 import json
 import re
+import time
 import zipfile
 from datetime import UTC
 from datetime import datetime
 from datetime import timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pm_portfolio.core import revisions
 from pm_portfolio.core.revisions import Segment
@@ -170,16 +174,50 @@ def test_a_revision_the_form_would_refuse_is_not_restored(app):
         assert (product.tradeoffs, product.metrics) == ("Fine.", [])
 
 
-def test_long_texts_are_compared_line_by_line():
+def test_an_edit_in_a_long_text_shows_only_the_words_changed():
     before = "\n".join(f"line {n} " + "word " * 20 for n in range(400))
     after = before.replace("line 7 ", "line seven ")
 
     old, new = revisions.word_diff(before, after)
 
-    assert [segment.kind for segment in old if segment.kind != "same"] == ["removed"]
-    assert [s.text for s in new if s.kind == "added"] == [
-        "line seven " + "word " * 20 + "\n"
-    ]  # fmt: skip
+    assert [s.text for s in old if s.kind != "same"] == ["7"]
+    assert [s.text for s in new if s.kind != "same"] == ["seven"]
+
+
+@given(st.text(max_size=300), st.text(max_size=300))
+def test_any_two_texts_compare_into_their_own_words(before, after):
+    old, new = revisions.word_diff(before, after)
+
+    assert "".join(s.text for s in old) == before
+    assert "".join(s.text for s in new) == after
+    assert {s.kind for s in old} <= {"same", "removed"}
+    assert {s.kind for s in new} <= {"same", "added"}
+    assert [s.text for s in old if s.kind == "same"] == [s.text for s in new if s.kind == "same"]
+
+
+def test_past_its_time_budget_a_compare_shows_the_middle_replaced_whole():
+    before, after = "We cut the Jira sync and shipped.", "We cut the Trello export and shipped."
+
+    old, new = revisions.word_diff(before, after, deadline=time.time() - 1)
+
+    assert old == [Segment("We cut the ", "same"), Segment("Jira sync", "removed"),
+                   Segment(" and shipped.", "same")]  # fmt: skip
+    assert new == [Segment("We cut the ", "same"), Segment("Trello export", "added"),
+                   Segment(" and shipped.", "same")]  # fmt: skip
+
+
+def test_a_whole_compare_shares_one_time_budget(monkeypatch):
+    deadlines = []
+    real = revisions.word_diff
+    monkeypatch.setattr(
+        revisions, "word_diff", lambda *args, deadline: deadlines.append(deadline) or real(*args)
+    )
+    started = time.time()
+
+    revisions.compare({"problem": "a"}, {"problem": "b"}, seconds=0.3)
+
+    assert len(set(deadlines)) == 1
+    assert started + 0.3 <= deadlines[0] <= time.time() + 0.3
 
 
 def test_a_backup_cannot_date_a_revision_in_the_future(app):

@@ -201,7 +201,7 @@ def test_a_rolled_back_savepoint_keeps_the_outer_change_visible(app, client):
 
 
 @pytest.mark.parametrize("two_servers", ["redis"], indirect=True)
-def test_a_failed_flush_puts_the_views_back_in_redis(app, two_servers, monkeypatch):
+def test_a_failed_flush_puts_the_views_back_in_redis(app, two_servers, monkeypatch, today):
     first, second = two_servers
     owner_id = published_maker(first)
     first.test_client().get("/u/ada", headers=BROWSER)
@@ -216,6 +216,6 @@ def test_a_failed_flush_puts_the_views_back_in_redis(app, two_servers, monkeypat
             analytics.flush_views()
         monkeypatch.undo()
         db.session.rollback()
-        assert analytics.recent_views(owner_id, date.today()).total == 2
+        assert analytics.recent_views(owner_id, today).total == 2
         assert analytics.flush_views() == 2
         assert analytics.flush_views() == 0

@@ -1,5 +1,4 @@
 import re
-from datetime import date
 from datetime import timedelta
 
 import pytest
@@ -229,11 +228,11 @@ def test_edit_a_portfolio_link(app, logged_in_client, products, user):
         assert [item.product_id for item in link.items] == [products["unlisted"]]
 
 
-def test_expired_and_revoked_links_are_404(app, logged_in_client, products, user):
+def test_expired_and_revoked_links_are_404(app, logged_in_client, products, user, hard_day):
     with app.app_context():
-        yesterday = date.today() - timedelta(days=1)
+        yesterday = hard_day - timedelta(days=1)
         expired = make_portfolio_link(user.id, [products["public"]], expires_on=yesterday)
-        today = make_portfolio_link(user.id, [products["public"]], expires_on=date.today())
+        today = make_portfolio_link(user.id, [products["public"]], expires_on=hard_day)
         revoked = make_portfolio_link(user.id, [products["public"]])
         tokens = {
             link_id: db.session.get(ShareLink, link_id).token

@@ -1,16 +1,20 @@
 """Revision history of a case study: each save that changes a product's texts or
 metrics keeps a revision; at most MAX_REVISIONS a product, the oldest dropped.
 
-The diff is written here rather than taken from a library because it is the
-product's own view: word-level, field by field, escaped by the templates.
+Two revisions are compared word by word, field by field (the templates escape the
+words). The matching is diff-match-patch's (Myers' algorithm with a deadline), run
+on words rather than characters: a word diff of long or repetitive texts could take
+minutes, so a whole compare gets COMPARE_SECONDS, and past it the part of a field
+not yet matched shows as replaced whole: coarser, never wrong.
 """
 
-import difflib
 import re
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from diff_match_patch import diff_match_patch
 from sqlalchemy import func
 
 from pm_portfolio.extensions import db
@@ -37,8 +41,11 @@ KEPT_METRIC_FIELDS = [
     if column.key not in ("id", "product_id", "position")
 ]
 _WORDS = re.compile(r"\s+|[^\s]+")
-# Words and spaces compared one by one; beyond this, lines (a page of text is ~1,000).
-MAX_WORD_TOKENS = 4000
+COMPARE_SECONDS = 0.25
+# diff-match-patch compares strings: each distinct word or space becomes one character
+# from here on, skipping the surrogates (a field holds far fewer distinct words).
+_FIRST_CODE = 0x100
+_SURROGATES = range(0xD800, 0xE000)
 
 
 def _plain(value):
@@ -184,34 +191,50 @@ def metric_lines(metrics: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def word_diff(before: str, after: str) -> tuple[list[Segment], list[Segment]]:
-    """Both texts cut into runs of words that are the same, removed or added; long texts
-    line by line, since comparing word by word takes time that grows with the square."""
-    old, new = _WORDS.findall(before), _WORDS.findall(after)
-    if max(len(old), len(new)) > MAX_WORD_TOKENS:
-        old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+def _code(number: int) -> str:
+    code = _FIRST_CODE + number
+    return chr(code + len(_SURROGATES) if code >= _SURROGATES.start else code)
+
+
+def word_diff(
+    before: str, after: str, deadline: float | None = None
+) -> tuple[list[Segment], list[Segment]]:
+    """Both texts cut into runs of words that are the same, removed or added; matching
+    stops at `deadline` (a time.time()), leaving what is left as replaced whole."""
+    words: dict[str, str] = {}
+    for word in _WORDS.findall(before) + _WORDS.findall(after):
+        words.setdefault(word, _code(len(words)))
+    spelled = {code: word for word, code in words.items()}
+
+    def encoded(text: str) -> str:
+        return "".join(words[word] for word in _WORDS.findall(text))
+
+    differ = diff_match_patch()
+    deadline = time.time() + COMPARE_SECONDS if deadline is None else deadline
     old_side: list[Segment] = []
     new_side: list[Segment] = []
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for operation, old_start, old_end, new_start, new_end in matcher.get_opcodes():
-        if operation == "equal":
-            old_side.append(Segment("".join(old[old_start:old_end]), "same"))
-            new_side.append(Segment("".join(new[new_start:new_end]), "same"))
-            continue
-        if old_end > old_start:
-            old_side.append(Segment("".join(old[old_start:old_end]), "removed"))
-        if new_end > new_start:
-            new_side.append(Segment("".join(new[new_start:new_end]), "added"))
+    for operation, codes in differ.diff_main(
+        encoded(before), encoded(after), checklines=False, deadline=deadline
+    ):
+        text = "".join(spelled[code] for code in codes)
+        if operation == differ.DIFF_EQUAL:
+            old_side.append(Segment(text, "same"))
+            new_side.append(Segment(text, "same"))
+        elif operation == differ.DIFF_DELETE:
+            old_side.append(Segment(text, "removed"))
+        else:
+            new_side.append(Segment(text, "added"))
     return old_side, new_side
 
 
-def compare(before: dict, after: dict) -> list[FieldDiff]:
-    """Field by field, an older case study against a newer one."""
+def compare(before: dict, after: dict, seconds: float = COMPARE_SECONDS) -> list[FieldDiff]:
+    """Field by field, an older case study against a newer one, within `seconds`."""
+    deadline = time.time() + seconds
     diffs = []
     for name, label in CASE_STUDY_FIELDS.items():
         if name == "metrics":
             old, new = metric_lines(before.get(name) or []), metric_lines(after.get(name) or [])
         else:
             old, new = str(before.get(name) or ""), str(after.get(name) or "")
-        diffs.append(FieldDiff(name, label, *word_diff(old, new)))
+        diffs.append(FieldDiff(name, label, *word_diff(old, new, deadline=deadline)))
     return diffs

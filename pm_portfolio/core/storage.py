@@ -147,7 +147,9 @@ class S3Storage:
         for page in pages:
             for entry in page.get("Contents", []):
                 name = entry["Key"].removeprefix(self.prefix)
-                if KEY_PATTERN.fullmatch(name) and (limit is None or entry["LastModified"] <= limit):
+                if KEY_PATTERN.fullmatch(name) and (
+                    limit is None or entry["LastModified"] <= limit
+                ):
                     yield name
 
 
