@@ -260,6 +260,8 @@ def build_config(
         "SITEMAP_VERSION_SECONDS": 300,
         # Past this, a PDF download gets an error page instead of holding up a worker.
         "PDF_TIMEOUT_SECONDS": _number(environ, "PDF_TIMEOUT_SECONDS", default=20),
+        # A download longer than this is refused (a portfolio of 20 case studies is ~50).
+        "PDF_MAX_PAGES": _number(environ, "PDF_MAX_PAGES", default=100),
     }
     config.update(mail_settings(environ, public_url, production))
     if environ.get("SECRET_KEY"):

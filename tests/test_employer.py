@@ -314,12 +314,6 @@ def test_a_pdf_that_fails_gets_a_clear_error_page(app, client, candidate, monkey
     assert "Making this PDF took too long" in response.get_data(as_text=True)
 
 
-def test_a_slow_pdf_stops_at_the_time_limit(app, candidate, pdf_renderer, monkeypatch):
-    monkeypatch.setattr(documents, "_write", lambda *_args: __import__("time").sleep(2))
-    with pytest.raises(documents.DocumentFailed, match="took too long"):
-        documents.render_pdf("<p>x</p>", None, "http://localhost/", 0.2)
-
-
 @pytest.fixture
 def document_files(app, candidate, pdf_renderer, tmp_path):
     """A document's fetcher allowed one picture of the candidate's, and another one's key."""

@@ -44,6 +44,7 @@ from pm_portfolio.portfolio import documents
 from pm_portfolio.portfolio.json_resume import build_resume
 from pm_portfolio.portfolio.page_cache import CachedPage
 from pm_portfolio.portfolio.page_cache import PageCache
+from pm_portfolio.portfolio.render_locks import render_lock
 from pm_portfolio.web.helpers import kept
 from pm_portfolio.web.helpers import media_storage
 from pm_portfolio.web.helpers import signed_in_user_id
@@ -348,20 +349,24 @@ def _render_pdf(
         if share_link
         else public_url(".profile", username=owner.username),
     )
-    # Only a render counts against the reader's limit; a kept copy is free.
-    g.made_a_document = True
-    try:
-        assets = documents.document_assets(
-            current_app.static_folder,
-            media_storage(),
-            _media_keys(owner, products),
-            urlsplit(public_base_url()).netloc,
-        )
-        return documents.render_pdf(
-            html, assets, public_base_url() + "/", current_app.config["PDF_TIMEOUT_SECONDS"]
-        )
-    except documents.DocumentFailed as error:
-        abort(503, str(error))
+    document = documents.Document(
+        html=html,
+        base_url=public_base_url() + "/",
+        static_folder=current_app.static_folder,
+        media_storage_url=current_app.config["MEDIA_STORAGE_URL"],
+        media_keys=frozenset(_media_keys(owner, products)),
+    )
+    seconds = current_app.config["PDF_TIMEOUT_SECONDS"]
+    with render_lock(owner.id, seconds) as may_render:
+        if not may_render:
+            abort(503, "Another PDF of this portfolio is being made right now. "
+                       "Please try again in a few seconds.")  # fmt: skip
+        # Only a render counts against the reader's limit; a kept copy is free.
+        g.made_a_document = True
+        try:
+            return documents.render_pdf(document, seconds, current_app.config["PDF_MAX_PAGES"])
+        except documents.DocumentFailed as error:
+            abort(503, str(error))
 
 
 def _pdf(etag: str, owner_id: int, filename, render) -> Response:
