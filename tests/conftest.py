@@ -58,14 +58,16 @@ def migrated_database_url(database_url):
 
 @pytest.fixture
 def today():
-    """The app's clock pinned (still ticking) at a fixed moment; the value is its date."""
+    """The app's clock pinned (still ticking) at a fixed moment; the value is its date.
+    A test names it first, so that sign-ins and rows are made on the pinned clock too."""
     with time_machine.travel(FIXED_MOMENT):
         yield FIXED_MOMENT.date()
 
 
 @pytest.fixture(params=HARD_MOMENTS)
 def hard_day(request):
-    """The app's clock pinned at each hard moment in turn; the value is its date."""
+    """The app's clock pinned at each hard moment in turn; the value is its date. Named
+    first, as `today` is."""
     with time_machine.travel(request.param):
         yield request.param.date()
 

@@ -143,7 +143,7 @@ def test_skill_coverage_counts_shipped_products_and_learnings_and_names_gaps(app
     assert dashboard.skills_shown == 3
 
 
-def test_dashboard_shows_the_pictures_with_text_alternatives(logged_in_client, app, user, hard_day):
+def test_dashboard_shows_the_pictures_with_text_alternatives(hard_day, logged_in_client, app, user):
     with app.app_context():
         make_product(user.id, title="Shipped thing", status="shipped", shipped_on=hard_day)
         make_learning(user.id, title="A lesson", learned_on=hard_day, skills=["discovery"])

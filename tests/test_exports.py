@@ -103,7 +103,7 @@ def test_the_readme_documents_the_header_rows():
     assert f"`{LEARNINGS_HEADER}`" in readme
 
 
-def test_products_csv(logged_in_client, portfolio, today):
+def test_products_csv(today, logged_in_client, portfolio):
     response = logged_in_client.get("/export/products.csv", buffered=False)
 
     assert response.status_code == 200

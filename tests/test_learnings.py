@@ -58,7 +58,7 @@ def test_add_a_learning_from_a_product_page(logged_in_client, app, user):
     assert "Local-time prompts doubled answers" in page
 
 
-def test_a_new_learning_is_private_and_dated_today_by_default(logged_in_client, app, today):
+def test_a_new_learning_is_private_and_dated_today_by_default(today, logged_in_client, app):
     page = logged_in_client.get("/learnings/new").get_data(as_text=True)
     assert 'value="2026-06-15"' in page
 

@@ -315,7 +315,7 @@ def test_the_etag_changes_when_anything_shown_changes(app, client, logged_in_cli
     assert not changed(), "the ETag stays the same while nothing changes"
 
 
-def test_views_are_counted_per_day_without_the_maker_or_bots(app, client, maker, today):
+def test_views_are_counted_per_day_without_the_maker_or_bots(today, app, client, maker):
     get(client, "/u/ada")
     get(client, "/u/ada")
     get(client, "/u/ada/featured-bot")

@@ -201,7 +201,7 @@ def test_a_rolled_back_savepoint_keeps_the_outer_change_visible(app, client):
 
 
 @pytest.mark.parametrize("two_servers", ["redis"], indirect=True)
-def test_a_failed_flush_puts_the_views_back_in_redis(app, two_servers, monkeypatch, today):
+def test_a_failed_flush_puts_the_views_back_in_redis(today, app, two_servers, monkeypatch):
     first, second = two_servers
     owner_id = published_maker(first)
     first.test_client().get("/u/ada", headers=BROWSER)

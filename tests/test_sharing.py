@@ -228,7 +228,7 @@ def test_edit_a_portfolio_link(app, logged_in_client, products, user):
         assert [item.product_id for item in link.items] == [products["unlisted"]]
 
 
-def test_expired_and_revoked_links_are_404(app, logged_in_client, products, user, hard_day):
+def test_expired_and_revoked_links_are_404(hard_day, app, logged_in_client, products, user):
     with app.app_context():
         yesterday = hard_day - timedelta(days=1)
         expired = make_portfolio_link(user.id, [products["public"]], expires_on=yesterday)

@@ -102,7 +102,7 @@ def test_each_page_counts_its_referring_sites(app, client, ada):
     assert sources(app, ShareLinkView) == {"mail.google.com": 1}
 
 
-def test_the_dashboard_shows_the_top_sources_of_the_last_30_days(app, ada, hard_day):
+def test_the_dashboard_shows_the_top_sources_of_the_last_30_days(hard_day, app, ada):
     today = hard_day
     long_ago = today - timedelta(days=30)
     with app.app_context():
@@ -157,7 +157,7 @@ def test_a_share_link_shows_when_it_was_first_and_last_opened(app, ada):
     assert "<dt>Last opened</dt><dd>28 Nov 2026</dd>" in links
 
 
-def test_a_page_keeps_a_bounded_number_of_sites_a_day(app, ada, today):
+def test_a_page_keeps_a_bounded_number_of_sites_a_day(today, app, ada):
     with app.app_context():
         for number in range(40):
             analytics.count_profile_view(ada["user"].id, today, f"site{number}.example")
@@ -171,7 +171,7 @@ def test_a_page_keeps_a_bounded_number_of_sites_a_day(app, ada, today):
     assert (counted["site3.example"], counted["direct"]) == (2, 1)
 
 
-def test_counting_a_view_costs_no_sql_and_a_flush_a_few_statements(app, ada, today):
+def test_counting_a_view_costs_no_sql_and_a_flush_a_few_statements(today, app, ada):
     with app.app_context():
         with counted_queries(app) as counting:
             for source in ("direct", "slack.com", "slack.com", "linkedin.com"):
@@ -186,7 +186,7 @@ def test_counting_a_view_costs_no_sql_and_a_flush_a_few_statements(app, ada, tod
     assert sources(app, ProfileView) == {"direct": 1, "slack.com": 2, "linkedin.com": 1}
 
 
-def test_views_waiting_count_on_the_dashboard_and_are_written_once(app, ada, today):
+def test_views_waiting_count_on_the_dashboard_and_are_written_once(today, app, ada):
     with app.app_context():
         analytics.count_profile_view(ada["user"].id, today, "slack.com")
         waiting = analytics.recent_views(ada["user"].id, today)
@@ -198,7 +198,7 @@ def test_views_waiting_count_on_the_dashboard_and_are_written_once(app, ada, tod
     assert written.profile == 1
 
 
-def test_a_failed_flush_keeps_the_views_for_the_next(app, ada, monkeypatch, today):
+def test_a_failed_flush_keeps_the_views_for_the_next(today, app, ada, monkeypatch):
     with app.app_context():
         analytics.count_profile_view(ada["user"].id, today, "slack.com")
 
@@ -215,7 +215,7 @@ def test_a_failed_flush_keeps_the_views_for_the_next(app, ada, monkeypatch, toda
     assert sources(app, ProfileView) == {"slack.com": 1}
 
 
-def test_views_of_a_page_deleted_before_the_flush_are_dropped(app, ada, today):
+def test_views_of_a_page_deleted_before_the_flush_are_dropped(today, app, ada):
     with app.app_context():
         analytics.count_product_view(ada["user"].id, ada["product"], today, "direct")
         analytics.count_profile_view(ada["user"].id, today, "direct")
