@@ -260,6 +260,8 @@ def build_config(
         "SITEMAP_VERSION_SECONDS": 300,
         # Past this, a PDF download gets an error page instead of holding up a worker.
         "PDF_TIMEOUT_SECONDS": _number(environ, "PDF_TIMEOUT_SECONDS", default=20),
+        # Sign-up and password-reset emails the whole site sends in an hour, at most.
+        "MAIL_SIGNUPS_PER_HOUR": _number(environ, "MAIL_SIGNUPS_PER_HOUR", default=500),
         # A download longer than this is refused (a portfolio of 20 case studies is ~50).
         "PDF_MAX_PAGES": _number(environ, "PDF_MAX_PAGES", default=100),
     }

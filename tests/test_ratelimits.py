@@ -2,9 +2,13 @@
 
 import logging
 import secrets
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
 
 import pytest
 import redis
+import time_machine
 
 from pm_portfolio.web.ratelimits import ROUTE_LIMITS
 from tests.clients import AuthActions
@@ -104,7 +108,8 @@ def test_reset_emails_are_limited_per_mailbox_and_per_address(client, user, outb
     assert client.submit("/password/forgot", {"email": "MAKER@example.com "}).status_code == 429
     assert len(outbox) == 3, "three messages an hour at most to one mailbox"
 
-    for number in range(6):
+    # The refused one sent nothing and counts for nothing: seven more make ten.
+    for number in range(7):
         response = client.submit("/password/forgot", {"email": f"other{number}@example.com"})
         assert response.status_code == 302
     assert client.submit("/password/forgot", {"email": "last@example.com"}).status_code == 429
@@ -127,14 +132,68 @@ def test_successful_log_ins_do_not_count_as_failures(app, user):
         assert AuthActions(client).login().status_code == 302
 
 
-def test_registration_is_limited_per_address(client):
-    auth = AuthActions(client)
-    for number in range(10):
-        assert (
-            auth.register(email=f"r{number}@example.com", username=f"r-{number}").status_code == 200
-        )
-    response = auth.register(email="last@example.com", username="last-one")
-    assert response.status_code == 429
+def sign_up(client, number: int, email: str | None = None):
+    return AuthActions(client).register(
+        email=email or f"r{number}@example.com", username=f"r-{number}"
+    )
+
+
+def test_sign_up_and_reset_emails_share_ten_an_hour_per_address(client, user):
+    with time_machine.travel(datetime(2026, 6, 15, 10, 0, tzinfo=UTC)) as clock:
+        for number in range(6):
+            assert sign_up(client, number).status_code == 200
+        for number in range(4):
+            response = client.submit("/password/forgot", {"email": f"f{number}@example.com"})
+            assert response.status_code == 302
+        assert sign_up(client, 6).status_code == 429
+        clock.shift(timedelta(minutes=59))
+        assert sign_up(client, 6).status_code == 429, "ten an hour, not ten a minute"
+        clock.shift(timedelta(minutes=2))
+        assert sign_up(client, 6).status_code == 200
+
+
+def test_sign_up_and_reset_emails_share_three_an_hour_per_mailbox(behind_a_proxy, outbox):
+    addresses = iter(f"203.0.113.{number}" for number in range(10))
+
+    def from_another_address():
+        client = behind_a_proxy.test_client()
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = next(addresses)
+        return client
+
+    assert sign_up(from_another_address(), 1, "new@example.com").status_code == 200
+    assert sign_up(from_another_address(), 2, "NEW@example.com").status_code == 200
+    forgot = from_another_address().submit("/password/forgot", {"email": "new@example.com"})
+    assert forgot.status_code == 302
+    assert sign_up(from_another_address(), 3, "new@example.com").status_code == 429
+    assert len(behind_a_proxy.extensions["mailman"].outbox) == 3
+
+
+@pytest.mark.parametrize("app_config", [{"RATELIMIT_ENABLED": True, "MAIL_SIGNUPS_PER_HOUR": 3}])
+def test_sign_up_and_reset_emails_have_a_site_wide_cap(app):
+    proxied = make_app(app.config["SQLALCHEMY_DATABASE_URI"], RATELIMIT_ENABLED=True,
+                       PROXY_COUNT=1, MAIL_SIGNUPS_PER_HOUR=3)  # fmt: skip
+    responses = []
+    for number in range(4):
+        client = proxied.test_client()
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = f"198.51.100.{number}"
+        responses.append(sign_up(client, number))
+
+    assert [response.status_code for response in responses] == [200, 200, 200, 429]
+    assert "sign-up and password emails the site sends in an hour" in responses[3].get_data(
+        as_text=True
+    )
+
+
+def test_a_sign_up_form_with_mistakes_counts_for_no_email(client):
+    mistaken = {"email": "r@example.com", "username": "r-1", "password": PASSWORD,
+                "confirm": "another password"}  # fmt: skip
+    with time_machine.travel(datetime(2026, 6, 15, 10, 0, tzinfo=UTC)) as clock:
+        for _ in range(9):
+            response = client.submit("/register", mistaken)
+            assert "The two passwords do not match." in response.get_data(as_text=True)
+        clock.shift(timedelta(seconds=61))
+        for number in range(10):
+            assert sign_up(client, number).status_code == 200
 
 
 def test_uploads_are_limited_per_maker(logged_in_client, app, user):

@@ -1,6 +1,7 @@
 """Links by email: forgotten passwords, confirming an address, changing it."""
 
 from flask import flash
+from flask import g
 from flask import redirect
 from flask import render_template
 from flask import url_for
@@ -49,6 +50,8 @@ def forgot_password():
                               user=user, link=link, valid_for=valid_for)  # fmt: skip
             # Sent after the response, so that its timing does not tell who has an account.
             after_response(deliver, message)
+        # Counted against the sign-up and reset email limits, known address or not.
+        g.asked_for_account_email = True
         flash(RESET_SENT, "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form)

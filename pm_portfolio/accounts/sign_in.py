@@ -2,6 +2,7 @@
 
 from flask import current_app
 from flask import flash
+from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -76,6 +77,8 @@ def send_confirmation(user: User) -> None:
 
 
 def _check_your_email(address: str):
+    # Counted against the sign-up and reset email limits (web/ratelimits.py).
+    g.asked_for_account_email = True
     return render_template(
         "accounts/check_email.html",
         address=address,

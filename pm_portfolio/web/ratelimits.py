@@ -7,6 +7,7 @@ whether that storage is down), so one module-level instance would mix apps.
 
 from flask import Flask
 from flask import Response
+from flask import current_app
 from flask import g
 from flask import request
 from flask_limiter import Limiter
@@ -33,9 +34,12 @@ UPLOADS_PER_USER = "60 per hour"
 # Each PDF or preview card not made yet is drawn on the server; ones already made are free.
 DOCUMENTS_PER_ADDRESS = "10 per minute"
 PREVIEW_CARDS_PER_ADDRESS = "60 per minute"
-# Emails sent on request: a few per address, fewer per mailbox, so nobody is spammed.
-EMAILS_PER_ADDRESS = "10 per hour"
-EMAILS_PER_MAILBOX = "3 per hour"
+# Sign-up and password-reset emails, counted together: a few per client address, fewer
+# per mailbox, so nobody is spammed, and MAIL_SIGNUPS_PER_HOUR for the whole site, so
+# that a botnet cannot spend the site's sending reputation.
+ACCOUNT_EMAILS_PER_ADDRESS = "10 per hour"
+ACCOUNT_EMAILS_PER_MAILBOX = "3 per hour"
+# Confirmation and address-change emails a signed-in maker asks for.
 EMAILS_PER_USER = "5 per hour"
 
 
@@ -57,8 +61,34 @@ def made_a_document(response: Response) -> bool:
 
 
 def mailbox_asked_for() -> str:
-    """The email a "forgot password" form names, however it is written."""
+    """The email a sign-up or "forgot password" form names, however it is written."""
     return "mailbox:" + normalise_email(request.form.get("email", ""))[:EMAIL_MAX]
+
+
+def asked_for_an_account_email(response: Response) -> bool:
+    """The form was accepted, so an email goes out (or, for an unknown address's reset,
+    would have: counted alike, so the limits do not tell who has an account)."""
+    return g.get("asked_for_account_email", False)
+
+
+def site_wide_account_emails() -> str:
+    return f"{current_app.config['MAIL_SIGNUPS_PER_HOUR']} per hour"
+
+
+ACCOUNT_EMAILS = [
+    {"limit_value": ACCOUNT_EMAILS_PER_ADDRESS, "scope": "account-emails:address"},
+    {
+        "limit_value": ACCOUNT_EMAILS_PER_MAILBOX,
+        "scope": "account-emails:mailbox",
+        "key_func": mailbox_asked_for,
+    },
+    {
+        "limit_value": site_wide_account_emails,
+        "scope": "account-emails:site",
+        "key_func": lambda: "site",
+        "error_message": "sign-up and password emails the site sends in an hour",
+    },
+]
 
 
 def signed_in_user() -> str:
@@ -71,12 +101,9 @@ PER_USER_POST = {"methods": ["POST"], "key_func": signed_in_user}
 ROUTE_LIMITS = {
     "accounts.register": [
         {"limit_value": SIGN_IN_PER_ADDRESS, "methods": ["POST"]},
-        {"limit_value": EMAILS_PER_MAILBOX, "methods": ["POST"], "key_func": mailbox_asked_for},
+        *ACCOUNT_EMAILS,
     ],
-    "accounts.forgot_password": [
-        {"limit_value": EMAILS_PER_ADDRESS, "methods": ["POST"]},
-        {"limit_value": EMAILS_PER_MAILBOX, "methods": ["POST"], "key_func": mailbox_asked_for},
-    ],
+    "accounts.forgot_password": ACCOUNT_EMAILS,
     "accounts.reset_password": [{"limit_value": SIGN_IN_PER_ADDRESS, "methods": ["POST"]}],
     "accounts.resend_confirmation": [{"limit_value": EMAILS_PER_USER, **PER_USER_POST}],
     "accounts.change_email": [{"limit_value": EMAILS_PER_USER, **PER_USER_POST}],
@@ -154,7 +181,13 @@ def init_rate_limits(app: Flask) -> Limiter:
     for endpoint, limits in ROUTE_LIMITS.items():
         view = app.view_functions[endpoint]
         for options in limits:
-            view = limiter.limit(**options)(view)
+            if "scope" in options:
+                # One count shared by every endpoint that names the scope.
+                options = {"methods": ["POST"], "deduct_when": asked_for_an_account_email,
+                           **options}  # fmt: skip
+                view = limiter.shared_limit(**options)(view)
+            else:
+                view = limiter.limit(**options)(view)
         app.view_functions[endpoint] = view
     for endpoint in EXEMPT:
         app.view_functions[endpoint] = limiter.exempt(app.view_functions[endpoint])
