@@ -176,3 +176,17 @@ def test_the_confirmation_link_can_be_sent_again(app, logged_in_client, user, in
     with app.app_context():
         assert db.session.get(User, user.id).email_verified_at is not None
         assert db.session.scalar(db.select(db.func.count(BrowserSession.id))) == 1
+
+
+def test_a_reset_link_sent_to_an_old_address_dies_with_the_address(app, inbox, user):
+    stranger = app.test_client()
+    stranger.submit("/password/forgot", {"email": "maker@example.com"})
+    reset_link = inbox.link_in(inbox.to("maker@example.com")[0])
+    owner = app.test_client()
+    AuthActions(owner).login(user.username, PASSWORD)
+    owner.submit("/settings/email", {"new_email": "new@example.com", "password": PASSWORD})
+    owner.submit(inbox.link_in(inbox.to("new@example.com")[0]))
+    with app.app_context():
+        assert db.session.get(User, user.id).email == "new@example.com"
+
+    assert stranger.get(reset_link).status_code == 404

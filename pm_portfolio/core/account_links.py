@@ -3,8 +3,9 @@
 Each is a signed, time-limited token (itsdangerous, keyed by SECRET_KEY, one
 salt per purpose so a token made for one cannot be used for another) that
 names the account and the state it was made for, so that it stops working once
-used: a reset link names the password it replaces, a confirmation link the
-address it confirms while unconfirmed, a change link the address it changes.
+used: a reset link names the password it replaces and the address it was sent
+to, a confirmation link the address it confirms while unconfirmed, a change link
+the address it changes.
 Nothing is stored.
 """
 
@@ -59,14 +60,21 @@ def _password_fingerprint(user: User) -> str:
 
 
 def reset_token(user: User) -> str:
-    return _serializer("reset").dumps({"user": user.id, "password": _password_fingerprint(user)})
+    return _serializer("reset").dumps(
+        {"user": user.id, "password": _password_fingerprint(user), "email": user.email}
+    )
 
 
 def user_to_reset(token: str) -> User | None:
-    """The account a reset link is for, while it is fresh and its password unchanged."""
+    """The account a reset link is for, while it is fresh, its password unchanged, and
+    the address it was sent to still the account's (a mailbox given up no longer can)."""
     payload = _read("reset", token, RESET_VALID_FOR)
     user = _user(payload)
-    if user is None or payload.get("password") != _password_fingerprint(user):
+    if (
+        user is None
+        or payload.get("password") != _password_fingerprint(user)
+        or payload.get("email") != user.email
+    ):
         return None
     return user
 
