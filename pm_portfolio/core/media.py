@@ -288,14 +288,16 @@ def collect_garbage(storage: Storage, older_than: timedelta) -> list[str]:
 class ServedFile:
     content_type: str
     role: str
-    filename: str
+    # What a download is saved as: from the product and the item's place, never the name
+    # the maker uploaded (which could say .html, or lose its .pdf to its length).
+    download_name: str
     # Anyone may fetch it (cache it publicly), or only some (the maker, a link holder).
     public: bool
 
 
 def _served(row, public: bool) -> ServedFile:
-    details = row.details or {}
-    return ServedFile(row.content_type, row.role, details.get("filename", ""), public)
+    name = f"{row.slug}-{row.position + 1}.pdf" if row.slug else "document.pdf"
+    return ServedFile(row.content_type, row.role, name, public)
 
 
 def _file_rows(key: str, share_link_id: int | None = None):
@@ -309,10 +311,11 @@ def _file_rows(key: str, share_link_id: int | None = None):
         db.select(
             MediaFile.content_type,
             MediaFile.role,
-            MediaItem.details,
+            MediaItem.position,
             MediaItem.media_type,
             MediaItem.user_id,
             Product.id.label("product_id"),
+            Product.slug,
             Product.status,
             Product.visibility,
             User.is_published,

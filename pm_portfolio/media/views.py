@@ -185,7 +185,7 @@ def _send(key: str, served: media.ServedFile | None) -> Response:
             mimetype=served.content_type,
             # A crafted PDF must never run inside the site: a download, in a sandbox.
             as_attachment=is_pdf,
-            download_name=served.filename if is_pdf else None,
+            download_name=served.download_name if is_pdf else None,
             etag=key,
         )
         if is_pdf:
