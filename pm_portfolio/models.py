@@ -504,7 +504,7 @@ class BrowserSession(db.Model):
 
 
 class ImportDraft(db.Model):
-    """An uploaded CSV waiting for the maker to confirm its preview.
+    """An uploaded CSV or JSON Resume waiting for the maker to confirm its preview.
 
     Kept in the database, not in memory, so any app server can finish the import.
     """
@@ -516,4 +516,7 @@ class ImportDraft(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     filename: Mapped[str] = mapped_column(String(255), default="")
     content: Mapped[str] = mapped_column(Text)
+    # A JSON Resume's problems against the schema, found once at upload (see
+    # exports/resume_import.py); None for a CSV.
+    schema_check: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)

@@ -102,6 +102,34 @@ def test_schema_problems_are_listed_by_project_and_nothing_is_imported(app):
         assert db.session.scalar(db.select(Product)) is None
 
 
+def test_a_resume_is_checked_against_the_schema_once_at_upload(app, monkeypatch):
+    _maker, client = signed_in_maker(app)
+    checks = []
+    real = Draft7Validator.iter_errors
+    monkeypatch.setattr(
+        Draft7Validator, "iter_errors", lambda *args: checks.append(1) or real(*args)
+    )
+    resume = json.loads(json.dumps(FOREIGN_RESUME))
+    resume["projects"][1]["startDate"] = "June 2020"
+
+    preview = upload_resume(client, resume).headers["Location"]
+    for _ in range(3):
+        assert "project 2, projects.1.startDate" in client.get(preview).get_data(as_text=True)
+
+    assert len(checks) == 1
+
+
+def test_a_resume_full_of_mistakes_lists_the_first_few_dozen(app):
+    _maker, client = signed_in_maker(app)
+    resume = {"projects": [{"name": number, "keywords": "one"} for number in range(5_000)]}
+
+    preview = client.get(upload_resume(client, resume).headers["Location"])
+    page = preview.get_data(as_text=True)
+
+    assert page.count("is not of type") == 30
+    assert "The first 30 problems" in page
+
+
 def test_a_project_the_product_form_refuses_is_named(app):
     _maker, client = signed_in_maker(app)
     resume = {"projects": [{"name": "Fine"}, {"description": "No name"},

@@ -103,6 +103,8 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     # Empty profile fields a JSON Resume fills in, by name.
     profile: dict[str, str] = field(default_factory=dict)
+    # Only the first problems are listed (a JSON Resume's schema check stops there).
+    more_problems: bool = False
 
     @property
     def _changes(self) -> list[tuple[Any, Any]]:
@@ -353,9 +355,12 @@ def plan_learnings(owner_id: int, rows) -> ImportPlan:
     return plan
 
 
-def plan_resume(owner_id: int, text: str) -> ImportPlan:
+def plan_resume(
+    owner_id: int, text: str, schema_check: resume_import.SchemaCheck | None = None
+) -> ImportPlan:
     """A JSON Resume's projects as new private products, and its basics for the empty
-    fields of the profile; problems are named by project number."""
+    fields of the profile; problems are named by project number. `schema_check`: the
+    document's check against the schema, if made already (at upload)."""
     try:
         document = resume_import.read_resume(text)
     except resume_import.NotAResume as error:
@@ -365,12 +370,12 @@ def plan_resume(owner_id: int, text: str) -> ImportPlan:
     if len(projects) > MAX_IMPORT_ROWS:
         raise BadImportFile(f"This resume has {len(projects):,} projects; import at most "
                             f"{MAX_IMPORT_ROWS:,} at a time.")  # fmt: skip
-    schema_problems = resume_import.schema_problems(document)
-    if schema_problems:
-        plan = ImportPlan(PRODUCTS, rows=len(projects))
+    schema_check = schema_check or resume_import.check_schema(document)
+    if schema_check.problems:
+        plan = ImportPlan(PRODUCTS, rows=len(projects), more_problems=schema_check.more)
         plan.problems = [
             Problem(problem.project, problem.path, problem.message, "project")
-            for problem in schema_problems
+            for problem in schema_check.problems
         ]
         return plan
     rows = [
@@ -385,9 +390,11 @@ def plan_resume(owner_id: int, text: str) -> ImportPlan:
     return plan
 
 
-def plan_import(owner_id: int, kind: str, text: str) -> ImportPlan:
+def plan_import(
+    owner_id: int, kind: str, text: str, schema_check: resume_import.SchemaCheck | None = None
+) -> ImportPlan:
     if kind == RESUME:
-        return plan_resume(owner_id, text)
+        return plan_resume(owner_id, text, schema_check)
     rows = read_rows(text, COLUMNS[kind])
     planner = plan_products if kind == PRODUCTS else plan_learnings
     return planner(owner_id, rows)
@@ -421,10 +428,22 @@ def stage_plan(owner_id: int, plan: ImportPlan) -> None:
         ) from error
 
 
-def save_draft(owner_id: int, kind: str, filename: str, text: str) -> ImportDraft:
+def save_draft(
+    owner_id: int,
+    kind: str,
+    filename: str,
+    text: str,
+    schema_check: resume_import.SchemaCheck | None = None,
+) -> ImportDraft:
     """Keep an upload until the maker confirms its preview; one draft per maker."""
     db.session.execute(db.delete(ImportDraft).where(ImportDraft.user_id == owner_id))
-    draft = ImportDraft(user_id=owner_id, kind=kind, filename=filename[:255], content=text)
+    draft = ImportDraft(
+        user_id=owner_id,
+        kind=kind,
+        filename=filename[:255],
+        content=text,
+        schema_check=schema_check.as_json() if schema_check else None,
+    )
     db.session.add(draft)
     db.session.commit()
     return draft
@@ -444,10 +463,12 @@ def check_draft(draft: ImportDraft) -> ImportPlan:
     and the check reads in a transaction of its own, which it ends too.
     """
     owner_id, kind, content = draft.user_id, draft.kind, draft.content
+    checked = draft.schema_check
+    schema_check = resume_import.SchemaCheck.from_json(checked) if checked else None
     db.session.rollback()
     with read_only_transactions():
         try:
-            return plan_import(owner_id, kind, content)
+            return plan_import(owner_id, kind, content, schema_check)
         finally:
             db.session.rollback()
 

@@ -1,7 +1,9 @@
 """Reading a JSON Resume (jsonresume.org) for import: its projects as product rows in the
 products CSV's columns, and its basics as profile values.
 
-The document is checked against the vendored JSON Resume schema first; the rows then
+The document is checked against the vendored JSON Resume schema once, at upload (a
+large one takes seconds), and its draft keeps the first MAX_SCHEMA_PROBLEMS problems
+found, a few dozen being all a person fixes before uploading again; the rows then
 go through the same checks as a CSV import (see csv_import.py), so a resume can
 never store what the pages would refuse. A project written by this app carries its
 metrics whole (RESUME_METRICS_KEY), and comes back as it was; anyone else's
@@ -9,7 +11,9 @@ highlights become the outcome, as a list.
 """
 
 import json
+from dataclasses import asdict
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +30,7 @@ from pm_portfolio.models import User
 SCHEMA_FILE = Path(__file__).parent / "schemas" / "json-resume-1.3.1.schema.json"
 SCHEMA = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 VALIDATOR = Draft7Validator(SCHEMA)
-MAX_SCHEMA_PROBLEMS = 200
+MAX_SCHEMA_PROBLEMS = 30
 TAGLINE_MAX = 160
 NETWORKS = {"linkedin": "linkedin_url", "github": "github_url"}
 
@@ -56,10 +60,26 @@ def read_resume(text: str) -> dict[str, Any]:
     return document
 
 
-def schema_problems(document: dict[str, Any]) -> list[SchemaProblem]:
-    """Where the document breaks the JSON Resume schema, in document order."""
+@dataclass(frozen=True)
+class SchemaCheck:
+    """The first problems a document has against the schema, and whether there are more."""
+
+    problems: list[SchemaProblem]
+    more: bool = False
+
+    def as_json(self) -> dict[str, Any]:
+        return {"problems": [asdict(problem) for problem in self.problems], "more": self.more}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "SchemaCheck":
+        return cls([SchemaProblem(**problem) for problem in data["problems"]], data["more"])
+
+
+def check_schema(document: dict[str, Any]) -> SchemaCheck:
+    """Where the document breaks the JSON Resume schema, in document order: the first
+    MAX_SCHEMA_PROBLEMS found (the validator stops there), and whether there are more."""
     problems = []
-    for error in VALIDATOR.iter_errors(document):
+    for error in islice(VALIDATOR.iter_errors(document), MAX_SCHEMA_PROBLEMS + 1):
         path = list(error.absolute_path)
         in_project = len(path) > 1 and path[0] == "projects" and isinstance(path[1], int)
         problems.append(
@@ -70,7 +90,7 @@ def schema_problems(document: dict[str, Any]) -> list[SchemaProblem]:
             )
         )
     problems.sort(key=lambda problem: (problem.project, problem.path))
-    return problems[:MAX_SCHEMA_PROBLEMS]
+    return SchemaCheck(problems[:MAX_SCHEMA_PROBLEMS], more=len(problems) > MAX_SCHEMA_PROBLEMS)
 
 
 def _full_date(value: Any) -> str:

@@ -157,16 +157,19 @@ def upload_import():
     if not form.validate_on_submit():
         return _data_page(import_form=form)
     upload = form.file.data
+    schema_check = None
     try:
         text = csv_import.decode_upload(upload.read())
         if form.kind.data == RESUME:
-            resume_import.read_resume(text)
+            schema_check = resume_import.check_schema(resume_import.read_resume(text))
         else:
             csv_import.read_rows(text, COLUMNS[form.kind.data])
     except (csv_import.BadImportFile, resume_import.NotAResume) as error:
         form.file.errors.append(str(error))
         return _data_page(import_form=form)
-    draft = csv_import.save_draft(current_user.id, form.kind.data, upload.filename or "", text)
+    draft = csv_import.save_draft(
+        current_user.id, form.kind.data, upload.filename or "", text, schema_check
+    )
     return redirect(url_for("exports.preview_import", draft_id=draft.id))
 
 
