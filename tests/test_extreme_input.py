@@ -176,3 +176,46 @@ def test_confirming_the_same_import_twice_imports_it_once(app, user):
         with pytest.raises(csv_import.BadImportFile, match="imported already"):
             csv_import.complete_import(user.id, draft_id, plans[1])
         assert db.session.scalar(db.select(db.func.count(Product.id))) == 1
+
+
+# Escapes JSON allows and no database stores: a lone surrogate (not UTF-8) and NUL.
+UNSTORABLE = ["Bad \\ud800 half", "Bad \\udfff half", "Bad \\u0000 byte"]
+
+
+@pytest.mark.parametrize("escape", UNSTORABLE)
+def test_unstorable_text_in_a_json_resume_is_replaced(app, escape):
+    _maker, client = signed_in_maker(app)
+    content = ('{"projects": [{"name": "' + escape + '", "description": "Fine"}]}').encode()
+    preview, confirmed = preview_and_confirm(client, content, kind="resume")
+
+    assert "Bad \N{REPLACEMENT CHARACTER}" in preview.get_data(as_text=True)
+    assert confirmed.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(Product.title)).startswith(
+            "Bad \N{REPLACEMENT CHARACTER}"
+        )
+
+
+@pytest.mark.parametrize("escape", UNSTORABLE)
+def test_unstorable_text_in_a_backup_is_replaced(app, escape):
+    maker, client = signed_in_maker(app)
+    document = backup_document(profile={"display_name": "placeholder"})
+    response = restore(client, document.replace(b"placeholder", escape.encode()))
+
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, maker.id).display_name.startswith(
+            "Bad \N{REPLACEMENT CHARACTER}"
+        )
+
+
+@pytest.mark.parametrize("escape", UNSTORABLE)
+def test_unstorable_text_in_csv_metrics_is_replaced(app, logged_in_client, escape):
+    metrics = '[{"label": "' + escape + '", "value": "140"}]'
+    content = csv_bytes(PRODUCT_COLUMNS, [product_csv_row(metrics=metrics)])
+    _preview, confirmed = preview_and_confirm(logged_in_client, content)
+
+    assert confirmed.status_code == 302
+    with app.app_context():
+        (product,) = db.session.scalars(db.select(Product))
+        assert product.metrics[0].label.startswith("Bad \N{REPLACEMENT CHARACTER}")

@@ -40,6 +40,7 @@ from pm_portfolio.exports.formats import flag
 from pm_portfolio.exports.formats import iso_date
 from pm_portfolio.exports.formats import iso_datetime
 from pm_portfolio.exports.formats import parse_timestamp
+from pm_portfolio.exports.json_input import load_json
 from pm_portfolio.exports.media_backup import ARCHIVE_DOCUMENT
 from pm_portfolio.extensions import db
 from pm_portfolio.forms.profile import ProfileForm
@@ -262,7 +263,7 @@ def _document(content: bytes, limits: Limits) -> tuple[dict, dict[str, bytes] | 
     if media_backup.is_archive(content):
         content, files = media_backup.read_archive(content, limits.quota_bytes)
     try:
-        backup = json.loads(decode_upload(content))
+        backup = load_json(decode_upload(content))
     except (ValueError, RecursionError) as error:
         raise BadImportFile("This is not a PM Portfolio backup: it is not valid JSON.") from error
     if not isinstance(backup, dict) or backup.get("format") != BACKUP_FORMAT:

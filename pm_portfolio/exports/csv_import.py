@@ -10,7 +10,6 @@ then everything is written in one transaction.
 
 import csv
 import io
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
@@ -45,6 +44,7 @@ from pm_portfolio.exports.formats import RESUME
 from pm_portfolio.exports.formats import SKILL_SEPARATOR
 from pm_portfolio.exports.formats import from_cell
 from pm_portfolio.exports.formats import parse_timestamp
+from pm_portfolio.exports.json_input import load_json
 from pm_portfolio.extensions import db
 from pm_portfolio.flags import parse_flag
 from pm_portfolio.forms.fields import form_messages
@@ -220,7 +220,7 @@ def _product_formdata(line: int, values: dict[str, str], problems: list[Problem]
             formdata.add("skill_keys", key.strip())
     if values["metrics"].strip():
         try:
-            metrics = json.loads(values["metrics"])
+            metrics = load_json(values["metrics"])
             if not isinstance(metrics, list):
                 raise TypeError
             for index, metric in enumerate(metrics):

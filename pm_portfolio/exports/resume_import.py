@@ -24,6 +24,7 @@ from pm_portfolio.core.results import RESUME_METRICS_KEY
 from pm_portfolio.core.skills import all_skills
 from pm_portfolio.exports.formats import PRODUCT_COLUMNS
 from pm_portfolio.exports.formats import SKILL_SEPARATOR
+from pm_portfolio.exports.json_input import load_json
 from pm_portfolio.forms.profile import ProfileForm
 from pm_portfolio.models import User
 
@@ -49,7 +50,7 @@ class SchemaProblem:
 
 def read_resume(text: str) -> dict[str, Any]:
     try:
-        document = json.loads(text)
+        document = load_json(text)
     except (ValueError, RecursionError) as error:
         raise NotAResume(
             "This file is not JSON. Export your resume as JSON Resume (resume.json) from "
