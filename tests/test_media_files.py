@@ -258,3 +258,36 @@ def test_colours_are_converted_to_srgb_once(process, monkeypatch):
     process(buffer.getvalue())
 
     assert len(conversions) == 1, "a second conversion would shift the colours again"
+
+
+def dds_with_fourcc(fourcc: bytes) -> bytes:
+    """A DDS header naming a pixel format by `fourcc` (Pillow reads only some)."""
+    pixel_format = struct.pack("<II4s5I", 32, 0x4, fourcc, 0, 0, 0, 0, 0)
+    header = struct.pack("<7I44s", 124, 0x1007, 64, 64, 0, 0, 0, b"\0" * 44)
+    return b"DDS " + header + pixel_format + struct.pack("<5I", 0x1000, 0, 0, 0, 0) + b"\0" * 64
+
+
+def jpeg_turned(width: int, height: int, orientation: int) -> bytes:
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    return encoded(Image.new("RGB", (width, height), "red"), "JPEG", exif=exif)
+
+
+TOO_THIN = {
+    "a 1 by 20,000 PNG": png_bytes(1, 20_000),
+    "a 20,000 by 1 JPEG turned upright to 1 by 20,000": jpeg_turned(20_000, 1, 6),
+}
+
+
+@pytest.mark.parametrize("name", TOO_THIN)
+def test_a_picture_too_long_and_thin_to_show_is_refused(name):
+    with pytest.raises(MediaRefused, match="is 1 by 20000 pixels: too long and thin"):
+        process_image(TOO_THIN[name])
+    with pytest.raises(MediaRefused, match="needs at least 96 pixels on each side"):
+        process_avatar(TOO_THIN[name])
+
+
+@pytest.mark.parametrize("process", [process_image, process_avatar])
+def test_a_picture_pillow_knows_but_cannot_read_is_refused(process):
+    with pytest.raises(MediaRefused, match=r"not a picture we can read|damaged"):
+        process(dds_with_fourcc(b"ZZZZ"))

@@ -15,9 +15,12 @@ Embeds: a link from an allowed host is parsed, its id extracted, and the embed
 address built here from the allow-list; the pasted text never reaches a page.
 """
 
+import contextlib
 import io
+import logging
 import re
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs
 from urllib.parse import quote
@@ -46,6 +49,9 @@ AVATAR_SIDES = (96, 192)
 _SRGB = ImageCms.createProfile("sRGB")
 # Pillow's guard against decompression bombs, at our own limit, for every image opened.
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+DAMAGED = "This picture is damaged or incomplete. Save it again and upload the new file."
+
+logger = logging.getLogger(__name__)
 
 
 class MediaRefused(Exception):
@@ -108,10 +114,34 @@ def _decoded(data: bytes) -> Image.Image:
                 "This is not a picture we can read. Upload a PNG, JPEG, WebP or GIF "
                 "(not SVG), or a PDF."
             ) from error
-        except (OSError, SyntaxError, ValueError, EOFError) as error:
-            raise MediaRefused(
-                "This picture is damaged or incomplete. Save it again and upload the new file."
-            ) from error
+        except MediaRefused:
+            raise
+        # A hostile file can make a decoder raise almost anything (a format Pillow knows
+        # but does not implement raises NotImplementedError): all of it means "damaged".
+        except Exception as error:
+            raise MediaRefused(DAMAGED) from error
+
+
+@contextlib.contextmanager
+def _refusing_failures() -> Iterator[None]:
+    """Whatever processing a decoded picture raises becomes a refusal, never a crash."""
+    try:
+        yield
+    except MediaRefused:
+        raise
+    except Exception as error:
+        logger.warning("a picture could not be processed", exc_info=True)
+        raise MediaRefused(DAMAGED) from error
+
+
+def _showable(image: Image.Image) -> Image.Image:
+    # Narrowed to one pixel, a picture this long is still taller than WebP can hold.
+    if image.height > WEBP_MAX_SIDE * image.width:
+        raise MediaRefused(
+            f"This picture is {image.width} by {image.height} pixels: too long and thin to "
+            "show. Crop it and upload it again."
+        )
+    return image
 
 
 def _eight_bit(image: Image.Image) -> Image.Image:
@@ -167,23 +197,28 @@ def _resized(image: Image.Image, width: int) -> Image.Image:
 def process_image(data: bytes) -> list[Variant]:
     """WebP variants, narrowest first, at each of WIDTHS the picture is wider than (and
     at its own width when that is under the largest): nothing is upscaled."""
-    image = _to_srgb(_decoded(data))
-    return _variants(image, sorted({_fitting_width(image, width) for width in WIDTHS}))
+    require_strict_decoding()
+    with _refusing_failures():
+        image = _to_srgb(_showable(_decoded(data)))
+        return _variants(image, sorted({_fitting_width(image, width) for width in WIDTHS}))
 
 
 def process_avatar(data: bytes) -> list[Variant]:
     """Square WebP variants of a profile photo, cropped around its centre."""
-    image = _to_srgb(_decoded(data))
-    if min(image.size) < AVATAR_SIDES[0]:
-        raise MediaRefused(
-            f"This picture is {image.width} by {image.height} pixels; a profile photo needs "
-            f"at least {AVATAR_SIDES[0]} pixels on each side."
-        )
-    # Always exactly these sides, so pages and previews can state them: a photo under
-    # 192 pixels is enlarged a little for the 2x variant, the one exception to no upscaling.
-    largest = AVATAR_SIDES[-1]
-    square = ImageOps.fit(image, (largest, largest), Image.Resampling.LANCZOS)
-    return _variants(square, AVATAR_SIDES)
+    require_strict_decoding()
+    with _refusing_failures():
+        image = _to_srgb(_decoded(data))
+        if min(image.size) < AVATAR_SIDES[0]:
+            raise MediaRefused(
+                f"This picture is {image.width} by {image.height} pixels; a profile photo "
+                f"needs at least {AVATAR_SIDES[0]} pixels on each side."
+            )
+        # Always exactly these sides, so pages and previews can state them: a photo under
+        # 192 pixels is enlarged a little for the 2x variant, the one exception to no
+        # upscaling.
+        largest = AVATAR_SIDES[-1]
+        square = ImageOps.fit(image, (largest, largest), Image.Resampling.LANCZOS)
+        return _variants(square, AVATAR_SIDES)
 
 
 def pdf_pages(data: bytes) -> int:
@@ -222,7 +257,8 @@ def _pdf_thumbnail(data: bytes) -> Variant | None:
             picture = page.render(scale=scale).to_pil()
         finally:
             document.close()
-    except (pypdfium2.PdfiumError, ValueError, OSError, MemoryError):
+    # The file card is enough without one, whatever stopped pdfium or Pillow.
+    except Exception:
         return None
     (thumbnail,) = variants_of(picture, widths=(THUMBNAIL_WIDTH,))
     return thumbnail

@@ -91,7 +91,8 @@ def _picture(data: bytes) -> Image.Image | None:
     try:
         with Image.open(io.BytesIO(data)) as image:
             return image.convert("RGB")
-    except (OSError, ValueError, Image.DecompressionBombError):
+    # Whatever a damaged file makes the decoder raise.
+    except Exception:
         return None
 
 

@@ -256,7 +256,10 @@ def _webp_size(data: bytes) -> tuple[int, int]:
                 raise MediaRefused("one of its pictures is not a WebP file we made.")
             image.load()
             return image.size
-    except (OSError, SyntaxError, ValueError, EOFError, Image.DecompressionBombError) as error:
+    except MediaRefused:
+        raise
+    # Whatever a damaged file makes the decoder raise.
+    except Exception as error:
         raise MediaRefused("one of its pictures is damaged.") from error
 
 
