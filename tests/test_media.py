@@ -447,7 +447,7 @@ def test_link_previews_show_the_card_and_never_name_a_media_file(app, client):
 def test_an_embed_keeps_a_title(logged_in_client, app, product_id):
     with app.app_context():
         item = media.add_embed(db.session.get(Product, product_id), "https://youtu.be/dQw4w9WgXcQ",
-                               "Demo", "")  # fmt: skip
+                               "Demo", "", MEDIA_LIMITS)  # fmt: skip
         item_id = item.id
 
     response = logged_in_client.submit(f"/media/{item_id}/edit", {"alt_text": "", "caption": ""})

@@ -43,7 +43,7 @@ def add_everything(app, owner_id: int) -> None:
                                  MEDIA_LIMITS)  # fmt: skip
         media.set_cover(cover)
         media.add_upload(product, pdf_bytes(3), "PRD.pdf", "", "The PRD", storage, MEDIA_LIMITS)
-        media.add_embed(product, "https://vimeo.com/76979871", "Demo", "Two minutes")
+        media.add_embed(product, "https://vimeo.com/76979871", "Demo", "Two minutes", MEDIA_LIMITS)
         media.set_avatar(owner_id, png_bytes(300, 300), storage, MEDIA_LIMITS)
 
 
@@ -224,8 +224,14 @@ BAD_ARCHIVES = {
         "only the profile photo belongs to no product",
     ),
     "a malformed item": (lambda d, f: d["media"].append({"files": 3}), "it is malformed"),
-    "a NUL in a caption": (
-        lambda d, f: d["media"][-1].update({"caption": "a\x00b"}),
+    "a file named by a list": (
+        lambda d, f: next(i for i in d["media"] if i["files"])["files"].append(
+            {"key": [1], "role": ["image"]}
+        ),
+        "a file has an unknown role",
+    ),
+    "a caption too long": (
+        lambda d, f: d["media"][-1].update({"caption": "a" * 301}),
         "a text is not a string",
     ),
     "a position beyond any column": (

@@ -38,7 +38,7 @@ def media_with_markers(product, marker: str) -> set[str]:
     media.set_cover(cover)
     pdf = media.add_upload(product, pdf_bytes(pages=len(marker)), f"{marker}.pdf", "",
                            f"{marker} pdf caption", storage, MEDIA_LIMITS)  # fmt: skip
-    media.add_embed(product, "https://vimeo.com/76979871", f"{marker} video", "")
+    media.add_embed(product, "https://vimeo.com/76979871", f"{marker} video", "", MEDIA_LIMITS)
     return {file.key for item in (cover, pdf) for file in item.files}
 
 

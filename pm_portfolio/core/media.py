@@ -3,7 +3,11 @@
 A file is processed completely before anything is stored, and stored before the
 row that refers to it is committed; a file no row refers to any more is deleted
 from storage once the deletion is committed (and `flask media gc` finds any that
-a crash left behind). Limits are checked before any work is done.
+a crash left behind). Limits are checked before any work is done, and again in the
+transaction that writes, with the maker's row locked (lock_maker_limits), so that
+requests sent at once cannot all pass the same check. Decoding a file happens
+between the two, outside any transaction: on SQLite, other makers' saves do not
+wait for it.
 """
 
 import math
@@ -56,6 +60,13 @@ def used_bytes(owner_id: int) -> int:
     )
 
 
+def lock_maker_limits(owner_id: int) -> None:
+    """Lock the maker's row until the transaction ends: writes that check the maker's
+    limits (storage, items a product, an empty account for a restore) take turns. On
+    SQLite a writing transaction holds the one write lock already (database.py)."""
+    db.session.execute(db.select(User.id).where(User.id == owner_id).with_for_update())
+
+
 def _check_size_and_quota(owner_id: int, size: int, limits: Limits, freed: int = 0) -> None:
     if size > limits.max_file_bytes:
         raise MediaRefused(
@@ -69,16 +80,31 @@ def _check_size_and_quota(owner_id: int, size: int, limits: Limits, freed: int =
         )
 
 
-def _check_room(product: Product, size: int, limits: Limits) -> None:
+def _check_items(product_id: int, limits: Limits) -> None:
     count = db.session.scalar(
-        db.select(func.count(MediaItem.id)).where(MediaItem.product_id == product.id)
+        db.select(func.count(MediaItem.id)).where(MediaItem.product_id == product_id)
     )
     if count >= limits.items_per_product:
         raise MediaRefused(
             f"A product can have up to {limits.items_per_product} pictures, files and embeds. "
             "Delete one to add another."
         )
-    _check_size_and_quota(product.user_id, size, limits)
+
+
+def _check_room(owner_id: int, product_id: int, size: int, limits: Limits) -> None:
+    _check_items(product_id, limits)
+    _check_size_and_quota(owner_id, size, limits)
+
+
+def _product_to_write(owner_id: int, product_id: int, size: int, limits: Limits) -> Product:
+    """Begin the transaction that writes an item: the maker's limits locked and checked
+    again, and the product, unless it was deleted meanwhile."""
+    lock_maker_limits(owner_id)
+    product = db.session.get(Product, product_id)
+    if product is None:
+        raise MediaRefused("This product was deleted meanwhile.")
+    _check_room(owner_id, product_id, size, limits)
+    return product
 
 
 def safe_filename(name: str) -> str:
@@ -114,32 +140,43 @@ def add_upload(
     storage: Storage,
     limits: Limits,
 ) -> MediaItem:
-    """A picture or a PDF for `product`, processed, stored and committed; or MediaRefused."""
-    _check_room(product, len(data), limits)
-    item = MediaItem(
-        user_id=product.user_id,
-        product_id=product.id,
-        alt_text=alt_text.strip(),
-        caption=caption.strip(),
-        position=_next_position(product),
-    )
-    if data.startswith(b"%PDF-"):
+    """A picture or a PDF for `product`, processed, stored and committed; or MediaRefused.
+    Ends the caller's transaction (committing it) before the file is decoded."""
+    owner_id, product_id = product.user_id, product.id
+    _check_room(owner_id, product_id, len(data), limits)
+    is_pdf = data.startswith(b"%PDF-")
+    if not is_pdf and not alt_text.strip():
+        raise MediaRefused("Describe the picture for people who cannot see it (alt text).")
+    db.session.commit()
+    if is_pdf:
         pdf = media_files.process_pdf(data)
-        item.media_type = MediaType.PDF
-        item.details = {"pages": pdf.pages, "filename": safe_filename(filename)}
+        media_type = MediaType.PDF
+        details = {"pages": pdf.pages, "filename": safe_filename(filename)}
         outputs = [(pdf.data, PDF, "pdf", None, None)]
         if pdf.thumbnail is not None:
             thumbnail = pdf.thumbnail
             outputs.append((thumbnail.data, WEBP, "thumbnail", thumbnail.width, thumbnail.height))
     else:
-        if not alt_text.strip():
-            raise MediaRefused("Describe the picture for people who cannot see it (alt text).")
-        item.media_type = MediaType.IMAGE
+        media_type, details = MediaType.IMAGE, {}
         outputs = [
             (variant.data, WEBP, "image", variant.width, variant.height)
             for variant in media_files.process_image(data)
         ]
     keys = _store(storage, ((data, content_type) for data, content_type, *_ in outputs))
+    try:
+        product = _product_to_write(owner_id, product_id, len(data), limits)
+    except MediaRefused:
+        db.session.rollback()
+        raise
+    item = MediaItem(
+        user_id=owner_id,
+        product_id=product_id,
+        media_type=media_type,
+        alt_text=alt_text.strip(),
+        caption=caption.strip(),
+        position=_next_position(product),
+        details=details,
+    )
     item.files = [
         MediaFile(key=key, role=role, content_type=content_type, size=len(data),
                   width=width, height=height)
@@ -160,13 +197,26 @@ def avatar_of(owner_id: int) -> MediaItem | None:
 
 
 def set_avatar(owner_id: int, data: bytes, storage: Storage, limits: Limits) -> MediaItem:
-    """The maker's profile photo, replacing any earlier one (whose files are then deleted)."""
-    old = avatar_of(owner_id)
-    old_keys = [file.key for file in old.files] if old else []
-    freed = sum(file.size for file in old.files) if old else 0
-    _check_size_and_quota(owner_id, len(data), limits, freed=freed)
+    """The maker's profile photo, replacing any earlier one (whose files are then deleted).
+    Ends the caller's transaction (committing it) before the picture is decoded."""
+
+    def check_quota() -> MediaItem | None:
+        old = avatar_of(owner_id)
+        freed = sum(file.size for file in old.files) if old else 0
+        _check_size_and_quota(owner_id, len(data), limits, freed=freed)
+        return old
+
+    check_quota()
+    db.session.commit()
     variants = media_files.process_avatar(data)
     keys = _store(storage, ((variant.data, WEBP) for variant in variants))
+    lock_maker_limits(owner_id)
+    try:
+        old = check_quota()
+    except MediaRefused:
+        db.session.rollback()
+        raise
+    old_keys = [file.key for file in old.files] if old else []
     if old is not None:
         db.session.delete(old)
         # Deleted before the new row is inserted: one photo a maker, by a unique index.
@@ -189,8 +239,10 @@ def remove_avatar(owner_id: int, storage: Storage) -> None:
         delete_item(old, storage)
 
 
-def add_embed(product: Product, url: str, title: str, caption: str) -> MediaItem:
+def add_embed(product: Product, url: str, title: str, caption: str, limits: Limits) -> MediaItem:
     embed = media_files.parse_embed(url)
+    lock_maker_limits(product.user_id)
+    _check_items(product.id, limits)
     item = MediaItem(
         user_id=product.user_id,
         product_id=product.id,

@@ -23,6 +23,7 @@ from pm_portfolio.core import revisions
 from pm_portfolio.core.accounts import ProfileData
 from pm_portfolio.core.accounts import stage_profile
 from pm_portfolio.core.media import Limits
+from pm_portfolio.core.media import lock_maker_limits
 from pm_portfolio.core.results import metric_record
 from pm_portfolio.core.storage import Storage
 from pm_portfolio.exports import media_backup
@@ -282,10 +283,10 @@ def _document(content: bytes, limits: Limits) -> tuple[dict, dict[str, bytes] | 
     return backup, files
 
 
-def _plan_media(user: User, backup: dict, files: dict[str, bytes], limits: Limits):
-    query = db.select(Product.slug, Product.id).where(Product.user_id == user.id)
+def _plan_media(owner_id: int, backup: dict, checked: media_backup.CheckedFiles, limits: Limits):
+    query = db.select(Product.slug, Product.id).where(Product.user_id == owner_id)
     slugs = dict(db.session.execute(query).all())
-    return media_backup.plan_media(user.id, _backup_items(backup, "media"), files, slugs, limits)
+    return media_backup.plan_media(owner_id, _backup_items(backup, "media"), checked, slugs, limits)
 
 
 def _cite_restored_media(owner_id: int, products: list[dict], items: list[MediaItem]) -> None:
@@ -380,10 +381,22 @@ def _owns_anything(owner_id: int) -> bool:
 
 
 def restore_backup(user: User, content: bytes, storage: Storage, limits: Limits) -> RestoreSummary:
-    """Put a backup (JSON, or the ZIP with media) into an empty account, or nothing."""
+    """Put a backup (JSON, or the ZIP with media) into an empty account, or nothing.
+
+    Ends the caller's transaction (committing it) first: the archive is read and its
+    pictures decoded outside any transaction; the rows are then written in one, with
+    the maker's row locked, so that restores sent at once cannot both find the account
+    empty."""
     started = clock.now()
+    owner_id = user.id
+    db.session.commit()
     backup, files = _document(content, limits)
-    if _owns_anything(user.id):
+    checked = None
+    if files is not None:
+        checked = media_backup.CheckedFiles(files)
+        checked.check_all(_backup_items(backup, "media"))
+    lock_maker_limits(owner_id)
+    if _owns_anything(owner_id):
         raise BadImportFile(
             "A backup is restored into an empty account, and this one already has products, "
             "learnings or media. Restore it into a new account instead."
@@ -406,31 +419,31 @@ def restore_backup(user: User, content: bytes, storage: Storage, limits: Limits)
         problems = list(form_problems(1, profile_form.errors, {}))
         raise BadImportFile(_problem_summary("profile", problems))
 
-    products = plan_products(user.id, _as_rows(_backup_items(backup, "products"), _product_values))
+    products = plan_products(owner_id, _as_rows(_backup_items(backup, "products"), _product_values))
     if products.problems:
         raise BadImportFile(_problem_summary("product", products.problems))
-    stage_plan(user.id, products)
+    stage_plan(owner_id, products)
     db.session.flush()
     learnings = plan_learnings(
-        user.id, _as_rows(_backup_items(backup, "learnings"), _learning_values)
+        owner_id, _as_rows(_backup_items(backup, "learnings"), _learning_values)
     )
     if learnings.problems:
         db.session.rollback()
         raise BadImportFile(_problem_summary("learning", learnings.problems))
-    stage_plan(user.id, learnings)
+    stage_plan(owner_id, learnings)
     media_plan = None
-    if files is not None:
+    if checked is not None:
         db.session.flush()
         try:
-            media_plan = _plan_media(user, backup, files, limits)
+            media_plan = _plan_media(owner_id, backup, checked, limits)
         except BadImportFile:
             db.session.rollback()
             raise
         media_backup.store_planned(media_plan, storage)
         db.session.add_all(media_plan.items)
         db.session.flush()
-        _cite_restored_media(user.id, _backup_items(backup, "products"), media_plan.items)
-    _restore_revisions(user.id, _backup_items(backup, "products"), not_after=started)
+        _cite_restored_media(owner_id, _backup_items(backup, "products"), media_plan.items)
+    _restore_revisions(owner_id, _backup_items(backup, "products"), not_after=started)
     stage_profile(user, profile_form.to_data())
     db.session.commit()
     return RestoreSummary(

@@ -7,6 +7,7 @@ the archive's directory before any member is read, so a ZIP bomb is refused
 without being inflated.
 """
 
+import contextlib
 import hashlib
 import io
 import zipfile
@@ -130,6 +131,50 @@ def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) ->
     return data
 
 
+class CheckedFiles:
+    """A backup's files by key, each decoded at most once: a restore checks them all
+    before its transaction begins (check_all), so that SQLite's write lock is not held
+    while pictures decode, and planning then reads what was found."""
+
+    def __init__(self, files: dict[str, bytes]):
+        self.files = files
+        self._found: dict[tuple[str, str], Any] = {}
+
+    def _decoded(self, key: str, kind: str, decode) -> Any:
+        if (key, kind) not in self._found:
+            try:
+                self._found[key, kind] = decode(self.files[key])
+            except MediaRefused as refusal:
+                self._found[key, kind] = refusal
+        found = self._found[key, kind]
+        if isinstance(found, MediaRefused):
+            raise found
+        return found
+
+    def webp_size(self, key: str) -> tuple[int, int]:
+        return self._decoded(key, "webp", _webp_size)
+
+    def pdf_pages(self, key: str) -> int:
+        return self._decoded(key, "pdf", media_files.pdf_pages)
+
+    def check_all(self, items: list[Any]) -> None:
+        """Decode every file the items name by the role they give it; what is refused or
+        malformed is reported by plan_media, item by item."""
+        for item in items:
+            files = item.get("files") if isinstance(item, dict) else None
+            for file in files if isinstance(files, list) else []:
+                if not isinstance(file, dict) or not isinstance(file.get("key"), str):
+                    continue
+                if file["key"] not in self.files or not isinstance(file.get("role"), str):
+                    continue
+                role = ROLES.get(file["role"])
+                with contextlib.suppress(MediaRefused):
+                    if role == media.WEBP:
+                        self.webp_size(file["key"])
+                    elif role == media.PDF:
+                        self.pdf_pages(file["key"])
+
+
 @dataclass(frozen=True)
 class MediaPlan:
     items: list[MediaItem]
@@ -140,7 +185,7 @@ class MediaPlan:
 def plan_media(
     owner_id: int,
     items: list[dict],
-    files: dict[str, bytes],
+    checked: CheckedFiles,
     product_ids: dict[str, int],
     limits: media.Limits,
 ) -> MediaPlan:
@@ -149,7 +194,7 @@ def plan_media(
     per_product: dict[int, int] = {}
     for number, item in enumerate(items, start=1):
         try:
-            row = _planned_item(owner_id, item, files, product_ids)
+            row = _planned_item(owner_id, item, checked, product_ids)
         except (MediaRefused, KeyError, TypeError, ValueError, AttributeError) as error:
             reason = str(error) if isinstance(error, MediaRefused) else "it is malformed"
             raise BadImportFile(
@@ -162,7 +207,7 @@ def plan_media(
                     f"A product in the backup has more than {limits.items_per_product} media items."
                 )
         for file in row.files:
-            used[file.key] = (files[file.key], file.content_type)
+            used[file.key] = (checked.files[file.key], file.content_type)
             total += file.size
         planned.append(row)
     if total > limits.quota_bytes:
@@ -191,7 +236,7 @@ def _position(value: Any) -> int:
     return value
 
 
-def _planned_item(owner_id, item: dict, files: dict[str, bytes], product_ids) -> MediaItem:
+def _planned_item(owner_id, item: dict, checked: CheckedFiles, product_ids) -> MediaItem:
     media_type = MediaType(item["media_type"])
     slug = item.get("product_slug")
     if (slug is None) != (media_type == MediaType.AVATAR):
@@ -215,13 +260,13 @@ def _planned_item(owner_id, item: dict, files: dict[str, bytes], product_ids) ->
         embed = media_files.embed(str(details["provider"]), str(details["id"]))
         row.details = {"provider": embed.provider, "id": embed.id}
         return row
-    row.files = [_checked_file(file, files) for file in item["files"]]
+    row.files = [_checked_file(file, checked) for file in item["files"]]
     roles = sorted(file.role for file in row.files)
     if media_type == MediaType.PDF:
         if roles not in (["pdf"], ["pdf", "thumbnail"]):
             raise MediaRefused("a PDF item needs its PDF file.")
         pdf = next(file for file in row.files if file.role == "pdf")
-        pages = media_files.pdf_pages(files[pdf.key])
+        pages = checked.pdf_pages(pdf.key)
         row.details = {"pages": pages, "filename": media.safe_filename(str(details["filename"]))}
     elif not roles or set(roles) != {"image"}:
         raise MediaRefused("a picture needs its picture files.")
@@ -232,18 +277,18 @@ def _planned_item(owner_id, item: dict, files: dict[str, bytes], product_ids) ->
     return row
 
 
-def _checked_file(file: dict, files: dict[str, bytes]) -> MediaFile:
+def _checked_file(file: dict, checked: CheckedFiles) -> MediaFile:
     key, role = str(file["key"]), str(file["role"])
     if role not in ROLES:
         raise MediaRefused("a file has an unknown role.")
-    data = files.get(key)
+    data = checked.files.get(key)
     if data is None:
         raise MediaRefused("one of its files is not in the ZIP.")
     if hashlib.sha256(data).hexdigest() != key:
         raise MediaRefused("one of its files does not match its name.")
     width = height = None
     if ROLES[role] == media.WEBP:
-        width, height = _webp_size(data)
+        width, height = checked.webp_size(key)
     return MediaFile(key=key, role=role, content_type=ROLES[role], size=len(data),
                      width=width, height=height)  # fmt: skip
 

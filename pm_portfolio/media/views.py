@@ -93,7 +93,9 @@ def embed(product_id: int):
     if not form.validate_on_submit():
         return _page(product, embed_form=form)
     try:
-        media.add_embed(product, form.url.data, form.title.data, form.caption.data or "")
+        media.add_embed(
+            product, form.url.data, form.title.data, form.caption.data or "", media_limits()
+        )
     except media.MediaRefused as error:
         form.url.errors.append(str(error))
         return _page(product, embed_form=form)
