@@ -66,7 +66,9 @@ def test_a_maker_shows_screenshots_a_pdf_and_a_video(page: Page, live_server, us
     visitor.goto(f"{live_server}/u/{user.username}")
     cover = visitor.get_by_role("img", name="The weekly digest in Slack")
     expect(cover).to_be_visible()
-    assert cover.evaluate("image => image.complete && image.naturalWidth > 0")
+    # Loaded, however long the server takes: a visible <img> may still be loading.
+    expect(cover).to_have_js_property("complete", True)
+    assert cover.evaluate("image => image.naturalWidth > 0")
     for width in (390, 1280):
         for scheme in ("light", "dark"):
             save_screenshot(visitor, "media-profile", width, scheme)
