@@ -11,13 +11,13 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from pm_portfolio import redis_clients
 from pm_portfolio.accounts import bp as accounts_bp
 from pm_portfolio.accounts.sign_in import load_signed_in_user
+from pm_portfolio.commands import init_commands
 from pm_portfolio.config import build_config
 from pm_portfolio.core.analytics import init_view_counting
 from pm_portfolio.core.portfolio_version import follow_portfolio_changes
 from pm_portfolio.core.storage import open_storage
 from pm_portfolio.dashboard.views import bp as dashboard_bp
 from pm_portfolio.database import configure_engine
-from pm_portfolio.demo.seed import bp as demo_bp
 from pm_portfolio.exports.views import bp as exports_bp
 from pm_portfolio.extensions import cache
 from pm_portfolio.extensions import csrf
@@ -87,8 +87,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(exports_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(errors_bp)
-    app.register_blueprint(demo_bp)
     app.after_request(add_security_headers)
+    init_commands(app)
     init_rate_limits(app)
     app.extensions["media_storage"] = open_storage(app.config["MEDIA_STORAGE_URL"])
     init_view_counting(app)

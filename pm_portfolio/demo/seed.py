@@ -1,11 +1,7 @@
-"""`flask seed-demo`: a maker with a realistic portfolio, so a new user can see the app full."""
+"""The demo maker (`flask seed-demo`): a realistic portfolio, so a new user can see the app full."""
 
-import secrets
 from datetime import date
 from datetime import timedelta
-
-import click
-from flask import Blueprint
 
 from pm_portfolio import clock
 from pm_portfolio.core import accounts
@@ -18,8 +14,6 @@ from pm_portfolio.core.products import create_product
 from pm_portfolio.core.products import update_product
 from pm_portfolio.demo import pictures
 from pm_portfolio.web.helpers import media_storage
-
-bp = Blueprint("demo", __name__, cli_group=None)
 
 DEMO_EMAIL = accounts.DEMO_EMAIL
 
@@ -359,35 +353,3 @@ def add_pictures(product, spec: dict) -> None:
         data = pictures.one_pager(spec["accent"], f"{product.title}: one-pager", spec["one_pager"])
         filename = f"{product.slug}-one-pager.pdf"
         media.add_upload(product, data, filename, "", "The one-page PRD.", storage, limits)
-
-
-@bp.cli.command("seed-demo")
-@click.option("--username", default="demo", show_default=True, help="Username of the demo maker.")
-@click.option("--password", help="Password to log in with; a random one is made if omitted.")
-@click.option("--reset", is_flag=True, help="Delete the demo maker first, then create it afresh.")
-def seed_demo_command(username: str, password: str | None, reset: bool) -> None:
-    """Create a demo maker with a realistic portfolio, dated relative to today."""
-    username = accounts.normalise_username(username)
-    password = password or secrets.token_urlsafe(12)
-    # Everything is checked before anything is deleted.
-    if not accounts.PASSWORD_MIN <= len(password) <= accounts.PASSWORD_MAX:
-        raise click.BadParameter(
-            f"use {accounts.PASSWORD_MIN} to {accounts.PASSWORD_MAX} characters",
-            param_hint="--password",
-        )
-    existing = accounts.find_user_by_email(DEMO_EMAIL)
-    holder = accounts.find_user_for_login(username)
-    if holder is not None and holder != existing:
-        raise click.ClickException(
-            f"The username {username!r} belongs to another account; choose one with --username."
-        )
-    if existing is not None and not reset:
-        raise click.ClickException(
-            f"The demo maker {existing.username} ({DEMO_EMAIL}) already exists. Run "
-            "`flask --app app seed-demo --reset` to delete it and create it again."
-        )
-    if existing is not None:
-        accounts.delete_account(existing, media_storage())
-        click.echo(f"Deleted the demo maker {existing.username} and everything in it.")
-    seed_demo_portfolio(username, password, clock.today())
-    click.echo(f"Created the demo maker. Log in as {username} with the password: {password}")

@@ -2,9 +2,7 @@
 
 import json
 import tempfile
-from pathlib import Path
 
-import click
 from flask import Blueprint
 from flask import Response
 from flask import current_app
@@ -18,7 +16,6 @@ from flask import url_for
 from flask_login import current_user
 
 from pm_portfolio import clock
-from pm_portfolio.core.accounts import find_user_for_login
 from pm_portfolio.core.media import used_bytes
 from pm_portfolio.core.products import product_titles
 from pm_portfolio.core.skills import all_skills
@@ -46,7 +43,7 @@ from pm_portfolio.web.helpers import media_storage
 from pm_portfolio.web.helpers import owned_or_404
 from pm_portfolio.web.helpers import require_login
 
-bp = Blueprint("exports", __name__, cli_group=None)
+bp = Blueprint("exports", __name__)
 require_login(bp)
 
 
@@ -224,20 +221,3 @@ def restore():
         return _data_page(restore_form=form)
     flash(f"Restored {summary}.", "success")
     return redirect(url_for("dashboard.index"))
-
-
-@bp.cli.command("import-backup")
-@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--user", "username", required=True, help="Username of the (empty) account.")
-def import_backup_command(backup_file: Path, username: str) -> None:
-    """Restore a backup (.zip or .json) into an empty account."""
-    user = find_user_for_login(username)
-    if user is None:
-        raise click.ClickException(f"No user with the username {username!r}.")
-    try:
-        summary = backup.restore_backup(
-            user, backup_file.read_bytes(), media_storage(), media_limits()
-        )
-    except csv_import.BadImportFile as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"Restored {summary}.")

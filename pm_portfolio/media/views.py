@@ -1,9 +1,7 @@
 """A product's media page, and the one route that serves media files to whoever may see them."""
 
 import io
-from datetime import timedelta
 
-import click
 from flask import Blueprint
 from flask import Response
 from flask import abort
@@ -31,7 +29,7 @@ from pm_portfolio.web.helpers import media_storage
 from pm_portfolio.web.helpers import owned_or_404
 from pm_portfolio.web.helpers import signed_in_user_id
 
-bp = Blueprint("media", __name__, cli_group="media")
+bp = Blueprint("media", __name__)
 
 # Upload and embed forms share the page: prefixes keep their fields apart.
 UPLOAD = "upload"
@@ -215,16 +213,3 @@ def shared_file(token: str, key: str):
         abort(404)
     served = media.file_for_link(key, link.id, link.user_id, link.product_id)
     return _send(key, served)
-
-
-@bp.cli.command("gc")
-@click.option(
-    "--min-age-minutes",
-    default=60,
-    show_default=True,
-    help="Leave files written more recently: an upload may still be saving them.",
-)
-def collect_garbage_command(min_age_minutes: int) -> None:
-    """Delete stored media files that no item refers to (left behind by a crash)."""
-    deleted = media.collect_garbage(media_storage(), timedelta(minutes=min_age_minutes))
-    click.echo(f"Deleted {len(deleted)} unreferenced file(s).")

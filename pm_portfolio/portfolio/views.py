@@ -16,7 +16,6 @@ import math
 from datetime import datetime
 from urllib.parse import urlsplit
 
-import click
 from flask import Blueprint
 from flask import Response
 from flask import abort
@@ -51,7 +50,7 @@ from pm_portfolio.web.helpers import signed_in_user_id
 from pm_portfolio.web.public_urls import public_base_url
 from pm_portfolio.web.public_urls import public_url
 
-bp = Blueprint("portfolio", __name__, cli_group="views")
+bp = Blueprint("portfolio", __name__)
 
 NOINDEX = "noindex, nofollow"
 
@@ -594,12 +593,6 @@ def sitemap_page(page: int):
         yield "</urlset>\n"
 
     return _sitemap_response(lambda: stream_with_context(written()), etag)
-
-
-@bp.cli.command("flush")
-def flush_views_command():
-    """Write the views waiting in Redis to the database (with VIEW_FLUSH_SECONDS=0, from cron)."""
-    click.echo(f"Wrote {analytics.flush_views()} views.")
 
 
 @bp.get("/robots.txt")

@@ -1,0 +1,105 @@
+"""The app's command-line commands, in one place: `flask --app app <command>`.
+
+seed-demo      a demo maker with a realistic portfolio
+import-backup  restore a backup into an empty account
+media gc       delete stored files no item refers to
+views flush    write the counted views waiting in Redis
+"""
+
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from flask.cli import with_appcontext
+
+from pm_portfolio import clock
+from pm_portfolio.core import accounts
+from pm_portfolio.core import analytics
+from pm_portfolio.core import media
+from pm_portfolio.demo.seed import DEMO_EMAIL
+from pm_portfolio.demo.seed import seed_demo_portfolio
+from pm_portfolio.exports import backup
+from pm_portfolio.exports import csv_import
+from pm_portfolio.web.helpers import media_limits
+from pm_portfolio.web.helpers import media_storage
+
+media_commands = AppGroup("media", help="Stored media files.")
+views_commands = AppGroup("views", help="Counted views of public pages.")
+
+
+@click.command("seed-demo")
+@with_appcontext
+@click.option("--username", default="demo", show_default=True, help="Username of the demo maker.")
+@click.option("--password", help="Password to log in with; a random one is made if omitted.")
+@click.option("--reset", is_flag=True, help="Delete the demo maker first, then create it afresh.")
+def seed_demo_command(username: str, password: str | None, reset: bool) -> None:
+    """Create a demo maker with a realistic portfolio, dated relative to today."""
+    username = accounts.normalise_username(username)
+    password = password or secrets.token_urlsafe(12)
+    # Everything is checked before anything is deleted.
+    if not accounts.PASSWORD_MIN <= len(password) <= accounts.PASSWORD_MAX:
+        raise click.BadParameter(
+            f"use {accounts.PASSWORD_MIN} to {accounts.PASSWORD_MAX} characters",
+            param_hint="--password",
+        )
+    existing = accounts.find_user_by_email(DEMO_EMAIL)
+    holder = accounts.find_user_for_login(username)
+    if holder is not None and holder != existing:
+        raise click.ClickException(
+            f"The username {username!r} belongs to another account; choose one with --username."
+        )
+    if existing is not None and not reset:
+        raise click.ClickException(
+            f"The demo maker {existing.username} ({DEMO_EMAIL}) already exists. Run "
+            "`flask --app app seed-demo --reset` to delete it and create it again."
+        )
+    if existing is not None:
+        accounts.delete_account(existing, media_storage())
+        click.echo(f"Deleted the demo maker {existing.username} and everything in it.")
+    seed_demo_portfolio(username, password, clock.today())
+    click.echo(f"Created the demo maker. Log in as {username} with the password: {password}")
+
+
+@click.command("import-backup")
+@with_appcontext
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--user", "username", required=True, help="Username of the (empty) account.")
+def import_backup_command(backup_file: Path, username: str) -> None:
+    """Restore a backup (.zip or .json) into an empty account."""
+    user = accounts.find_user_for_login(username)
+    if user is None:
+        raise click.ClickException(f"No user with the username {username!r}.")
+    try:
+        summary = backup.restore_backup(
+            user, backup_file.read_bytes(), media_storage(), media_limits()
+        )
+    except csv_import.BadImportFile as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Restored {summary}.")
+
+
+@media_commands.command("gc")
+@click.option(
+    "--min-age-minutes",
+    default=60,
+    show_default=True,
+    help="Leave files written more recently: an upload may still be saving them.",
+)
+def collect_garbage_command(min_age_minutes: int) -> None:
+    """Delete stored media files that no item refers to (left behind by a crash)."""
+    deleted = media.collect_garbage(media_storage(), timedelta(minutes=min_age_minutes))
+    click.echo(f"Deleted {len(deleted)} unreferenced file(s).")
+
+
+@views_commands.command("flush")
+def flush_views_command() -> None:
+    """Write the views waiting in Redis to the database (with VIEW_FLUSH_SECONDS=0, from cron)."""
+    click.echo(f"Wrote {analytics.flush_views()} views.")
+
+
+def init_commands(app: Flask) -> None:
+    for command in (seed_demo_command, import_backup_command, media_commands, views_commands):
+        app.cli.add_command(command)
