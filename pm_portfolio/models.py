@@ -156,6 +156,22 @@ class Skill(db.Model):
         return f"<Skill {self.key}>"
 
 
+# The parts of the case study a product tells, in reading order, with the label a maker
+# knows each by: the one list that forms, revisions, imports, exports and backups take
+# theirs from (tests/test_case_study_fields.py checks those that must list them).
+CASE_STUDY_TEXTS = {
+    "title": "Title",
+    "tagline": "Tagline",
+    "target_users": "Target users",
+    "problem": "The problem",
+    "hypothesis": "The hypothesis",
+    "solution": "What was built",
+    "tradeoffs": "Trade-offs",
+    "outcome": "Outcome",
+    "role": "Your role",
+}
+
+
 class Product(db.Model):
     """A side product, stored as a PM case study, field by field."""
 

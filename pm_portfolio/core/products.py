@@ -28,6 +28,7 @@ from pm_portfolio.core.share_links import withdraw_product_link
 from pm_portfolio.core.skills import all_skills
 from pm_portfolio.core.storage import Storage
 from pm_portfolio.extensions import db
+from pm_portfolio.models import CASE_STUDY_TEXTS
 from pm_portfolio.models import SHIPPED_STATUSES
 from pm_portfolio.models import Learning
 from pm_portfolio.models import MediaItem
@@ -43,18 +44,8 @@ SLUG_MAX = 80
 SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 FALLBACK_SLUG = "product"
 MAX_METRICS = 20
-TEXT_FIELDS = (
-    "tagline",
-    "target_users",
-    "problem",
-    "hypothesis",
-    "solution",
-    "tradeoffs",
-    "outcome",
-    "role",
-    "live_url",
-    "source_url",
-)
+# Trimmed on saving; the title is required, and trimmed on its own.
+TEXT_FIELDS = (*(name for name in CASE_STUDY_TEXTS if name != "title"), "live_url", "source_url")
 
 
 class SlugTaken(Exception):
@@ -386,16 +377,8 @@ def update_product(product: Product, data: ProductData) -> Product:
 def product_data(product: Product) -> ProductData:
     """Everything the maker wrote about `product`, as a form would send it."""
     return ProductData(
-        title=product.title,
+        **{name: getattr(product, name) for name in CASE_STUDY_TEXTS},
         slug=product.slug,
-        tagline=product.tagline,
-        target_users=product.target_users,
-        problem=product.problem,
-        hypothesis=product.hypothesis,
-        solution=product.solution,
-        tradeoffs=product.tradeoffs,
-        outcome=product.outcome,
-        role=product.role,
         status=product.status,
         started_on=product.started_on,
         shipped_on=product.shipped_on,

@@ -18,23 +18,13 @@ from diff_match_patch import diff_match_patch
 from sqlalchemy import func
 
 from pm_portfolio.extensions import db
+from pm_portfolio.models import CASE_STUDY_TEXTS
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductRevision
 
 MAX_REVISIONS = 50
-CASE_STUDY_FIELDS = {
-    "title": "Title",
-    "tagline": "Tagline",
-    "target_users": "Target users",
-    "problem": "The problem",
-    "hypothesis": "The hypothesis",
-    "solution": "What was built",
-    "tradeoffs": "Trade-offs",
-    "outcome": "Outcome",
-    "role": "Your role",
-    "metrics": "Results",
-}
+CASE_STUDY_FIELDS = {**CASE_STUDY_TEXTS, "metrics": "Results"}
 KEPT_METRIC_FIELDS = [
     column.key
     for column in Metric.__table__.columns

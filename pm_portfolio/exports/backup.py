@@ -45,6 +45,7 @@ from pm_portfolio.exports.json_input import load_json
 from pm_portfolio.exports.media_backup import ARCHIVE_DOCUMENT
 from pm_portfolio.extensions import db
 from pm_portfolio.forms.profile import ProfileForm
+from pm_portfolio.models import CASE_STUDY_TEXTS
 from pm_portfolio.models import Learning
 from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Product
@@ -130,11 +131,8 @@ def backup(user: User, now: datetime) -> dict[str, Any]:
         "products": [
             {
                 "slug": product.slug,
-                "title": product.title,
-                "tagline": product.tagline,
-                "target_users": product.target_users,
+                **{name: getattr(product, name) for name in CASE_STUDY_TEXTS},
                 "status": product.status,
-                "role": product.role,
                 "started_on": iso_date(product.started_on) or None,
                 "shipped_on": iso_date(product.shipped_on) or None,
                 "live_url": product.live_url,
@@ -144,11 +142,6 @@ def backup(user: User, now: datetime) -> dict[str, Any]:
                 "position": product.position,
                 "skills": product.skill_keys,
                 "metrics": _metrics_json(product),
-                "problem": product.problem,
-                "hypothesis": product.hypothesis,
-                "solution": product.solution,
-                "tradeoffs": product.tradeoffs,
-                "outcome": product.outcome,
                 "created_at": iso_datetime(product.created_at),
                 "updated_at": iso_datetime(product.updated_at),
                 "revisions": history.get(product.id, []),

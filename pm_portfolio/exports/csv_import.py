@@ -50,6 +50,7 @@ from pm_portfolio.flags import parse_flag
 from pm_portfolio.forms.fields import form_messages
 from pm_portfolio.forms.learnings import LearningForm
 from pm_portfolio.forms.products import ProductForm
+from pm_portfolio.models import CASE_STUDY_TEXTS
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
 from pm_portfolio.models import User
@@ -65,8 +66,7 @@ LEARNING_FIELD_COLUMNS = {
 }
 # Columns that go into the product form as they are.
 PRODUCT_TEXT_FIELDS = [
-    "slug", "title", "tagline", "target_users", "status", "role", "started_on", "shipped_on",
-    "source_url", "visibility", "problem", "hypothesis", "solution", "tradeoffs", "outcome",
+    *CASE_STUDY_TEXTS, "slug", "status", "started_on", "shipped_on", "source_url", "visibility",
 ]  # fmt: skip
 
 

@@ -36,6 +36,7 @@ from pm_portfolio.forms.fields import link_field
 from pm_portfolio.forms.fields import max_length
 from pm_portfolio.forms.fields import number_between
 from pm_portfolio.forms.fields import strip_whitespace
+from pm_portfolio.models import CASE_STUDY_TEXTS
 from pm_portfolio.models import Learning
 from pm_portfolio.models import LearningKind
 from pm_portfolio.models import MetricDirection
@@ -310,16 +311,8 @@ class ProductForm(Form):
 
     def to_data(self) -> ProductData:
         return ProductData(
-            title=self.title.data,
+            **{name: self[name].data or "" for name in CASE_STUDY_TEXTS},
             slug=self.slug.data or "",
-            tagline=self.tagline.data or "",
-            target_users=self.target_users.data or "",
-            problem=self.problem.data or "",
-            hypothesis=self.hypothesis.data or "",
-            solution=self.solution.data or "",
-            tradeoffs=self.tradeoffs.data or "",
-            outcome=self.outcome.data or "",
-            role=self.role.data or "",
             status=self.status.data,
             started_on=self.started_on.data,
             shipped_on=self.shipped_on.data,
@@ -379,9 +372,7 @@ def product_formdata(data: ProductData) -> MultiDict:
     """What the product form would send for `data`: to check data that did not come from
     the form (a restored revision) by the form's own rules."""
     formdata = MultiDict()
-    for name in ("title", "slug", "tagline", "target_users", "problem", "hypothesis",
-                 "solution", "tradeoffs", "outcome", "role", "status", "live_url",
-                 "source_url", "visibility"):  # fmt: skip
+    for name in (*CASE_STUDY_TEXTS, "slug", "status", "live_url", "source_url", "visibility"):
         formdata[name] = getattr(data, name)
     formdata["position"] = str(data.position)
     for name in ("started_on", "shipped_on"):
