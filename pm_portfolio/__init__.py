@@ -29,8 +29,8 @@ from pm_portfolio.learnings.views import bp as learnings_bp
 from pm_portfolio.main.errors import bp as errors_bp
 from pm_portfolio.main.views import bp as main_bp
 from pm_portfolio.media.views import bp as media_bp
+from pm_portfolio.portfolio import bp as portfolio_bp
 from pm_portfolio.portfolio.page_cache import PageCache
-from pm_portfolio.portfolio.views import bp as portfolio_bp
 from pm_portfolio.products.views import bp as products_bp
 from pm_portfolio.sharing.views import bp as sharing_bp
 from pm_portfolio.web.helpers import IdConverter

@@ -56,8 +56,9 @@ def login_failed(response: Response) -> bool:
     return response.status_code == 200
 
 
-def made_a_document(response: Response) -> bool:
-    return g.get("made_a_document", False)
+def drew_a_new_document(response: Response) -> bool:
+    """A PDF or a preview card was drawn for this request, not served from a kept copy."""
+    return g.get("drew_a_new_document", False)
 
 
 def mailbox_asked_for() -> str:
@@ -141,7 +142,7 @@ ROUTE_LIMITS = {
     "media.upload": [{"limit_value": UPLOADS_PER_USER, "key_func": signed_in_user}],
     "accounts.upload_photo": [{"limit_value": UPLOADS_PER_USER, "key_func": signed_in_user}],
     **{
-        endpoint: [{"limit_value": DOCUMENTS_PER_ADDRESS, "deduct_when": made_a_document}]
+        endpoint: [{"limit_value": DOCUMENTS_PER_ADDRESS, "deduct_when": drew_a_new_document}]
         for endpoint in (
             "portfolio.profile_pdf",
             "portfolio.case_study_pdf",
@@ -150,7 +151,7 @@ ROUTE_LIMITS = {
         )
     },
     **{
-        endpoint: [{"limit_value": PREVIEW_CARDS_PER_ADDRESS, "deduct_when": made_a_document}]
+        endpoint: [{"limit_value": PREVIEW_CARDS_PER_ADDRESS, "deduct_when": drew_a_new_document}]
         for endpoint in (
             "portfolio.profile_card",
             "portfolio.case_study_card",

@@ -1,0 +1,169 @@
+"""What readers take away: a PDF of the portfolio, a case study or a share link (drawn
+once per version and shared by every reader), and the JSON Resume."""
+
+import json
+
+from flask import Response
+from flask import abort
+from flask import current_app
+from flask import g
+from flask import render_template
+
+from pm_portfolio.core import publishing
+from pm_portfolio.core import share_links
+from pm_portfolio.models import ShareLink
+from pm_portfolio.portfolio import documents
+from pm_portfolio.portfolio.access import open_link_or_404
+from pm_portfolio.portfolio.access import visible_owner_or_404
+from pm_portfolio.portfolio.blueprint import bp
+from pm_portfolio.portfolio.conditional import NOINDEX
+from pm_portfolio.portfolio.conditional import cacheable
+from pm_portfolio.portfolio.conditional import kept_page
+from pm_portfolio.portfolio.conditional import not_modified
+from pm_portfolio.portfolio.conditional import page_etag
+from pm_portfolio.portfolio.conditional import shared_etag
+from pm_portfolio.portfolio.json_resume import build_resume
+from pm_portfolio.portfolio.page_cache import CachedPage
+from pm_portfolio.portfolio.render_locks import render_lock
+from pm_portfolio.web.public_urls import public_base_url
+from pm_portfolio.web.public_urls import public_url
+
+
+def _media_keys(owner: publishing.PublicOwner, products) -> set[str]:
+    keys = {file.key for product in products for item in product.media for file in item.files}
+    return keys | {key for key in (owner.avatar_key, owner.avatar_key_2x) if key}
+
+
+def _render_pdf(
+    owner: publishing.PublicOwner,
+    products: list,
+    share_link: ShareLink | None,
+    title: str,
+) -> bytes:
+    html = render_template(
+        "portfolio/document.html",
+        owner=owner,
+        products=products,
+        learnings=publishing.build_logs(products),
+        share_link=share_link,
+        title=title,
+        skills=publishing.skills_demonstrated(products),
+        home_url=public_url(".share", token=share_link.token)
+        if share_link
+        else public_url(".profile", username=owner.username),
+    )
+    document = documents.Document(
+        html=html,
+        base_url=public_base_url() + "/",
+        static_folder=current_app.static_folder,
+        media_storage_url=current_app.config["MEDIA_STORAGE_URL"],
+        media_keys=frozenset(_media_keys(owner, products)),
+    )
+    seconds = current_app.config["PDF_TIMEOUT_SECONDS"]
+    with render_lock(owner.id, seconds) as may_render:
+        if not may_render:
+            abort(503, "Another PDF of this portfolio is being made right now. "
+                       "Please try again in a few seconds.")  # fmt: skip
+        # Only a render counts against the reader's limit; a kept copy is free.
+        g.drew_a_new_document = True
+        try:
+            return documents.render_pdf(document, seconds, current_app.config["PDF_MAX_PAGES"])
+        except documents.DocumentFailed as error:
+            abort(503, str(error))
+
+
+def _pdf(etag: str, owner_id: int, filename, render) -> Response:
+    """A PDF, made by `render()` (None: nothing to show) once per version and kept, saved
+    as `filename()` (asked only when the PDF is sent, not for a 304)."""
+    if (answer := not_modified(etag, noindex=True)) is not None:
+        return answer
+
+    def make() -> CachedPage | None:
+        body = render()
+        return CachedPage(body, owner_id=owner_id) if body is not None else None
+
+    page = kept_page(etag, make, for_everyone=True)
+    if page is None:
+        abort(404)
+    response = current_app.response_class(page.body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename()}"'
+    # A PDF carries the public contact email: no search engine should index it.
+    response.headers["X-Robots-Tag"] = NOINDEX
+    return cacheable(response, etag)
+
+
+@bp.get("/u/<username>.pdf")
+def profile_pdf(username: str):
+    owner = visible_owner_or_404(username)
+    etag = shared_etag("profile-pdf", owner.id, owner.portfolio_version)
+
+    def render() -> bytes:
+        products = publishing.public_products(owner, publishing.CASE_STUDY_LOADING)
+        return _render_pdf(owner, products, None, "Product portfolio")
+
+    return _pdf(etag, owner.id, lambda: f"{owner.username}-portfolio.pdf", render)
+
+
+@bp.get("/u/<username>/<slug>.pdf")
+def case_study_pdf(username: str, slug: str):
+    owner = visible_owner_or_404(username)
+    etag = shared_etag("case-study-pdf", owner.id, owner.portfolio_version, slug)
+
+    def render() -> bytes | None:
+        product = publishing.public_product(owner, slug)
+        return _render_pdf(owner, [product], None, "Case study") if product else None
+
+    return _pdf(etag, owner.id, lambda: f"{owner.username}-{slug}.pdf", render)
+
+
+def _share_pdf(link: ShareLink, slug: str | None) -> Response:
+    """The PDF of a share link's products, or of the one called `slug`."""
+    etag = shared_etag("share-pdf", link.id, link.user.portfolio_version, slug)
+    name = link.user.username
+
+    def render() -> bytes | None:
+        products = share_links.products_behind(link, publishing.CASE_STUDY_LOADING)
+        if slug is not None:
+            products = [product for product in products if product.slug == slug]
+        if not products:
+            return None
+        whole = link.is_portfolio_link and slug is None
+        owner = publishing.owner_by_id(link.user_id)
+        return _render_pdf(owner, products, link, "Product portfolio" if whole else "Case study")
+
+    def filename() -> str:
+        if link.is_portfolio_link and slug is None:
+            return f"{name}-portfolio.pdf"
+        return f"{name}-{slug or link.product.slug}.pdf"
+
+    return _pdf(etag, link.user_id, filename, render)
+
+
+@bp.get("/s/<token>.pdf")
+def share_pdf(token: str):
+    return _share_pdf(open_link_or_404(token), None)
+
+
+@bp.get("/s/<token>/<slug>.pdf")
+def share_case_study_pdf(token: str, slug: str):
+    link = open_link_or_404(token)
+    if not link.is_portfolio_link:
+        abort(404)
+    return _share_pdf(link, slug)
+
+
+@bp.get("/u/<username>/resume.json")
+def json_resume(username: str):
+    owner = visible_owner_or_404(username)
+    etag = page_etag("resume", owner.id, owner.portfolio_version)
+    if (answer := not_modified(etag)) is not None:
+        return answer
+    resume = build_resume(
+        owner,
+        publishing.public_products(owner),
+        public_url("portfolio.profile", username=owner.username),
+    )
+    response = current_app.response_class(
+        json.dumps(resume, ensure_ascii=False, indent=2), mimetype="application/json"
+    )
+    return cacheable(response, etag)
