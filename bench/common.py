@@ -33,7 +33,7 @@ from pm_portfolio.models import Skill
 from pm_portfolio.models import User
 from pm_portfolio.models import learning_skills
 from pm_portfolio.models import product_skills
-from pm_portfolio.web.helpers import media_storage
+from pm_portfolio.web.media_settings import media_storage
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = Path(__file__).resolve().parent

@@ -33,9 +33,9 @@ from pm_portfolio.portfolio import bp as portfolio_bp
 from pm_portfolio.portfolio.page_cache import PageCache
 from pm_portfolio.products.views import bp as products_bp
 from pm_portfolio.sharing.views import bp as sharing_bp
-from pm_portfolio.web.helpers import IdConverter
-from pm_portfolio.web.helpers import apply_upload_limit
+from pm_portfolio.web.media_settings import apply_upload_limit
 from pm_portfolio.web.ratelimits import init_rate_limits
+from pm_portfolio.web.routing import IdConverter
 from pm_portfolio.web.security import add_security_headers
 from pm_portfolio.web.templating import init_templating
 from pm_portfolio.web.templating import render_version

@@ -23,8 +23,8 @@ from pm_portfolio.demo.seed import DEMO_EMAIL
 from pm_portfolio.demo.seed import seed_demo_portfolio
 from pm_portfolio.exports import backup
 from pm_portfolio.exports import csv_import
-from pm_portfolio.web.helpers import media_limits
-from pm_portfolio.web.helpers import media_storage
+from pm_portfolio.web.media_settings import media_limits
+from pm_portfolio.web.media_settings import media_storage
 
 media_commands = AppGroup("media", help="Stored media files.")
 views_commands = AppGroup("views", help="Counted views of public pages.")

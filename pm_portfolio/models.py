@@ -1,4 +1,5 @@
-"""The database schema, in one place. Rules about these objects live in services."""
+"""The database schema, in one place. The rules about these objects live in core/ (and,
+where one package alone needs one, in that package)."""
 
 from datetime import date
 from datetime import datetime

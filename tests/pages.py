@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from pm_portfolio import clock
-from pm_portfolio.core import account_links
+from pm_portfolio.accounts import links as account_links
 from pm_portfolio.core import analytics
 from pm_portfolio.demo.seed import seed_demo_portfolio
 from pm_portfolio.exports.csv_import import save_draft

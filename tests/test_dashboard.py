@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from pm_portfolio.dashboard import charts
-from pm_portfolio.dashboard import services
-from pm_portfolio.dashboard.services import MonthActivity
+from pm_portfolio.dashboard import figures
+from pm_portfolio.dashboard.figures import MonthActivity
 from pm_portfolio.extensions import db
 from pm_portfolio.models import User
 from tests.factories import make_learning
@@ -17,9 +17,9 @@ from tests.infrastructure import counted_queries
 TODAY = date(2026, 11, 27)
 
 
-def build(app, user_id: int, today: date = TODAY) -> services.Dashboard:
+def build(app, user_id: int, today: date = TODAY) -> figures.Dashboard:
     with app.app_context():
-        return services.build_dashboard(db.session.get(User, user_id), today)
+        return figures.build_dashboard(db.session.get(User, user_id), today)
 
 
 def test_counts_by_status_and_learnings(app, user):
@@ -108,7 +108,7 @@ def test_cadence_covers_the_last_twelve_months(app, user):
 
 
 def test_month_starts_cross_the_year():
-    assert services.month_starts(date(2026, 2, 14), 3) == [
+    assert figures.month_starts(date(2026, 2, 14), 3) == [
         date(2025, 12, 1),
         date(2026, 1, 1),
         date(2026, 2, 1),

@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import encode_multipart
 
-from pm_portfolio.core import account_links
+from pm_portfolio.accounts import links as account_links
 from pm_portfolio.core.products import SLUG_PATTERN
 from pm_portfolio.exports.csv_import import save_draft
 from pm_portfolio.extensions import db

@@ -15,11 +15,11 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from PIL import Image
 
-from pm_portfolio.core import preview_cards
 from pm_portfolio.core.media_files import MediaRefused
 from pm_portfolio.core.media_files import process_avatar
 from pm_portfolio.core.media_files import process_image
 from pm_portfolio.exports import media_backup
+from pm_portfolio.portfolio import card_drawing
 
 pytestmark = pytest.mark.slow
 
@@ -66,7 +66,7 @@ def never_crashes(data: bytes) -> None:
             process(data)
     with contextlib.suppress(MediaRefused):
         media_backup._webp_size(data)
-    preview_cards._picture(data)
+    card_drawing._picture(data)
 
 
 def test_every_format_is_covered():

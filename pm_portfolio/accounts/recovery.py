@@ -9,19 +9,19 @@ from flask_login import current_user
 from flask_login import login_required
 
 from pm_portfolio import clock
+from pm_portfolio.accounts import links as account_links
 from pm_portfolio.accounts.blueprint import bp
 from pm_portfolio.accounts.forms import EmailChangeForm
 from pm_portfolio.accounts.forms import ForgotPasswordForm
 from pm_portfolio.accounts.forms import ResetPasswordForm
+from pm_portfolio.accounts.links import lifetime
 from pm_portfolio.accounts.sign_in import send_confirmation
-from pm_portfolio.core import account_links
 from pm_portfolio.core import accounts
-from pm_portfolio.core.account_links import lifetime
 from pm_portfolio.core.mail import compose
 from pm_portfolio.core.mail import deliver
 from pm_portfolio.core.mail import send_email
 from pm_portfolio.forms.fields import ConfirmForm
-from pm_portfolio.web.helpers import after_response
+from pm_portfolio.web.deferred import after_response
 from pm_portfolio.web.public_urls import public_url
 
 RESET_SENT = (

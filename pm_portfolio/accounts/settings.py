@@ -20,9 +20,9 @@ from pm_portfolio.core.publishing import empty_portfolio_advice
 from pm_portfolio.core.publishing import reader_view
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.profile import ProfileForm
-from pm_portfolio.web.helpers import media_limits
-from pm_portfolio.web.helpers import media_storage
-from pm_portfolio.web.helpers import owned_or_404
+from pm_portfolio.web.access import owned_or_404
+from pm_portfolio.web.media_settings import media_limits
+from pm_portfolio.web.media_settings import media_storage
 from pm_portfolio.web.public_urls import public_url
 
 # The photo form shares the profile page: a prefix keeps its fields apart.

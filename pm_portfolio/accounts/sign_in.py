@@ -14,17 +14,17 @@ from flask_login import login_user
 from flask_login import logout_user
 
 from pm_portfolio import clock
+from pm_portfolio.accounts import links as account_links
 from pm_portfolio.accounts.blueprint import bp
 from pm_portfolio.accounts.forms import LoginForm
 from pm_portfolio.accounts.forms import RegisterForm
-from pm_portfolio.core import account_links
 from pm_portfolio.core import accounts
 from pm_portfolio.core import browser_sessions
 from pm_portfolio.core.mail import compose
 from pm_portfolio.core.mail import deliver
 from pm_portfolio.database import READ_ONLY_METHODS
 from pm_portfolio.models import User
-from pm_portfolio.web.helpers import after_response
+from pm_portfolio.web.deferred import after_response
 from pm_portfolio.web.public_urls import public_url
 
 LOGIN_FAILED = "Incorrect email, username or password."

@@ -1,7 +1,7 @@
 """Sending email: plain-text messages from templates/email/, through Flask-Mailman.
 
 A message is composed (rendered) where it is asked for, and delivered then or
-later (see web.helpers.after_response). Delivery never fails the page that
+later (see web.deferred.after_response). Delivery never fails the page that
 asked for it: a mail server that is down is logged, and the page says what it
 would have said anyway ("if an account uses that address, we sent a link"), so
 nothing about accounts leaks either.

@@ -6,8 +6,8 @@ pictures without a browser.
 
 from dataclasses import dataclass
 
-from pm_portfolio.dashboard.services import MonthActivity
-from pm_portfolio.dashboard.services import SkillCoverage
+from pm_portfolio.dashboard.figures import MonthActivity
+from pm_portfolio.dashboard.figures import SkillCoverage
 
 CHART_WIDTH = 720
 CHART_HEIGHT = 260

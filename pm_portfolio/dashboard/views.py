@@ -21,10 +21,10 @@ from markupsafe import Markup
 from pm_portfolio import clock
 from pm_portfolio.core import analytics
 from pm_portfolio.dashboard import charts
-from pm_portfolio.dashboard import services
-from pm_portfolio.web.helpers import kept
-from pm_portfolio.web.helpers import require_login
+from pm_portfolio.dashboard import figures
+from pm_portfolio.web.access import require_login
 from pm_portfolio.web.public_urls import public_base_url
+from pm_portfolio.web.shared_cache import from_shared_cache
 
 bp = Blueprint("dashboard", __name__)
 require_login(bp)
@@ -53,7 +53,7 @@ def _rendered(template: str, **context) -> Markup:
 
 def _progress() -> ProgressParts:
     def render() -> ProgressParts:
-        dashboard = services.build_dashboard(current_user, today=clock.today())
+        dashboard = figures.build_dashboard(current_user, today=clock.today())
         progress = _rendered(
             "dashboard/_progress.html",
             dashboard=dashboard,
@@ -63,7 +63,7 @@ def _progress() -> ProgressParts:
         recent = _rendered("dashboard/_recent.html", dashboard=dashboard)
         return ProgressParts(progress, recent, dashboard.is_new)
 
-    return kept(_key("progress"), render)
+    return from_shared_cache(_key("progress"), render)
 
 
 def _views_card() -> Markup:
@@ -71,10 +71,12 @@ def _views_card() -> Markup:
     key = _key("views", analytics.views_version(current_user.id), waiting)
 
     def render() -> Markup:
-        reach = services.build_reach(current_user.id, today=clock.today())
-        return _rendered("dashboard/_views.html", views=reach.views, share_links=reach.share_links)
+        audience = figures.build_audience(current_user.id, today=clock.today())
+        return _rendered(
+            "dashboard/_views.html", views=audience.views, share_links=audience.share_links
+        )
 
-    return kept(key, render)
+    return from_shared_cache(key, render)
 
 
 @bp.get("/dashboard")

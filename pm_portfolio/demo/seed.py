@@ -13,7 +13,7 @@ from pm_portfolio.core.products import ProductData
 from pm_portfolio.core.products import create_product
 from pm_portfolio.core.products import update_product
 from pm_portfolio.demo import pictures
-from pm_portfolio.web.helpers import media_storage
+from pm_portfolio.web.media_settings import media_storage
 
 DEMO_EMAIL = accounts.DEMO_EMAIL
 

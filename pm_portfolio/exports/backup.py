@@ -3,7 +3,7 @@
 Two forms: JSON (format version 1: profile, products, learnings) and a ZIP of
 that JSON with the media described (version 2) and every media file beside it.
 A restore is all or nothing: the profile, products and learnings are checked by
-the same forms as the pages and written through the same services (through the
+the same forms as the pages and written through the same rules (through the
 CSV import's planning); media items and files are checked by media_backup; all
 of it is committed together, after the files are stored.
 """

@@ -37,11 +37,11 @@ from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.filters import JournalFilterForm
 from pm_portfolio.forms.filters import ProductFilterForm
 from pm_portfolio.forms.profile import ProfileForm
-from pm_portfolio.web.helpers import allows_uploads_up_to
-from pm_portfolio.web.helpers import media_limits
-from pm_portfolio.web.helpers import media_storage
-from pm_portfolio.web.helpers import owned_or_404
-from pm_portfolio.web.helpers import require_login
+from pm_portfolio.web.access import owned_or_404
+from pm_portfolio.web.access import require_login
+from pm_portfolio.web.media_settings import allows_uploads_up_to
+from pm_portfolio.web.media_settings import media_limits
+from pm_portfolio.web.media_settings import media_storage
 
 bp = Blueprint("exports", __name__)
 require_login(bp)

@@ -16,9 +16,9 @@ from pm_portfolio.core.skills import all_skills
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.filters import JournalFilterForm
 from pm_portfolio.forms.learnings import LearningForm
-from pm_portfolio.web.helpers import owned_or_404
-from pm_portfolio.web.helpers import page_number
-from pm_portfolio.web.helpers import require_login
+from pm_portfolio.web.access import owned_or_404
+from pm_portfolio.web.access import require_login
+from pm_portfolio.web.routing import page_number
 
 bp = Blueprint("learnings", __name__)
 require_login(bp)

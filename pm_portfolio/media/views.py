@@ -24,10 +24,10 @@ from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.media.forms import EditForm
 from pm_portfolio.media.forms import EmbedForm
 from pm_portfolio.media.forms import UploadForm
-from pm_portfolio.web.helpers import media_limits
-from pm_portfolio.web.helpers import media_storage
-from pm_portfolio.web.helpers import owned_or_404
-from pm_portfolio.web.helpers import signed_in_user_id
+from pm_portfolio.web.access import owned_or_404
+from pm_portfolio.web.access import signed_in_user_id
+from pm_portfolio.web.media_settings import media_limits
+from pm_portfolio.web.media_settings import media_storage
 
 bp = Blueprint("media", __name__)
 

@@ -4,13 +4,13 @@ from functools import cache
 from pathlib import Path
 
 from pm_portfolio.core import media
-from pm_portfolio.core.preview_cards import CardContent
-from pm_portfolio.core.preview_cards import CardFonts
-from pm_portfolio.core.preview_cards import CardResult
 from pm_portfolio.core.publishing import PublicOwner
 from pm_portfolio.core.storage import Storage
 from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Product
+from pm_portfolio.portfolio.card_drawing import CardContent
+from pm_portfolio.portfolio.card_drawing import CardFonts
+from pm_portfolio.portfolio.card_drawing import CardResult
 
 # A cover is drawn 460 px wide: the 960 px file is plenty, and quicker to decode.
 COVER_WIDTH = 960

@@ -13,7 +13,7 @@ from flask import session
 from pm_portfolio.core import publishing
 from pm_portfolio.portfolio.page_cache import CachedPage
 from pm_portfolio.portfolio.page_cache import PageCache
-from pm_portfolio.web.helpers import signed_in_user_id
+from pm_portfolio.web.access import signed_in_user_id
 from pm_portfolio.web.public_urls import public_base_url
 
 NOINDEX = "noindex, nofollow"

@@ -15,15 +15,15 @@ from markupsafe import escape
 from pm_portfolio.core import publishing
 from pm_portfolio.portfolio.blueprint import bp
 from pm_portfolio.portfolio.conditional import shared_etag
-from pm_portfolio.web.helpers import kept
 from pm_portfolio.web.public_urls import public_url
+from pm_portfolio.web.shared_cache import from_shared_cache
 
 
 def _sitemap_version() -> publishing.SitemapVersion:
     # Counting every address reads every public product: done once in a while, not for
     # every crawler's request. A change shows within SITEMAP_VERSION_SECONDS.
     seconds = current_app.config["SITEMAP_VERSION_SECONDS"]
-    return kept("sitemap-version", publishing.sitemap_version, timeout=seconds)
+    return from_shared_cache("sitemap-version", publishing.sitemap_version, timeout=seconds)
 
 
 def _sitemap_pages(version: publishing.SitemapVersion) -> int:

@@ -13,8 +13,6 @@ from pm_portfolio.core import publishing
 from pm_portfolio.core import share_links
 from pm_portfolio.models import ShareLink
 from pm_portfolio.portfolio import documents
-from pm_portfolio.portfolio.access import open_link_or_404
-from pm_portfolio.portfolio.access import visible_owner_or_404
 from pm_portfolio.portfolio.blueprint import bp
 from pm_portfolio.portfolio.conditional import NOINDEX
 from pm_portfolio.portfolio.conditional import cacheable
@@ -24,6 +22,8 @@ from pm_portfolio.portfolio.conditional import page_etag
 from pm_portfolio.portfolio.conditional import shared_etag
 from pm_portfolio.portfolio.json_resume import build_resume
 from pm_portfolio.portfolio.page_cache import CachedPage
+from pm_portfolio.portfolio.readable import open_link_or_404
+from pm_portfolio.portfolio.readable import visible_owner_or_404
 from pm_portfolio.portfolio.render_locks import render_lock
 from pm_portfolio.web.public_urls import public_base_url
 from pm_portfolio.web.public_urls import public_url

@@ -20,10 +20,6 @@ from pm_portfolio.core import analytics
 from pm_portfolio.core import publishing
 from pm_portfolio.core import share_links
 from pm_portfolio.models import ShareLink
-from pm_portfolio.portfolio.access import open_link_or_404
-from pm_portfolio.portfolio.access import shows_anything
-from pm_portfolio.portfolio.access import visible_owner_or_404
-from pm_portfolio.portfolio.access import visible_stamp_or_404
 from pm_portfolio.portfolio.blueprint import bp
 from pm_portfolio.portfolio.conditional import NOINDEX
 from pm_portfolio.portfolio.conditional import cacheable
@@ -35,7 +31,11 @@ from pm_portfolio.portfolio.previews import case_study_card_etag
 from pm_portfolio.portfolio.previews import profile_card_etag
 from pm_portfolio.portfolio.previews import share_card_url
 from pm_portfolio.portfolio.previews import versioned_card_url
-from pm_portfolio.web.helpers import signed_in_user_id
+from pm_portfolio.portfolio.readable import open_link_or_404
+from pm_portfolio.portfolio.readable import shows_anything
+from pm_portfolio.portfolio.readable import visible_owner_or_404
+from pm_portfolio.portfolio.readable import visible_stamp_or_404
+from pm_portfolio.web.access import signed_in_user_id
 from pm_portfolio.web.public_urls import public_base_url
 
 

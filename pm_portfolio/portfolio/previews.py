@@ -10,22 +10,22 @@ from flask import g
 from flask import request
 
 from pm_portfolio.core import publishing
-from pm_portfolio.core.preview_cards import CardContent
-from pm_portfolio.core.preview_cards import draw_card
 from pm_portfolio.models import ShareLink
 from pm_portfolio.portfolio import cards
-from pm_portfolio.portfolio.access import open_link_or_404
-from pm_portfolio.portfolio.access import shows_anything
-from pm_portfolio.portfolio.access import visible_owner_or_404
 from pm_portfolio.portfolio.blueprint import bp
+from pm_portfolio.portfolio.card_drawing import CardContent
+from pm_portfolio.portfolio.card_drawing import draw_card
 from pm_portfolio.portfolio.conditional import NOINDEX
 from pm_portfolio.portfolio.conditional import cacheable
 from pm_portfolio.portfolio.conditional import kept_page
 from pm_portfolio.portfolio.conditional import not_modified
 from pm_portfolio.portfolio.conditional import shared_etag
 from pm_portfolio.portfolio.page_cache import CachedPage
-from pm_portfolio.web.helpers import media_storage
-from pm_portfolio.web.helpers import signed_in_user_id
+from pm_portfolio.portfolio.readable import open_link_or_404
+from pm_portfolio.portfolio.readable import shows_anything
+from pm_portfolio.portfolio.readable import visible_owner_or_404
+from pm_portfolio.web.access import signed_in_user_id
+from pm_portfolio.web.media_settings import media_storage
 from pm_portfolio.web.public_urls import public_base_url
 from pm_portfolio.web.public_urls import public_url
 

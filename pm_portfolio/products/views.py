@@ -23,9 +23,9 @@ from pm_portfolio.forms.filters import ProductFilterForm
 from pm_portfolio.forms.products import JournalDraftForm
 from pm_portfolio.forms.products import ProductForm
 from pm_portfolio.forms.products import product_formdata
-from pm_portfolio.web.helpers import media_storage
-from pm_portfolio.web.helpers import owned_or_404
-from pm_portfolio.web.helpers import require_login
+from pm_portfolio.web.access import owned_or_404
+from pm_portfolio.web.access import require_login
+from pm_portfolio.web.media_settings import media_storage
 from pm_portfolio.web.templating import moment_label
 
 bp = Blueprint("products", __name__, url_prefix="/products")

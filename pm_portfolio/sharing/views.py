@@ -13,8 +13,8 @@ from pm_portfolio.core.analytics import share_link_stats
 from pm_portfolio.core.products import owned_product
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.sharing.forms import PortfolioLinkForm
-from pm_portfolio.web.helpers import owned_or_404
-from pm_portfolio.web.helpers import require_login
+from pm_portfolio.web.access import owned_or_404
+from pm_portfolio.web.access import require_login
 
 bp = Blueprint("sharing", __name__)
 require_login(bp)

@@ -293,12 +293,12 @@ def build_dashboard(user: User, today: date) -> Dashboard:
 
 
 @dataclass(frozen=True)
-class Reach:
+class Audience:
     """Who is looking: the last 30 days' views, and each share link's."""
 
     views: ViewSummary
     share_links: list[ShareLinkStats]
 
 
-def build_reach(owner_id: int, today: date) -> Reach:
-    return Reach(views=recent_views(owner_id, today), share_links=share_link_stats(owner_id))
+def build_audience(owner_id: int, today: date) -> Audience:
+    return Audience(views=recent_views(owner_id, today), share_links=share_link_stats(owner_id))

@@ -8,7 +8,7 @@ from pm_portfolio.core import publishing
 from pm_portfolio.core import share_links
 from pm_portfolio.core.stamps import OwnerStamp
 from pm_portfolio.models import ShareLink
-from pm_portfolio.web.helpers import signed_in_user_id
+from pm_portfolio.web.access import signed_in_user_id
 
 
 def visible_owner_or_404(username: str) -> publishing.PublicOwner:
