@@ -6,9 +6,12 @@ from flask_wtf import FlaskForm
 from wtforms import DateField
 from wtforms import Field
 from wtforms import SelectMultipleField
+from wtforms import StringField
+from wtforms import TextAreaField
 from wtforms import URLField
 from wtforms import ValidationError
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput
@@ -29,6 +32,34 @@ def strip_whitespace(value: str | None) -> str | None:
 
 def max_length(limit: int) -> Length:
     return Length(max=limit, message=f"Use at most {limit:,} characters.")
+
+
+def _text_validators(max_chars: int, required: str | None) -> list:
+    return [*([DataRequired(required)] if required else []), max_length(max_chars)]
+
+
+def text_field(
+    label: str, max_chars: int, description: str | None = None, required: str | None = None
+) -> StringField:
+    """A line of text, trimmed, of at most `max_chars`; `required`: the message if empty."""
+    return StringField(
+        label,
+        filters=[strip_whitespace],
+        validators=_text_validators(max_chars, required),
+        description=description,
+    )
+
+
+def long_text_field(
+    label: str, max_chars: int, description: str | None = None, required: str | None = None
+) -> TextAreaField:
+    """Paragraphs of text, trimmed, of at most `max_chars`; `required` as for text_field."""
+    return TextAreaField(
+        label,
+        filters=[strip_whitespace],
+        validators=_text_validators(max_chars, required),
+        description=description,
+    )
 
 
 def is_http_url(value: str) -> bool:

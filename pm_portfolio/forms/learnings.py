@@ -2,9 +2,6 @@
 
 from wtforms import BooleanField
 from wtforms import SelectField
-from wtforms import StringField
-from wtforms import TextAreaField
-from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 
 from pm_portfolio import clock
@@ -15,8 +12,8 @@ from pm_portfolio.forms.fields import Form
 from pm_portfolio.forms.fields import IsoDateField
 from pm_portfolio.forms.fields import MultiCheckboxField
 from pm_portfolio.forms.fields import choices
-from pm_portfolio.forms.fields import max_length
-from pm_portfolio.forms.fields import strip_whitespace
+from pm_portfolio.forms.fields import long_text_field
+from pm_portfolio.forms.fields import text_field
 from pm_portfolio.models import LearningKind
 from pm_portfolio.models import Skill
 
@@ -29,11 +26,7 @@ def optional_id(value) -> str:
 
 
 class LearningForm(Form):
-    title = StringField(
-        "What did you learn?",
-        filters=[strip_whitespace],
-        validators=[DataRequired("Sum up the learning in a line."), max_length(160)],
-    )
+    title = text_field("What did you learn?", 160, required="Sum up the learning in a line.")
     kind = SelectField(
         "Kind",
         choices=choices((kind.value, kind.label) for kind in LearningKind),
@@ -43,12 +36,10 @@ class LearningForm(Form):
         "When", default=clock.today, validators=[InputRequired("Enter the date, YYYY-MM-DD.")]
     )
     product_id = SelectField("Product", coerce=optional_id, default="")
-    body = TextAreaField(
+    body = long_text_field(
         "The story",
-        filters=[strip_whitespace],
-        validators=[max_length(MARKDOWN_MAX)],
-        description="What happened, what you decided or found, and what you would do next. "
-        "Markdown works.",
+        MARKDOWN_MAX,
+        "What happened, what you decided or found, and what you would do next. Markdown works.",
     )
     skill_keys = MultiCheckboxField("PM skills it shows")
     is_public = BooleanField(

@@ -33,9 +33,10 @@ from pm_portfolio.forms.fields import IsoDateField
 from pm_portfolio.forms.fields import MultiCheckboxField
 from pm_portfolio.forms.fields import choices
 from pm_portfolio.forms.fields import link_field
-from pm_portfolio.forms.fields import max_length
+from pm_portfolio.forms.fields import long_text_field
 from pm_portfolio.forms.fields import number_between
 from pm_portfolio.forms.fields import strip_whitespace
+from pm_portfolio.forms.fields import text_field
 from pm_portfolio.models import CASE_STUDY_TEXTS
 from pm_portfolio.models import Learning
 from pm_portfolio.models import LearningKind
@@ -54,12 +55,7 @@ STATUS_OPTIONS = [(status.value, status.label) for status in ProductStatus]
 
 
 def markdown_field(label: str, description: str) -> TextAreaField:
-    return TextAreaField(
-        label,
-        filters=[strip_whitespace],
-        validators=[max_length(MARKDOWN_MAX)],
-        description=f"{description} {MARKDOWN_HELP}",
-    )
+    return long_text_field(label, MARKDOWN_MAX, f"{description} {MARKDOWN_HELP}")
 
 
 def optional_id(value) -> int | None:
@@ -80,27 +76,14 @@ NO_EVIDENCE = ("", "None")
 class MetricForm(SubForm):
     """One result; a row left empty is ignored. Its evidence fields are all optional."""
 
-    label = StringField("Label", filters=[strip_whitespace], validators=[max_length(60)])
-    value = StringField("Value", filters=[strip_whitespace], validators=[max_length(40)])
-    note = StringField("Note", filters=[strip_whitespace], validators=[max_length(120)])
-    baseline = StringField(
-        "Before (baseline)",
-        filters=[strip_whitespace],
-        validators=[max_length(40)],
-        description="What it was before, in the same unit, e.g. 14 min.",
+    label = text_field("Label", 60)
+    value = text_field("Value", 40)
+    note = text_field("Note", 120)
+    baseline = text_field(
+        "Before (baseline)", 40, "What it was before, in the same unit, e.g. 14 min."
     )
-    unit = StringField(
-        "Unit",
-        filters=[strip_whitespace],
-        validators=[max_length(20)],
-        description="If the value does not say it, e.g. min, teams, %.",
-    )
-    time_window = StringField(
-        "Time window",
-        filters=[strip_whitespace],
-        validators=[max_length(60)],
-        description="E.g. first 8 weeks; or give the dates below.",
-    )
+    unit = text_field("Unit", 20, "If the value does not say it, e.g. min, teams, %.")
+    time_window = text_field("Time window", 60, "E.g. first 8 weeks; or give the dates below.")
     window_start = IsoDateField("From", validators=[Optional()])
     window_end = IsoDateField("To", validators=[Optional()])
     direction = SelectField("Better is", choices=choices(DIRECTION_OPTIONS), default="")
@@ -112,11 +95,8 @@ class MetricForm(SubForm):
         validate_choice=False,
         default="",
     )
-    caveat = StringField(
-        "Caveat",
-        filters=[strip_whitespace],
-        validators=[max_length(160)],
-        description="What a careful reader should know, e.g. n = 38, self-selected.",
+    caveat = text_field(
+        "Caveat", 160, "What a careful reader should know, e.g. n = 38, self-selected."
     )
     remove = BooleanField("Remove")
 
@@ -162,16 +142,11 @@ class MetricForm(SubForm):
 
 
 class ProductForm(Form):
-    title = StringField(
-        "Title",
-        filters=[strip_whitespace],
-        validators=[DataRequired("Give your product a title."), max_length(120)],
-    )
-    tagline = StringField(
+    title = text_field("Title", 120, required="Give your product a title.")
+    tagline = text_field(
         "Tagline",
-        filters=[strip_whitespace],
-        validators=[max_length(160)],
-        description='One line: what it is and for whom. E.g. "Async stand-ups in Slack for '
+        160,
+        'One line: what it is and for whom. E.g. "Async stand-ups in Slack for '
         'remote teams of 5 to 50."',
     )
     # Asked, not assumed: a product left at "idea" by default stays off the portfolio,
@@ -183,11 +158,10 @@ class ProductForm(Form):
         validators=[DataRequired("Choose where it stands: idea, building, shipped or sunset.")],
         description="Your portfolio shows ideas only if you choose to, in Settings.",
     )
-    role = StringField(
+    role = text_field(
         "Your role",
-        filters=[strip_whitespace],
-        validators=[max_length(120)],
-        description='What you did, not only your title. E.g. "Solo: interviews, design, build" '
+        120,
+        'What you did, not only your title. E.g. "Solo: interviews, design, build" '
         'or "PM in a team of 3".',
     )
     started_on = IsoDateField("Started on", validators=[Optional()])
@@ -196,11 +170,10 @@ class ProductForm(Form):
         validators=[Optional()],
         description="Needed once the product is shipped or sunset.",
     )
-    target_users = StringField(
+    target_users = text_field(
         "Target users",
-        filters=[strip_whitespace],
-        validators=[max_length(200)],
-        description='As precisely as you can. E.g. "Engineering managers of remote teams across '
+        200,
+        'As precisely as you can. E.g. "Engineering managers of remote teams across '
         'three or more time zones."',
     )
     problem = markdown_field(

@@ -2,8 +2,6 @@
 
 from wtforms import BooleanField
 from wtforms import EmailField
-from wtforms import StringField
-from wtforms import TextAreaField
 from wtforms.validators import Email
 from wtforms.validators import Optional
 
@@ -11,39 +9,23 @@ from pm_portfolio.core.accounts import EMAIL_MAX
 from pm_portfolio.core.accounts import ProfileData
 from pm_portfolio.forms.fields import Form
 from pm_portfolio.forms.fields import link_field
+from pm_portfolio.forms.fields import long_text_field
 from pm_portfolio.forms.fields import max_length
 from pm_portfolio.forms.fields import strip_whitespace
+from pm_portfolio.forms.fields import text_field
 
 
 class ProfileForm(Form):
-    display_name = StringField(
-        "Display name",
-        filters=[strip_whitespace],
-        validators=[max_length(80)],
-        description="Shown on your portfolio instead of your username.",
+    display_name = text_field(
+        "Display name", 80, "Shown on your portfolio instead of your username."
     )
-    headline = StringField(
-        "Headline",
-        filters=[strip_whitespace],
-        validators=[max_length(120)],
-        description='One line, e.g. "Engineer turning side projects into products".',
+    headline = text_field(
+        "Headline", 120, 'One line, e.g. "Engineer turning side projects into products".'
     )
-    bio = TextAreaField(
-        "Short bio",
-        filters=[strip_whitespace],
-        validators=[max_length(1000)],
-    )
-    location = StringField(
-        "Location",
-        filters=[strip_whitespace],
-        validators=[max_length(80)],
-        description='Where you are, e.g. "Berlin, Germany".',
-    )
-    open_to = StringField(
-        "Open to",
-        filters=[strip_whitespace],
-        validators=[max_length(120)],
-        description='The roles you are looking for, e.g. "APM / PM roles · Remote or Berlin".',
+    bio = long_text_field("Short bio", 1000)
+    location = text_field("Location", 80, 'Where you are, e.g. "Berlin, Germany".')
+    open_to = text_field(
+        "Open to", 120, 'The roles you are looking for, e.g. "APM / PM roles · Remote or Berlin".'
     )
     contact_email = EmailField(
         "Public contact email",

@@ -11,25 +11,20 @@ from pm_portfolio.forms.fields import URL_MAX
 from pm_portfolio.forms.fields import Form
 from pm_portfolio.forms.fields import max_length
 from pm_portfolio.forms.fields import strip_whitespace
+from pm_portfolio.forms.fields import text_field
 
 
 def alt_text_field() -> StringField:
-    return StringField(
+    return text_field(
         "Alt text",
-        filters=[strip_whitespace],
-        validators=[max_length(ALT_MAX)],
-        description="What the picture shows, for people who cannot see it; needed for "
+        ALT_MAX,
+        "What the picture shows, for people who cannot see it; needed for "
         'pictures. E.g. "The weekly digest in Slack, with three answers".',
     )
 
 
 def caption_field() -> StringField:
-    return StringField(
-        "Caption",
-        filters=[strip_whitespace],
-        validators=[max_length(ALT_MAX)],
-        description="Optional: what a reader should notice.",
-    )
+    return text_field("Caption", ALT_MAX, "Optional: what a reader should notice.")
 
 
 class UploadForm(Form):
@@ -45,11 +40,7 @@ class EmbedForm(Form):
         validators=[DataRequired("Paste a link."), max_length(URL_MAX)],
         description="A video or design on YouTube, Vimeo, Loom or Figma.",
     )
-    title = StringField(
-        "Title",
-        filters=[strip_whitespace],
-        validators=[DataRequired("Give it a title, e.g. “Two-minute demo”."), max_length(ALT_MAX)],
-    )
+    title = text_field("Title", ALT_MAX, required="Give it a title, e.g. “Two-minute demo”.")
     caption = caption_field()
 
 

@@ -5,8 +5,6 @@ from wtforms import FieldList
 from wtforms import Form as SubForm
 from wtforms import FormField
 from wtforms import IntegerField
-from wtforms import StringField
-from wtforms import TextAreaField
 from wtforms import ValidationError
 from wtforms.validators import DataRequired
 from wtforms.validators import Optional
@@ -16,9 +14,9 @@ from pm_portfolio import clock
 from pm_portfolio.core.share_links import PortfolioLinkData
 from pm_portfolio.forms.fields import Form
 from pm_portfolio.forms.fields import IsoDateField
-from pm_portfolio.forms.fields import max_length
+from pm_portfolio.forms.fields import long_text_field
 from pm_portfolio.forms.fields import number_between
-from pm_portfolio.forms.fields import strip_whitespace
+from pm_portfolio.forms.fields import text_field
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
 
@@ -32,17 +30,16 @@ class LinkItemForm(SubForm):
 
 
 class PortfolioLinkForm(Form):
-    name = StringField(
+    name = text_field(
         "Who is it for?",
-        filters=[strip_whitespace],
-        validators=[DataRequired("Name the link, e.g. the company and role."), max_length(120)],
-        description="Only you see this name, e.g. “Acme — Senior PM application”.",
+        120,
+        "Only you see this name, e.g. “Acme — Senior PM application”.",
+        required="Name the link, e.g. the company and role.",
     )
-    note = TextAreaField(
+    note = long_text_field(
         "A note for them",
-        filters=[strip_whitespace],
-        validators=[max_length(500)],
-        description="Optional. Shown at the top of this link's page only, e.g. "
+        500,
+        "Optional. Shown at the top of this link's page only, e.g. "
         "“Hi Acme team — the two case studies below are closest to the Growth PM role.”",
     )
     expires_on = IsoDateField(
