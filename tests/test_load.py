@@ -7,6 +7,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -59,6 +62,53 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+class Load:
+    """Threads sending requests to one gunicorn server, and what they met: every status,
+    every exception in a thread, and the server's log."""
+
+    def __init__(self, base: str, log: Path):
+        self.base = base
+        self.log = log
+        self.statuses: Counter = Counter()
+        self.errors: list[BaseException] = []
+        self._threads: list[threading.Thread] = []
+
+    def start(self, target, *args) -> None:
+        """Run `target(base, *args, statuses)` on a thread of its own."""
+
+        def run() -> None:
+            try:
+                target(self.base, *args, self.statuses)
+            except BaseException as error:
+                self.errors.append(error)
+
+        thread = threading.Thread(target=run)
+        self._threads.append(thread)
+        thread.start()
+
+    def wait(self) -> None:
+        while self._threads:
+            self._threads.pop().join()
+
+    def assert_nothing_failed(self) -> None:
+        server_log = self.log.read_text()
+        assert not self.errors, self.errors[:3]
+        assert not [status for status in self.statuses if status >= 500], (
+            self.statuses,
+            server_log,
+        )
+        assert "database is locked" not in server_log
+        assert "Traceback" not in server_log
+
+
+@contextmanager
+def load_on_gunicorn(database_url: str, folder: Path) -> Iterator[Load]:
+    """A Load against the app served by gunicorn (WORKERS workers, no rate limits)."""
+    log = folder / "gunicorn.log"
+    with gunicorn_server(database_url, WORKERS, log, RATELIMIT_ENABLED="false") as base:
+        yield Load(base, log)
+
+
 def write_portfolio(base: str, username: str, password: str, statuses: Counter) -> None:
     browser = Browser(base, statuses)
     status, _body, _location = browser.submit("/login", {"login": username, "password": password})
@@ -105,42 +155,20 @@ def test_sixteen_makers_write_while_others_read(app, migrated_database_url, tmp_
         makers = [make_user() for _ in range(WRITERS)]
         published = make_user(is_published=True)
         make_product(published.id, slug="showcase", visibility="public", status="building")
-    statuses: Counter = Counter()
-    log = tmp_path / "gunicorn.log"
-    errors: list[BaseException] = []
 
-    def run(target, *args):
-        try:
-            target(*args)
-        except BaseException as error:
-            errors.append(error)
-
-    with gunicorn_server(migrated_database_url, WORKERS, log, RATELIMIT_ENABLED="false") as base:
+    with load_on_gunicorn(migrated_database_url, tmp_path) as load:
         stop = threading.Event()
-        readers = [
-            threading.Thread(target=run, args=(read_public_pages, base, published.username, stop,
-                                               statuses))
-            for _ in range(READERS)
-        ]  # fmt: skip
-        writers = [
-            threading.Thread(
-                target=run, args=(write_portfolio, base, maker.username, maker.password, statuses)
-            )
-            for maker in makers
-        ]
-        for thread in readers + writers:
-            thread.start()
-        for thread in writers:
-            thread.join()
+        for maker in makers:
+            load.start(write_portfolio, maker.username, maker.password)
+        readers = Load(load.base, load.log)
+        for _ in range(READERS):
+            readers.start(read_public_pages, published.username, stop)
+        load.wait()
         stop.set()
-        for thread in readers:
-            thread.join()
+        readers.wait()
 
-    server_log = log.read_text()
-    assert not errors, errors[:3]
-    assert not [status for status in statuses if status >= 500], statuses
-    assert "database is locked" not in server_log
-    assert "Traceback" not in server_log
+    load.assert_nothing_failed()
+    readers.assert_nothing_failed()
     with app.app_context():
         ids = [maker.id for maker in makers]
         per_maker = Counter(
@@ -160,7 +188,7 @@ def test_sixteen_makers_write_while_others_read(app, migrated_database_url, tmp_
             )
             == WRITERS * PRODUCTS_EACH
         )
-        assert statuses[200] > WRITERS * PRODUCTS_EACH
+        assert load.statuses[200] > WRITERS * PRODUCTS_EACH
 
 
 def add_learnings(base: str, maker, product_id: int, statuses: Counter) -> None:
@@ -197,32 +225,14 @@ def test_adding_to_a_product_while_it_is_deleted_never_fails(app, migrated_datab
     with app.app_context():
         maker = make_user()
         product_ids = [make_product(maker.id) for _ in range(8)]
-    statuses: Counter = Counter()
-    log = tmp_path / "gunicorn.log"
-    errors: list[BaseException] = []
 
-    def run(target, *args):
-        try:
-            target(*args)
-        except BaseException as error:
-            errors.append(error)
-
-    with gunicorn_server(migrated_database_url, WORKERS, log, RATELIMIT_ENABLED="false") as base:
+    with load_on_gunicorn(migrated_database_url, tmp_path) as load:
         for product_id in product_ids:
-            jobs = [add_learnings] * 3 + [delete_product]
-            threads = [
-                threading.Thread(target=run, args=(job, base, maker, product_id, statuses))
-                for job in jobs
-            ]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            for job in [add_learnings] * 3 + [delete_product]:
+                load.start(job, maker, product_id)
+            load.wait()
 
-    assert not errors, errors[:3]
-    server_log = log.read_text()
-    assert not [status for status in statuses if status >= 500], (statuses, server_log)
-    assert "Traceback" not in server_log
+    load.assert_nothing_failed()
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Product.id))) == 0
         assert db.session.scalar(db.select(db.func.count(Learning.id))) == 0
