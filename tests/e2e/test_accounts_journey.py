@@ -12,7 +12,7 @@ def app_config(smtp_server):
 
 
 def emailed_link(smtp_server, address: str, live_server: str) -> str:
-    return live_server + smtp_server.link_in(smtp_server.to(address)[-1])
+    return live_server + smtp_server.link_in(smtp_server.latest_to(address))
 
 
 def test_sign_up_confirm_by_email_log_out_and_back_in(page: Page, live_server, smtp_server):
