@@ -31,8 +31,10 @@ from pm_portfolio.main.views import bp as main_bp
 from pm_portfolio.media.views import bp as media_bp
 from pm_portfolio.portfolio import bp as portfolio_bp
 from pm_portfolio.portfolio.page_cache import PageCache
+from pm_portfolio.portfolio.reader_revalidation import ReaderRevalidation
 from pm_portfolio.products.views import bp as products_bp
 from pm_portfolio.sharing.views import bp as sharing_bp
+from pm_portfolio.web.cookie_sessions import CookieSessions
 from pm_portfolio.web.media_settings import apply_upload_limit
 from pm_portfolio.web.ratelimits import init_rate_limits
 from pm_portfolio.web.routing import IdConverter
@@ -87,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(exports_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(errors_bp)
+    app.session_interface = CookieSessions()
     app.after_request(add_security_headers)
     init_commands(app)
     init_rate_limits(app)
@@ -95,6 +98,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["page_cache"] = PageCache(
         app.config["PUBLIC_PAGE_CACHE_BYTES"], app.config["PUBLIC_PAGE_CACHE_BYTES_PER_MAKER"]
     )
+    # Readers' revalidations of public pages are answered before Flask (see the module).
+    app.wsgi_app = ReaderRevalidation(app, app.wsgi_app)
     if app.config["PROXY_COUNT"]:
         # Trust exactly that many proxies for the client's address, scheme and host.
         hops = app.config["PROXY_COUNT"]

@@ -164,3 +164,15 @@ def test_last_seen_is_written_at_most_every_few_minutes(app, user):
         second = db.session.scalar(db.select(BrowserSession.last_seen_at))
     assert first == second
     assert (datetime.now(UTC) - first.replace(tzinfo=first.tzinfo or UTC)).total_seconds() < 60
+
+
+def test_a_new_secret_key_ends_every_session_and_a_fallback_keeps_them(app, user):
+    client = signed_in(app, user)
+    old_key = app.secret_key
+    app.config["SECRET_KEY"] = "a new secret key, long enough to sign with"
+    assert client.get("/dashboard").status_code == 302, "signed with a key no longer used"
+
+    client = signed_in(app, user)
+    app.config["SECRET_KEY_FALLBACKS"] = ["a new secret key, long enough to sign with"]
+    app.config["SECRET_KEY"] = old_key
+    assert client.get("/dashboard").status_code == 200, "signed with a fallback key"

@@ -11,19 +11,33 @@ from flask import request
 from flask import session
 
 from pm_portfolio.core import publishing
+from pm_portfolio.core.stamps import OwnerStamp
 from pm_portfolio.portfolio.page_cache import CachedPage
 from pm_portfolio.portfolio.page_cache import PageCache
 from pm_portfolio.web.access import signed_in_user_id
 from pm_portfolio.web.public_urls import public_base_url
 
 NOINDEX = "noindex, nofollow"
+# Anyone's cache may keep an anonymous reader's page, asking each time if it is current.
+READERS_CACHE_CONTROL = "public, max-age=0, must-revalidate"
+
+
+def etag_for(base_url: str, viewer_id: int | None, *parts: object) -> str:
+    """Everything a page's bytes depend on: the code, the address, the viewer, the data."""
+    return publishing.public_etag(current_app.config["RENDER_VERSION"], base_url, viewer_id, *parts)
 
 
 def page_etag(*parts: object) -> str:
-    """Everything a page's bytes depend on: the code, the address, the viewer, the data."""
-    return publishing.public_etag(
-        current_app.config["RENDER_VERSION"], public_base_url(), signed_in_user_id(), *parts
-    )
+    """The ETag of a page for this request's address and viewer."""
+    return etag_for(public_base_url(), signed_in_user_id(), *parts)
+
+
+def profile_etag(stamp: OwnerStamp, base_url: str, viewer_id: int | None) -> str:
+    return etag_for(base_url, viewer_id, "profile", stamp.id, stamp.portfolio_version)
+
+
+def case_study_etag(stamp: OwnerStamp, slug: str, base_url: str, viewer_id: int | None) -> str:
+    return etag_for(base_url, viewer_id, "case-study", stamp.id, stamp.portfolio_version, slug)
 
 
 def shared_etag(*parts: object) -> str:
@@ -37,7 +51,7 @@ def cacheable(response: Response, etag: str) -> Response:
     response.set_etag(etag)
     # Signed-in viewers see their own header and form tokens: keep those out of shared caches.
     if signed_in_user_id() is None:
-        response.headers["Cache-Control"] = "public, max-age=0, must-revalidate"
+        response.headers["Cache-Control"] = READERS_CACHE_CONTROL
     else:
         response.headers["Cache-Control"] = "private, no-cache"
     response.vary.add("Cookie")

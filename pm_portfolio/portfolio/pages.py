@@ -23,9 +23,11 @@ from pm_portfolio.models import ShareLink
 from pm_portfolio.portfolio.blueprint import bp
 from pm_portfolio.portfolio.conditional import NOINDEX
 from pm_portfolio.portfolio.conditional import cacheable
+from pm_portfolio.portfolio.conditional import case_study_etag
 from pm_portfolio.portfolio.conditional import kept_page
 from pm_portfolio.portfolio.conditional import not_modified
 from pm_portfolio.portfolio.conditional import page_etag
+from pm_portfolio.portfolio.conditional import profile_etag
 from pm_portfolio.portfolio.page_cache import CachedPage
 from pm_portfolio.portfolio.previews import case_study_card_etag
 from pm_portfolio.portfolio.previews import profile_card_etag
@@ -52,7 +54,7 @@ def _view_source() -> str:
 @bp.get("/u/<username>")
 def profile(username: str):
     stamp = visible_stamp_or_404(username)
-    etag = page_etag("profile", stamp.id, stamp.portfolio_version)
+    etag = profile_etag(stamp, public_base_url(), signed_in_user_id())
     if (answer := not_modified(etag)) is not None:
         return answer
 
@@ -85,7 +87,7 @@ def profile(username: str):
 @bp.get("/u/<username>/<slug>")
 def case_study(username: str, slug: str):
     stamp = visible_stamp_or_404(username)
-    etag = page_etag("case-study", stamp.id, stamp.portfolio_version, slug)
+    etag = case_study_etag(stamp, slug, public_base_url(), signed_in_user_id())
     if (answer := not_modified(etag)) is not None:
         return answer
 

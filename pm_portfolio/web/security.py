@@ -35,12 +35,25 @@ def _for_a_signed_in_user() -> bool:
     return user is not None and user.is_authenticated
 
 
-def add_security_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security", HSTS)
-    if _for_a_signed_in_user():
+def missing_headers(present: set[str], is_secure: bool, signed_in: bool) -> list[tuple[str, str]]:
+    """The headers above that a response whose header names (lower case) are `present`
+    lacks, over HTTPS or not, for a signed-in maker or not."""
+    missing = [(name, value) for name, value in SECURITY_HEADERS.items()
+               if name.lower() not in present]  # fmt: skip
+    if is_secure and "strict-transport-security" not in present:
+        missing.append(("Strict-Transport-Security", HSTS))
+    if signed_in and "cache-control" not in present:
         # A maker's own pages must not linger in a shared or back-button cache.
-        response.headers.setdefault("Cache-Control", "no-store")
+        missing.append(("Cache-Control", "no-store"))
+    return missing
+
+
+def add_security_headers(response: Response) -> Response:
+    """Every header above that the response does not set itself (a PDF sets its own CSP).
+
+    The names present are read in one pass: asking werkzeug's Headers for a missing
+    name raises (and builds) an HTTP exception each time, 8 a request here.
+    """
+    present = {name.lower() for name, _value in response.headers}
+    response.headers.extend(missing_headers(present, request.is_secure, _for_a_signed_in_user()))
     return response
