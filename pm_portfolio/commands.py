@@ -19,6 +19,7 @@ from pm_portfolio import clock
 from pm_portfolio.core import accounts
 from pm_portfolio.core import analytics
 from pm_portfolio.core import media
+from pm_portfolio.database import writing_transactions
 from pm_portfolio.demo.seed import DEMO_EMAIL
 from pm_portfolio.demo.seed import seed_demo_portfolio
 from pm_portfolio.exports import backup
@@ -73,9 +74,12 @@ def import_backup_command(backup_file: Path, username: str) -> None:
     if user is None:
         raise click.ClickException(f"No user with the username {username!r}.")
     try:
-        summary = backup.restore_backup(
-            user, backup_file.read_bytes(), media_storage(), media_limits()
-        )
+        # On SQLite, take the write lock when writing begins, as a request would, so that
+        # the restore waits its turn instead of failing beside a server that writes.
+        with writing_transactions():
+            summary = backup.restore_backup(
+                user, backup_file.read_bytes(), media_storage(), media_limits()
+            )
     except csv_import.BadImportFile as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Restored {summary}.")

@@ -67,17 +67,21 @@ def lock_maker_limits(owner_id: int) -> None:
     db.session.execute(db.select(User.id).where(User.id == owner_id).with_for_update())
 
 
+def _check_quota(owner_id: int, size: int, limits: Limits, freed: int = 0) -> None:
+    if used_bytes(owner_id) - freed + size > limits.quota_bytes:
+        raise MediaRefused(
+            f"This would take you past your {size_label(limits.quota_bytes)} of storage. "
+            "Delete some media first."
+        )
+
+
 def _check_size_and_quota(owner_id: int, size: int, limits: Limits, freed: int = 0) -> None:
     if size > limits.max_file_bytes:
         raise MediaRefused(
             f"This file is {size_label(size)}; files can be up to "
             f"{size_label(limits.max_file_bytes)}."
         )
-    if used_bytes(owner_id) - freed + size > limits.quota_bytes:
-        raise MediaRefused(
-            f"This would take you past your {size_label(limits.quota_bytes)} of storage. "
-            "Delete some media first."
-        )
+    _check_quota(owner_id, size, limits, freed)
 
 
 def _check_items(product_id: int, limits: Limits) -> None:
@@ -96,14 +100,17 @@ def _check_room(owner_id: int, product_id: int, size: int, limits: Limits) -> No
     _check_size_and_quota(owner_id, size, limits)
 
 
-def _product_to_write(owner_id: int, product_id: int, size: int, limits: Limits) -> Product:
+def _product_to_write(owner_id: int, product_id: int, stored: int, limits: Limits) -> Product:
     """Begin the transaction that writes an item: the maker's limits locked and checked
-    again, and the product, unless it was deleted meanwhile."""
+    again, against the `stored` bytes it adds, and the product, unless it was deleted
+    meanwhile. Files stored for a refused item are left to `flask media gc`: another
+    upload of the same bytes may be about to use them."""
     lock_maker_limits(owner_id)
     product = db.session.get(Product, product_id)
     if product is None:
         raise MediaRefused("This product was deleted meanwhile.")
-    _check_room(owner_id, product_id, size, limits)
+    _check_items(product_id, limits)
+    _check_quota(owner_id, stored, limits)
     return product
 
 
@@ -164,7 +171,8 @@ def add_upload(
         ]
     keys = _store(storage, ((data, content_type) for data, content_type, *_ in outputs))
     try:
-        product = _product_to_write(owner_id, product_id, len(data), limits)
+        stored = sum(len(output[0]) for output in outputs)
+        product = _product_to_write(owner_id, product_id, stored, limits)
     except MediaRefused:
         db.session.rollback()
         raise
@@ -200,19 +208,18 @@ def set_avatar(owner_id: int, data: bytes, storage: Storage, limits: Limits) -> 
     """The maker's profile photo, replacing any earlier one (whose files are then deleted).
     Ends the caller's transaction (committing it) before the picture is decoded."""
 
-    def check_quota() -> MediaItem | None:
+    def freed_by_the_old_photo() -> tuple[MediaItem | None, int]:
         old = avatar_of(owner_id)
-        freed = sum(file.size for file in old.files) if old else 0
-        _check_size_and_quota(owner_id, len(data), limits, freed=freed)
-        return old
+        return old, sum(file.size for file in old.files) if old else 0
 
-    check_quota()
+    _check_size_and_quota(owner_id, len(data), limits, freed=freed_by_the_old_photo()[1])
     db.session.commit()
     variants = media_files.process_avatar(data)
     keys = _store(storage, ((variant.data, WEBP) for variant in variants))
     lock_maker_limits(owner_id)
     try:
-        old = check_quota()
+        old, freed = freed_by_the_old_photo()
+        _check_quota(owner_id, sum(len(variant.data) for variant in variants), limits, freed)
     except MediaRefused:
         db.session.rollback()
         raise

@@ -373,27 +373,49 @@ def _owns_anything(owner_id: int) -> bool:
     )
 
 
+def _refuse_unless_empty(owner_id: int) -> None:
+    if _owns_anything(owner_id):
+        raise BadImportFile(
+            "A backup is restored into an empty account, and this one already has products, "
+            "learnings or media. Restore it into a new account instead."
+        )
+
+
 def restore_backup(user: User, content: bytes, storage: Storage, limits: Limits) -> RestoreSummary:
     """Put a backup (JSON, or the ZIP with media) into an empty account, or nothing.
 
-    Ends the caller's transaction (committing it) first: the archive is read and its
-    pictures decoded outside any transaction; the rows are then written in one, with
-    the maker's row locked, so that restores sent at once cannot both find the account
-    empty."""
+    Ends the caller's transaction (committing it) first: the archive is read, its
+    pictures decoded and its files stored outside any transaction; the rows are then
+    written in one, with the maker's row locked, so that restores sent at once cannot
+    both find the account empty. Files stored for a restore that is refused are left
+    to `flask media gc`."""
     started = clock.now()
     owner_id = user.id
+    _refuse_unless_empty(owner_id)
     db.session.commit()
     backup, files = _document(content, limits)
     checked = None
     if files is not None:
         checked = media_backup.CheckedFiles(files)
         checked.check_all(_backup_items(backup, "media"))
-    lock_maker_limits(owner_id)
-    if _owns_anything(owner_id):
-        raise BadImportFile(
-            "A backup is restored into an empty account, and this one already has products, "
-            "learnings or media. Restore it into a new account instead."
-        )
+        checked.store(storage)
+    try:
+        lock_maker_limits(owner_id)
+        _refuse_unless_empty(owner_id)
+        return _restore_rows(user, backup, checked, limits, started)
+    except BadImportFile:
+        db.session.rollback()
+        raise
+
+
+def _restore_rows(
+    user: User,
+    backup: dict,
+    checked: media_backup.CheckedFiles | None,
+    limits: Limits,
+    started: datetime,
+) -> RestoreSummary:
+    owner_id = user.id
     profile = backup.get("profile") or {}
     if not isinstance(profile, dict):
         raise BadImportFile("The backup's “profile” is not an object.")
@@ -432,7 +454,6 @@ def restore_backup(user: User, content: bytes, storage: Storage, limits: Limits)
         except BadImportFile:
             db.session.rollback()
             raise
-        media_backup.store_planned(media_plan, storage)
         db.session.add_all(media_plan.items)
         db.session.flush()
         _cite_restored_media(owner_id, _backup_items(backup, "products"), media_plan.items)

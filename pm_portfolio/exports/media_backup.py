@@ -139,6 +139,8 @@ class CheckedFiles:
     def __init__(self, files: dict[str, bytes]):
         self.files = files
         self._found: dict[tuple[str, str], Any] = {}
+        # The files the items name, by a role they may have, with what they are.
+        self._usable: dict[str, str] = {}
 
     def _decoded(self, key: str, kind: str, decode) -> Any:
         if (key, kind) not in self._found:
@@ -158,8 +160,8 @@ class CheckedFiles:
         return self._decoded(key, "pdf", media_files.pdf_pages)
 
     def check_all(self, items: list[Any]) -> None:
-        """Decode every file the items name by the role they give it; what is refused or
-        malformed is reported by plan_media, item by item."""
+        """Decode every file the items name by the role they give it, and note those that
+        are what they say; what is refused or malformed is reported by plan_media."""
         for item in items:
             files = item.get("files") if isinstance(item, dict) else None
             for file in files if isinstance(files, list) else []:
@@ -167,12 +169,21 @@ class CheckedFiles:
                     continue
                 if file["key"] not in self.files or not isinstance(file.get("role"), str):
                     continue
-                role = ROLES.get(file["role"])
+                key, role = file["key"], ROLES.get(file["role"])
+                if role is None or hashlib.sha256(self.files[key]).hexdigest() != key:
+                    continue
                 with contextlib.suppress(MediaRefused):
                     if role == media.WEBP:
-                        self.webp_size(file["key"])
-                    elif role == media.PDF:
-                        self.pdf_pages(file["key"])
+                        self.webp_size(key)
+                    else:
+                        self.pdf_pages(key)
+                    self._usable[key] = role
+
+    def store(self, storage: Storage) -> None:
+        """Store every file the items may use, before the rows that name them are
+        committed (a file no row comes to name is left to `flask media gc`)."""
+        for key, content_type in self._usable.items():
+            storage.put(key, self.files[key], content_type)
 
 
 @dataclass(frozen=True)
@@ -306,9 +317,3 @@ def _webp_size(data: bytes) -> tuple[int, int]:
     # Whatever a damaged file makes the decoder raise.
     except Exception as error:
         raise MediaRefused("one of its pictures is damaged.") from error
-
-
-def store_planned(plan: MediaPlan, storage: Storage) -> None:
-    """Store the plan's files, before the rows that name them are committed."""
-    for key, (data, content_type) in plan.files.items():
-        storage.put(key, data, content_type)

@@ -16,11 +16,13 @@ it changes a Pillow setting for the whole process (see below).
 """
 
 import logging
+import math
 import mimetypes
 import multiprocessing
 import re
 import resource
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
@@ -136,9 +138,13 @@ def _draw(document: Document, max_pages: int) -> bytes:
     return drawn.write_pdf()
 
 
-def _render_in_own_process(connection, document: Document, max_pages: int) -> None:
+def _render_in_own_process(
+    connection, document: Document, max_pages: int, cpu_seconds: int
+) -> None:
     """The body of a render's process: sends ("pdf", bytes) or ("failed", message)."""
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
+    # A backstop should the request that waits for it die without stopping it.
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds))
     try:
         connection.send(("pdf", _draw(document, max_pages)))
     except DocumentFailed as refusal:
@@ -162,25 +168,30 @@ def _check_size(html: str) -> None:
 
 
 def render_pdf(document: Document, timeout: float, max_pages: int) -> bytes:
-    """The PDF of `document`; DocumentFailed if it cannot be made, is too large, or takes
-    longer than `timeout` seconds, at which point its process is stopped."""
+    """The PDF of `document`; DocumentFailed if it cannot be made, is too large, or is not
+    made within `timeout` seconds (waiting for a render slot included), at which point its
+    process is stopped."""
     _weasyprint()
     _check_size(document.html)
+    deadline = time.monotonic() + timeout
     if not _render_slots.acquire(timeout=timeout):
         raise DocumentFailed("PDFs are busy right now. Please try again in a minute.")
     try:
         receiving, sending = _processes.Pipe(duplex=False)
         process = _processes.Process(
-            target=_render_in_own_process, args=(sending, document, max_pages), daemon=True
+            target=_render_in_own_process,
+            args=(sending, document, max_pages, math.ceil(timeout) + 1),
+            daemon=True,
         )
         process.start()
         sending.close()
         try:
-            if not receiving.poll(timeout):
+            if not receiving.poll(max(deadline - time.monotonic(), 0)):
                 logger.warning("a PDF took longer than %s s and was stopped", timeout)
                 raise DocumentFailed("Making this PDF took too long. Please try again in a minute.")
             outcome, value = receiving.recv()
         except EOFError as error:
+            process.join()
             logger.error("a PDF's process ended without an answer (code %s)", process.exitcode)
             raise DocumentFailed("This PDF could not be made. Please try again later.") from error
         finally:

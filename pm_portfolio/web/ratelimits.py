@@ -163,8 +163,6 @@ ROUTE_LIMITS = {
         {"limit_value": IMPORT_PREVIEWS_PER_USER, "key_func": signed_in_user}
     ],
 }
-# Never limited, even by the in-memory fallback while Redis is down.
-EXEMPT = ("main.healthz",)
 
 
 def init_rate_limits(app: Flask) -> Limiter:
@@ -190,8 +188,6 @@ def init_rate_limits(app: Flask) -> Limiter:
             else:
                 view = limiter.limit(**options)(view)
         app.view_functions[endpoint] = view
-    for endpoint in EXEMPT:
-        app.view_functions[endpoint] = limiter.exempt(app.view_functions[endpoint])
     # Other endpoints have no limit: the limiter skips them at once, instead of resolving
     # an empty set of limits for every public page (a fifth of what a 304 cost).
     limited = frozenset(ROUTE_LIMITS)
