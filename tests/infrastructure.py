@@ -242,13 +242,16 @@ class SmtpServer:
     def to(self, address: str) -> list[email.message.Message]:
         return [message for message in self.messages if message["To"] == address]
 
-    def latest_to(self, address: str, seconds: float = 10) -> email.message.Message:
+    def latest_to(self, address: str, seconds: float = 30) -> email.message.Message:
         """The newest message to `address`, waiting for one: a live server sends its
         mail once the response has gone out, so it may land after the page shows."""
         deadline = time.monotonic() + seconds
         while not self.to(address):
             if time.monotonic() > deadline:
-                raise AssertionError(f"no message to {address} within {seconds} s")
+                received = [message["To"] for message in self.messages]
+                raise AssertionError(
+                    f"no message to {address} within {seconds} s; received: {received}"
+                )
             time.sleep(0.05)
         return self.to(address)[-1]
 
