@@ -281,22 +281,29 @@ def wait_for_port(port: int, process: subprocess.Popen, what: str, log_path: Pat
 
 
 @contextmanager
-def s3_server(log_path: Path) -> Iterator[str]:
-    """moto's S3-speaking server in a process of its own, so it keeps its own clock (a
-    test can set the app's clock apart from it); yields its endpoint URL."""
-    port = free_port()
+def serving(command: list[str], port: int, what: str, log_path: Path, **options) -> Iterator[str]:
+    """Run a server `command` listening on `port`, its output in `log_path`; yields its
+    base URL once it answers, and stops it after."""
     with log_path.open("wb") as log:
         server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-            stdout=log,
-            stderr=subprocess.STDOUT,
+            command, stdout=log, stderr=subprocess.STDOUT, **options
         )
         try:
-            wait_for_port(port, server, "moto's S3 server", log_path)
+            wait_for_port(port, server, what, log_path)
             yield f"http://127.0.0.1:{port}"
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+
+@contextmanager
+def s3_server(log_path: Path) -> Iterator[str]:
+    """moto's S3-speaking server in a process of its own, so it keeps its own clock (a
+    test can set the app's clock apart from it); yields its endpoint URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    with serving(command, port, "moto's S3 server", log_path) as url:
+        yield url
 
 
 def free_port() -> int:
@@ -317,20 +324,9 @@ def gunicorn_server(database_url: str, workers: int, log_path: Path, **env: str)
         "CACHE_DIR": str(log_path.with_suffix(".cache")),
         **env,
     }
-    with log_path.open("wb") as log:
-        server = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            [
-                sys.executable, "-m", "gunicorn", "app:app", "--workers", str(workers),
-                "--bind", f"127.0.0.1:{port}", "--timeout", "120",
-            ],
-            cwd=PROJECT_ROOT,
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        try:
-            wait_for_port(port, server, "gunicorn", log_path)
-            yield f"http://127.0.0.1:{port}"
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+    command = [
+        sys.executable, "-m", "gunicorn", "app:app", "--workers", str(workers),
+        "--bind", f"127.0.0.1:{port}", "--timeout", "120",
+    ]  # fmt: skip
+    with serving(command, port, "gunicorn", log_path, cwd=PROJECT_ROOT, env=environment) as url:
+        yield url

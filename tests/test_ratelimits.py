@@ -234,16 +234,17 @@ def test_unreachable_redis_keeps_the_site_serving(migrated_database_url, caplog)
     assert "Rate limit storage unreachable - falling back to in-memory storage" in caplog.text
 
 
-def test_pages_without_a_limit_never_ask_the_limiters_storage(migrated_database_url, caplog):
+def test_pages_without_a_limit_stay_unlimited_while_redis_is_down(migrated_database_url):
     app = make_app(
         migrated_database_url, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://127.0.0.1:1/0"
     )
     client = app.test_client()
-    with caplog.at_level(logging.WARNING, logger="flask-limiter"):
-        assert client.get("/").status_code == 200
-        assert "falling back" not in caplog.text, "the home page asked the storage"
-        client.post("/login", data={"csrf_token": client.csrf_token(), "login": "x"})
-    assert "falling back to in-memory storage" in caplog.text
+    # A limited action finds the storage down: limits fall back to memory.
+    client.post("/login", data={"csrf_token": client.csrf_token(), "login": "x"})
+
+    statuses = {client.get("/").status_code for _ in range(130)}
+
+    assert statuses == {200}, "the fallback's 120 a minute reached a page without a limit"
 
 
 def test_limits_are_shared_by_every_server_through_redis(migrated_database_url, redis_url, user):

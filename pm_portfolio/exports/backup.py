@@ -415,6 +415,8 @@ def _restore_rows(
     limits: Limits,
     started: datetime,
 ) -> RestoreSummary:
+    """Stage and commit the backup's rows; BadImportFile (the caller rolls back) if any
+    part is refused."""
     owner_id = user.id
     profile = backup.get("profile") or {}
     if not isinstance(profile, dict):
@@ -443,17 +445,12 @@ def _restore_rows(
         owner_id, _as_rows(_backup_items(backup, "learnings"), _learning_values)
     )
     if learnings.problems:
-        db.session.rollback()
         raise BadImportFile(_problem_summary("learning", learnings.problems))
     stage_plan(owner_id, learnings)
     media_plan = None
     if checked is not None:
         db.session.flush()
-        try:
-            media_plan = _plan_media(owner_id, backup, checked, limits)
-        except BadImportFile:
-            db.session.rollback()
-            raise
+        media_plan = _plan_media(owner_id, backup, checked, limits)
         db.session.add_all(media_plan.items)
         db.session.flush()
         _cite_restored_media(owner_id, _backup_items(backup, "products"), media_plan.items)
