@@ -326,7 +326,8 @@ class MetricDirection(StrEnum):
 class Metric(db.Model):
     """A result of a product, as the maker writes it: "weekly active users: 140", with
     what makes it evidence: the baseline it moved from, its unit, the time window, which
-    direction is better, its source and a caveat. All but label and value are optional."""
+    direction is better, its source, a caveat and the target it was aimed at. All but
+    label and value are optional."""
 
     __tablename__ = "metrics"
     __table_args__ = (CheckConstraint("direction IN ('', 'up', 'down')", name="direction_allowed"),)
@@ -350,6 +351,8 @@ class Metric(db.Model):
         ForeignKey("media_items.id", ondelete="SET NULL"), index=True
     )
     caveat: Mapped[str] = mapped_column(String(160), default="")
+    # What the maker aimed for (set in the hypothesis, say): a goal, never a "before".
+    target: Mapped[str] = mapped_column(String(40), default="")
     position: Mapped[int] = mapped_column(default=0)
 
     product: Mapped[Product] = relationship(back_populates="metrics")

@@ -352,7 +352,7 @@ def test_backup_json_holds_everything_but_share_tokens(logged_in_client, app, us
     assert backup["products"][0]["metrics"][0] == {
         "label": "users", "value": "1,200", "note": "", "baseline": "", "unit": "",
         "time_window": "", "window_start": "", "window_end": "", "direction": "",
-        "source_url": "", "caveat": "",
+        "source_url": "", "caveat": "", "target": "",
     }  # fmt: skip
     assert [learning["product_slug"] for learning in backup["learnings"]] == ["bot", None]
     body = response.get_data(as_text=True)
@@ -471,7 +471,7 @@ def test_read_rows_reports_short_rows():
 
 METRIC_JSON_KEYS = [
     "label", "value", "note", "baseline", "unit", "time_window", "window_start", "window_end",
-    "direction", "source_url", "caveat",
+    "direction", "source_url", "caveat", "target",
 ]  # fmt: skip
 OPTIONAL_TEXT = st.one_of(st.just(""), st.text(max_size=20))
 

@@ -1,4 +1,4 @@
-"""Results with evidence: baseline, unit, window, direction, source and caveat."""
+"""Results with evidence: baseline, unit, window, direction, source, caveat and target."""
 
 import csv
 import io
@@ -26,7 +26,8 @@ MINUS = "\u2212"
 def metric(**fields) -> Metric:
     values = {"label": "Onboarding time", "value": "6 min", "note": "", "baseline": "",
               "unit": "", "time_window": "", "window_start": None, "window_end": None,
-              "direction": "", "source_url": "", "source_media_id": None, "caveat": ""}  # fmt: skip
+              "direction": "", "source_url": "", "source_media_id": None, "caveat": "",
+              "target": ""}  # fmt: skip
     return Metric(**{**values, **fields})
 
 
@@ -52,6 +53,45 @@ def test_what_a_result_says(fields, movement, change, better):
 
     assert (facts.movement, facts.change, facts.better) == (movement, change, better)
     assert (facts.picture is not None) == bool(change)
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"value": "38%", "target": "30%", "direction": "up"}, "vs a 30% target ✓"),
+        ({"value": "24%", "target": "30%", "direction": "up"}, "vs a 30% target ✗"),
+        (
+            {"value": "6 min", "target": "5", "unit": "min", "direction": "down"},
+            "vs a 5 min target ✗",
+        ),
+        ({"value": "6 min", "baseline": "14 min", "target": "8 min"}, "vs a 8 min target ✓"),
+        ({"value": "38%", "target": "30%"}, "vs a 30% target"),
+        (
+            {"value": "38%", "target": "a third of teams", "direction": "up"},
+            "vs a a third of teams target",
+        ),
+        ({"value": "38%"}, ""),
+    ],
+)
+def test_a_target_is_what_the_result_is_held_against(fields, says):
+    facts = metric_facts(metric(**fields))
+
+    assert facts.against_target == says
+    assert facts.movement == (f"{fields['baseline']} → {fields['value']}"
+                              if "baseline" in fields else fields["value"])  # fmt: skip
+
+
+def test_a_target_is_not_drawn_as_a_before(app, client, ada):
+    with app.app_context():
+        make_product(ada.id, slug="bot", visibility="public", status="shipped", metrics=[
+            {"label": "4-week retention", "value": "38%", "target": "30%", "direction": "up"},
+        ])  # fmt: skip
+
+    page = client.get("/u/ada/bot").get_data(as_text=True)
+
+    assert "vs a 30% target ✓" in page
+    assert "30% →" not in page
+    assert "before-after" not in page
 
 
 def test_the_before_after_picture_is_to_scale_with_a_text_alternative():
@@ -173,7 +213,8 @@ def test_metrics_download_as_their_own_spreadsheet(app, client, ada):
     with app.app_context():
         make_product(ada.id, slug="bot", metrics=[
             {"label": "Onboarding time", "value": "6 min", "baseline": "14 min",
-             "window_start": date(2026, 3, 1), "direction": "down", "caveat": "=n 38"},
+             "window_start": date(2026, 3, 1), "direction": "down", "caveat": "=n 38",
+             "target": "5 min"},
             ("Teams", "140"),
         ])  # fmt: skip
     AuthActions(client).login("ada", ada.password)
@@ -186,10 +227,10 @@ def test_metrics_download_as_their_own_spreadsheet(app, client, ada):
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows == [
         ["product_slug", "label", "value", "note", "baseline", "unit", "time_window",
-         "window_start", "window_end", "direction", "source_url", "caveat"],
+         "window_start", "window_end", "direction", "source_url", "caveat", "target"],
         ["bot", "Onboarding time", "6 min", "", "14 min", "", "", "2026-03-01", "", "down", "",
-         "'=n 38"],
-        ["bot", "Teams", "140", "", "", "", "", "", "", "", "", ""],
+         "'=n 38", "5 min"],
+        ["bot", "Teams", "140", "", "", "", "", "", "", "", "", "", ""],
     ]  # fmt: skip
 
 

@@ -176,7 +176,8 @@ def test_existing_products_start_their_history_with_one_revision(empty_database_
 
         (revision,) = revisions.revisions_of(product_id)
         assert revision.changed == []
-        assert revision.content == revisions.snapshot(db.session.get(Product, product_id))
+        product = db.session.get(Product, product_id)
+        assert revisions.changed_fields(revision.content, revisions.snapshot(product)) == []
 
 
 def row_counts() -> dict[str, int]:
@@ -192,7 +193,8 @@ def test_rebuilding_tables_for_ids_never_reused_keeps_every_row(empty_database_a
     nearly every table: no child row may go with them, either way."""
     before_autoincrement = "d93b6a1c0e75"
     with empty_database_app.app_context():
-        flask_migrate.upgrade(revision=before_autoincrement)
+        # Rows are made by today's models, then taken down to the revision before.
+        flask_migrate.upgrade()
         maker = make_user(username="early")
         product_id = make_product(maker.id, skills=["discovery"], metrics=[("Users", "140")])
         make_learning(maker.id, product_id, skills=["delivery"])
@@ -201,6 +203,8 @@ def test_rebuilding_tables_for_ids_never_reused_keeps_every_row(empty_database_a
         newest = make_user(username="newest")
         db.session.remove()
         counts = row_counts()
+        flask_migrate.downgrade(revision=before_autoincrement)
+        assert row_counts() == counts
 
         flask_migrate.upgrade()
         assert row_counts() == counts

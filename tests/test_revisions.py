@@ -99,6 +99,45 @@ def test_restoring_a_revision_is_one_more_revision(app):
     )
 
 
+def test_a_metrics_target_is_kept_and_restored(app):
+    _maker, client = signed_in_maker(app)
+    metric = {"metrics-0-label": "retention", "metrics-0-value": "38%"}
+    product_id = create(client, **metric, **{"metrics-0-target": "30%"})
+    client.submit(f"/products/{product_id}/edit",
+                  product_form(**metric, **{"metrics-0-target": "40%"}))  # fmt: skip
+    with app.app_context():
+        newest, first = revisions.revisions_of(product_id)
+        assert newest.changed == ["metrics"]
+        assert [first.content["metrics"][0]["target"], newest.content["metrics"][0]["target"]] == [
+            "30%", "40%"
+        ]  # fmt: skip
+
+    revision_page = f"/products/{product_id}/revisions/{first.id}"
+    client.submit(f"{revision_page}/restore", page=revision_page)
+
+    with app.app_context():
+        assert db.session.get(Product, product_id).metrics[0].target == "30%"
+
+
+def test_a_revision_from_before_a_metric_field_existed_is_not_a_change(app):
+    """Revisions saved before metrics had a target hold no such key: saving the same
+    case study again changes nothing, so keeps no revision."""
+    _maker, client = signed_in_maker(app)
+    fields = product_form(**{"metrics-0-label": "retention", "metrics-0-value": "38%"})
+    product_id = create(client, **fields)
+    with app.app_context():
+        (revision,) = revisions.revisions_of(product_id)
+        content = json.loads(json.dumps(revision.content))
+        del content["metrics"][0]["target"]
+        revision.content = content
+        db.session.commit()
+
+    client.submit(f"/products/{product_id}/edit", fields)
+
+    with app.app_context():
+        assert len(revisions.revisions_of(product_id)) == 1
+
+
 def test_at_most_fifty_revisions_are_kept_the_oldest_dropped(app):
     maker, _client = signed_in_maker(app)
     with app.app_context():

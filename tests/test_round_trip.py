@@ -60,6 +60,7 @@ def metric_data(draw):
         direction=draw(st.sampled_from(["", "up", "down"])),
         source_url=draw(URLS),
         caveat=draw(text(160)),
+        target=draw(text(40)),
     )
 
 

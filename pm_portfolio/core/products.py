@@ -73,6 +73,7 @@ class MetricData:
     # One of the product's own pictures or PDFs; anything else is dropped on saving.
     source_media_id: int | None = None
     caveat: str = ""
+    target: str = ""
 
     def stored(self) -> dict:
         """The values as a metric row keeps them (text trimmed)."""

@@ -21,7 +21,7 @@ EN_DASH = " \u2013 "
 # A metric's own fields, as text, in the order files write them (the cited media aside).
 METRIC_TEXT_FIELDS = [
     "label", "value", "note", "baseline", "unit", "time_window", "window_start", "window_end",
-    "direction", "source_url", "caveat",
+    "direction", "source_url", "caveat", "target",
 ]  # fmt: skip
 # Where a JSON Resume project keeps its metrics whole, for a lossless import back.
 RESUME_METRICS_KEY = "x-pm-portfolio-metrics"
@@ -46,11 +46,22 @@ class MetricFacts:
     better: bool | None
     window: str
     picture: BeforeAfter | None
+    target: str = ""
+    # Whether the value reached the target; None when the better direction is unknown.
+    met_target: bool | None = None
 
     @property
     def movement(self) -> str:
         """ "14 min → 6 min", or the value alone when there is no baseline."""
         return f"{self.baseline} → {self.value}" if self.baseline else self.value
+
+    @property
+    def against_target(self) -> str:
+        """ "vs a 30 % target ✓", or "" without a target."""
+        if not self.target:
+            return ""
+        mark = {True: " ✓", False: " ✗", None: ""}[self.met_target]
+        return f"vs a {self.target} target{mark}"
 
 
 def with_unit(text: str, unit: str) -> str:
@@ -112,6 +123,23 @@ def _picture(before: Decimal, after: Decimal, label: str, unit: str) -> BeforeAf
     )
 
 
+def _met_target(
+    metric: Metric, value: MetricValue | None, baseline: MetricValue | None
+) -> bool | None:
+    """Whether the value reached the target: by the direction the maker chose, else by
+    the way the target lies from the baseline; None when neither says which way is up."""
+    target = _read(metric.target, metric.unit) if metric.target else None
+    if value is None or target is None:
+        return None
+    if metric.direction:
+        higher_is_better = metric.direction == MetricDirection.UP
+    elif baseline is not None and target.number != baseline.number:
+        higher_is_better = target.number > baseline.number
+    else:
+        return None
+    return value.number >= target.number if higher_is_better else value.number <= target.number
+
+
 def metric_facts(metric: Metric) -> MetricFacts:
     value = _read(metric.value, metric.unit)
     if value is not None and value.before is not None:
@@ -133,6 +161,8 @@ def metric_facts(metric: Metric) -> MetricFacts:
         better=better,
         window=window_label(metric.time_window, metric.window_start, metric.window_end),
         picture=_picture(baseline.number, value.number, metric.label, unit) if difference else None,
+        target=with_unit(metric.target, metric.unit),
+        met_target=_met_target(metric, value, baseline),
     )
 
 
@@ -148,7 +178,9 @@ def metric_sentence(metric: Metric) -> str:
     """One line for plain-text readers (a JSON Resume's highlights):
     "Onboarding time: 14 min → 6 min (-57 %, first 8 weeks; n = 38, self-selected)"."""
     facts = metric_facts(metric)
-    details = ", ".join(part for part in (facts.change, facts.window, metric.note) if part)
+    details = ", ".join(
+        part for part in (facts.change, facts.against_target, facts.window, metric.note) if part
+    )
     details = "; ".join(part for part in (details, metric.caveat) if part)
     return f"{metric.label}: {facts.movement}" + (f" ({details})" if details else "")
 

@@ -52,11 +52,24 @@ def snapshot(product: Product) -> dict:
     return content
 
 
+def _comparable(content: dict, name: str):
+    """A field as saves compare it. A metric field added since a revision was kept (its
+    target, say) is missing there, which reads the same as empty."""
+    if name != "metrics":
+        return content.get(name)
+    return [
+        {key: metric.get(key) or None for key in KEPT_METRIC_FIELDS}
+        for metric in content.get("metrics") or []
+    ]
+
+
 def changed_fields(before: dict | None, after: dict) -> list[str]:
     """The case-study fields that differ; none for a first revision."""
     if before is None:
         return []
-    return [name for name in CASE_STUDY_FIELDS if before.get(name) != after.get(name)]
+    return [
+        name for name in CASE_STUDY_FIELDS if _comparable(before, name) != _comparable(after, name)
+    ]
 
 
 def _latest(product_ids: list[int]) -> dict[int, dict]:
@@ -110,7 +123,7 @@ def record(products: list[Product]) -> None:
     for product in products:
         content = snapshot(product)
         before = latest.get(product.id)
-        if content == before:
+        if before is not None and not changed_fields(before, content):
             continue
         revision = ProductRevision(
             product_id=product.id, content=content, changed=changed_fields(before, content)

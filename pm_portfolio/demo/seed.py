@@ -47,9 +47,9 @@ PRODUCTS = [
             {
                 "label": "4-week retention",
                 "value": "38%",
-                "baseline": "30%",
+                "target": "30%",
                 "direction": "up",
-                "note": "the bar set in the hypothesis",
+                "note": "against the bar set in the hypothesis",
                 "caveat": "First 140 teams; self-selected from the Slack app directory",
                 "time_window": "weeks 1 to 4 after install",
             },

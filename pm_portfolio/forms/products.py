@@ -98,6 +98,9 @@ class MetricForm(SubForm):
     caveat = text_field(
         "Caveat", 160, "What a careful reader should know, e.g. n = 38, self-selected."
     )
+    target = text_field(
+        "Target", 40, "What you aimed for, e.g. 30 % in the hypothesis. Not the baseline."
+    )
     remove = BooleanField("Remove")
 
     def is_blank(self) -> bool:
@@ -106,7 +109,7 @@ class MetricForm(SubForm):
     def has_evidence(self) -> bool:
         """Whether any of the optional evidence fields is filled (or wrong)."""
         names = ["baseline", "unit", "time_window", "window_start", "window_end", "direction",
-                 "source_url", "source_media_id", "caveat"]  # fmt: skip
+                 "source_url", "source_media_id", "caveat", "target"]  # fmt: skip
         return any(self[name].data or self[name].errors for name in names)
 
     def validate_label(self, field) -> None:
@@ -138,6 +141,7 @@ class MetricForm(SubForm):
             source_url=self.source_url.data or "",
             source_media_id=self.source_media_id.data,
             caveat=self.caveat.data or "",
+            target=self.target.data or "",
         )
 
 
