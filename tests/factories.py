@@ -180,11 +180,11 @@ def pdf_bytes(pages: int = 2, password: str | None = None) -> bytes:
 
 
 def make_image(product_id: int, alt_text: str = "A screenshot", caption: str = "",
-               cover: bool = False, colour: str = "teal") -> int:  # fmt: skip
+               cover: bool = False, colour: str = "teal", size=(640, 400)) -> int:  # fmt: skip
     """A picture on a product, through the same processing and storage as an upload."""
     product = db.session.get(Product, product_id)
     item = media.add_upload(
-        product, png_bytes(colour=colour), "shot.png", alt_text, caption,
+        product, png_bytes(*size, colour=colour), "shot.png", alt_text, caption,
         current_app.extensions["media_storage"], MEDIA_LIMITS,
     )  # fmt: skip
     if cover:

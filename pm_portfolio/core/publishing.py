@@ -33,6 +33,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
 from pm_portfolio.core import stamps
+from pm_portfolio.core.results import headline_metric
 from pm_portfolio.core.stamps import OwnerStamp
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
@@ -306,6 +307,42 @@ def public_product(owner: PublicOwner, slug: str) -> Product | None:
     return db.session.scalars(query).unique().first()
 
 
+@dataclass(frozen=True)
+class Neighbour:
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The case studies before and after one, in the order its reader met them."""
+
+    previous: Neighbour | None = None
+    next: Neighbour | None = None
+
+
+def neighbours(ordered: list[Neighbour], slug: str) -> Neighbours:
+    """`slug`'s neighbours in `ordered`; none at either end, none if it is not there."""
+    slugs = [item.slug for item in ordered]
+    if slug not in slugs:
+        return Neighbours()
+    index = slugs.index(slug)
+    return Neighbours(
+        previous=ordered[index - 1] if index > 0 else None,
+        next=ordered[index + 1] if index + 1 < len(ordered) else None,
+    )
+
+
+def portfolio_neighbours(owner: PublicOwner, slug: str) -> Neighbours:
+    """A public case study's neighbours in the portfolio's order, titles only."""
+    rows = db.session.execute(
+        _portfolio_products(owner)
+        .with_only_columns(Product.slug, Product.title)
+        .order_by(*portfolio_order())
+    )
+    return neighbours([Neighbour(row.slug, row.title) for row in rows], slug)
+
+
 def renamed_product_slug(owner: PublicOwner, old_slug: str) -> str | None:
     """The current slug of the public product that used to live at `old_slug`."""
     return db.session.scalar(
@@ -352,7 +389,11 @@ def latest_public_learnings(owner: PublicOwner, limit: int = LATEST_LEARNINGS) -
 
 
 def card_metrics(product: Product) -> list[Metric]:
-    return product.metrics[:CARD_METRICS]
+    """The results a card has room for: the one that says most first, then the maker's
+    order."""
+    headline = headline_metric(product.metrics)
+    rest = [metric for metric in product.metrics if metric is not headline]
+    return ([headline, *rest] if headline else rest)[:CARD_METRICS]
 
 
 def skills_demonstrated(products: list[Product]) -> list[SkillCount]:

@@ -166,6 +166,34 @@ def metric_facts(metric: Metric) -> MetricFacts:
     )
 
 
+def headline_metric(metrics: list[Metric]) -> Metric | None:
+    """The result that says most, for the top of a case study and its preview card: a
+    change for the better, else a change whose better direction is not said, else a
+    target reached, else the first the maker listed (a change for the worse leads only
+    when nothing else does; it is still shown with the others)."""
+
+    def strength(metric: Metric) -> int:
+        facts = metric_facts(metric)
+        if facts.better:
+            return 3
+        if facts.change and facts.better is None:
+            return 2
+        return 1 if facts.met_target else 0
+
+    # max() keeps the first of equals: the maker's own order breaks ties.
+    return max(metrics, key=strength, default=None)
+
+
+def headline_sentence(metric: Metric) -> str:
+    """ "18% → 42% Day-7 retention (+24 pts), first 8 weeks": the change in one line."""
+    facts = metric_facts(metric)
+    text = f"{facts.movement} {metric.label}"
+    if facts.change:
+        text += f" ({facts.change})"
+    extras = [part for part in (facts.against_target, facts.window) if part]
+    return ", ".join([text, *extras])
+
+
 def metric_source(metric: Metric) -> MediaItem | None:
     """The product's picture, PDF or embed the maker cited as the number's source.
     Found among the product's media, which case-study pages load anyway."""

@@ -101,6 +101,7 @@ def case_study(username: str, slug: str):
             owner=owner,
             product=product,
             learnings=publishing.build_log(product),
+            neighbours=publishing.portfolio_neighbours(owner, slug),
             share_link=None,
             card_url=versioned_card_url(
                 ".case_study_card",
@@ -136,14 +137,18 @@ def _share_response(link: ShareLink, etag: str, render) -> Response:
     return cacheable(response, etag)
 
 
-def _share_case_study(link: ShareLink, product) -> CachedPage:
+def _share_case_study(link: ShareLink, product, shown: list | None = None) -> CachedPage:
+    """A case study read through a share link; `shown`, the link's products in order
+    when it has several (its next and previous stay among them)."""
     owner = publishing.owner_by_id(link.user_id)
+    ordered = [publishing.Neighbour(item.slug, item.title) for item in shown or []]
     body = render_template(
         "portfolio/case_study.html",
         owner=owner,
         share_link=link,
         product=product,
         learnings=publishing.build_log(product),
+        neighbours=publishing.neighbours(ordered, product.slug),
         card_url=share_card_url(link),
     )
     return CachedPage(body.encode(), owner_id=link.user_id, product_id=product.id)
@@ -182,8 +187,9 @@ def share_case_study(token: str, slug: str):
         return answer
 
     def render() -> CachedPage | None:
-        product = next((p for p in share_links.products_behind(link) if p.slug == slug), None)
-        return _share_case_study(link, product) if product else None
+        shown = share_links.products_behind(link)
+        product = next((item for item in shown if item.slug == slug), None)
+        return _share_case_study(link, product, shown) if product else None
 
     return _share_response(link, etag, render)
 

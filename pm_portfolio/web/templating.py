@@ -16,6 +16,7 @@ from pm_portfolio.core.dates import date_label
 from pm_portfolio.core.markdown import render_markdown
 from pm_portfolio.core.publishing import card_metrics
 from pm_portfolio.core.publishing import empty_portfolio_advice
+from pm_portfolio.core.results import headline_metric
 from pm_portfolio.core.results import metric_facts
 from pm_portfolio.core.results import metric_source
 from pm_portfolio.core.results import with_unit
@@ -79,6 +80,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["field_aria"] = field_aria
     app.jinja_env.globals["card_metrics"] = card_metrics
     app.jinja_env.globals["metric_facts"] = metric_facts
+    app.jinja_env.globals["headline_metric"] = headline_metric
     app.jinja_env.globals["metric_source"] = metric_source
     app.jinja_env.globals["empty_portfolio_advice"] = empty_portfolio_advice
     app.jinja_env.globals["public_url"] = public_url

@@ -75,7 +75,7 @@ def test_a_case_study_made_convincing(page: Page, live_server, user, app, tmp_pa
     metric = page.get_by_role("group", name="Metric 1")
     metric.get_by_label("Label").fill("time in stand-ups")
     metric.get_by_label("Value").fill("15 min")
-    metric.get_by_text("Baseline, time window and evidence").click()
+    metric.get_by_text("Baseline, target, time window and evidence").click()
     metric.get_by_label("Before (baseline)").fill("75 min")
     metric.get_by_label("Better is").select_option("down")
     metric.get_by_label("Time window").fill("first 8 weeks")

@@ -106,7 +106,8 @@ def test_an_employer_reads_the_candidates_page_and_takes_the_pdf(
         for scheme in ("light", "dark"):
             save_screenshot(page, "employer-share", width, scheme)
     page.get_by_role("link", name="Standup Bot").click()
-    expect(page.get_by_role("link", name="Grace Hopper")).to_be_visible()
+    expect(page.locator(".candidate-bar").get_by_role("link", name="Grace Hopper")).to_be_visible()
+    expect(page.get_by_role("link", name="All of Grace Hopper\u2019s work")).to_be_visible()
     expect(page.get_by_text(NOTE)).to_have_count(0)
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download PDF").click()
