@@ -7,6 +7,9 @@ import pytest
 
 from pm_portfolio.core import coach
 from pm_portfolio.core.coach import CaseStudyFacts
+from pm_portfolio.extensions import db
+from pm_portfolio.models import Metric
+from pm_portfolio.models import Product
 from tests.clients import AuthActions
 from tests.factories import make_image
 from tests.factories import make_learning
@@ -67,6 +70,15 @@ def test_a_complete_case_study_passes_every_check():
         ({"role": ""}, "role", "Say what you did"),
         ({"story_entries": 1}, "build_log", "Log 1 more entry"),
         ({"story_entries": 0}, "build_log", "Log 2 more entries"),
+        ({"story_entries": 0, "hidden_story_entries": 2}, "build_log",
+         "2 build-log entries are hidden from readers"),
+        ({"story_entries": 1, "hidden_story_entries": 3}, "build_log",
+         "3 build-log entries are hidden from readers"),
+        ({"story_entries": 0, "hidden_story_entries": 1}, "build_log",
+         "1 build-log entry is hidden from readers"),
+        ({"problem": "Three of five bakers I spoke to were losing money."}, None, None),
+        ({"problem": "A dozen managers hate it."}, None, None),
+        ({"problem": "No one likes stand-ups."}, "problem", "Add how you know"),
         ({"has_cover": False}, "cover", "Choose a picture as the cover"),
     ],
 )  # fmt: skip
@@ -93,7 +105,7 @@ def ada(app):
         return make_user(username="ada", is_published=True)
 
 
-def full_product(owner_id: int, **fields) -> int:
+def full_product(owner_id: int, learnings_public: bool = True, **fields) -> int:
     fields = {
         "title": "Standup Bot", "slug": "standup-bot", "visibility": "public",
         "status": "shipped", "shipped_on": date(2026, 3, 1), "problem": READY.problem,
@@ -105,8 +117,65 @@ def full_product(owner_id: int, **fields) -> int:
     product_id = make_product(owner_id, metrics=[retention], **fields)
     make_image(product_id, cover=True)
     for kind in ("decision", "experiment"):
-        make_learning(owner_id, product_id, kind=kind)
+        make_learning(owner_id, product_id, kind=kind, is_public=learnings_public)
     return product_id
+
+
+@pytest.mark.parametrize(
+    ("note", "in_context"),
+    [
+        ("after six months", True),
+        ("in the first 8 weeks", True),
+        ("weeks 1 to 4 after install", True),
+        ("over the last quarter", True),
+        ("since launch", True),
+        ("in March 2026", True),
+        ("from the app store", False),
+        ("", False),
+    ],
+)
+def test_a_time_window_written_in_a_metrics_note_counts(note, in_context):
+    assert coach.window_in(note) is in_context
+
+
+def test_a_note_with_a_window_gives_a_result_its_context(app, ada):
+    with app.app_context():
+        product_id = full_product(ada.id)
+        product = db.session.get(Product, product_id)
+        product.metrics[0].time_window = ""
+        product.metrics.append(Metric(label="teams", value="140", note="from the app store"))
+        db.session.commit()
+        assert coach.readiness_of(ada.id, [product_id])[product_id].next_check.key == "outcome"
+
+        product.metrics[1].note = "after six months"
+        db.session.commit()
+        assert coach.readiness_of(ada.id, [product_id])[product_id].is_ready
+
+
+def test_only_the_build_log_readers_see_counts_and_one_click_shows_the_rest(app, client, ada):
+    with app.app_context():
+        product_id = full_product(ada.id, learnings_public=False)
+        make_learning(ada.id, product_id, kind="insight", is_public=False, title="Private note")
+    AuthActions(client).login("ada", ada.password)
+
+    page = client.get(f"/products/{product_id}").get_data(as_text=True)
+    assert "Case study: 7 of 8 checks" in page
+    assert "2 build-log entries are hidden from readers: show them?" in page
+    dashboard = client.get("/dashboard").get_data(as_text=True)
+    assert "0 of 1 public case study is ready." in dashboard
+    assert "build-log entries are hidden from readers" in dashboard
+
+    response = client.submit(
+        f"/products/{product_id}/build-log/show", page=f"/products/{product_id}"
+    )
+
+    assert response.status_code == 302
+    assert "Case study ready: 8 of 8 checks" in client.get(f"/products/{product_id}").get_data(
+        as_text=True
+    )
+    case_study = client.get("/u/ada/standup-bot").get_data(as_text=True)
+    assert 'id="build-log"' in case_study
+    assert "Private note" not in case_study
 
 
 def test_readiness_comes_from_the_database_in_one_query(app, ada):

@@ -26,11 +26,30 @@ from pm_portfolio.models import Visibility
 # Journal entries that show the work behind a result.
 STORY_KINDS = (LearningKind.DECISION, LearningKind.EXPERIMENT, LearningKind.USER_INTERVIEW)
 MIN_STORY_ENTRIES = 2
+SHOW_BUILD_LOG = "show_build_log"
+# Joins a product's metric notes in one cell; a note is one line of a text field.
+NOTE_SEPARATOR = "\n"
 
+# Numbers written as words ("three of five"); not "one", which is mostly "no one".
+_NUMBER_WORDS = (
+    r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\w+teen|twenty|thirty|"
+    r"forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|dozens?|half|third|"
+    r"quarter"
+)
 # How a maker shows they know: a number, a quote, or the research behind it.
 _EVIDENCE = re.compile(
-    r"\d|[\"“”«»]|\b(interview\w*|survey\w*|research\w*|data|analytics|observ\w*|said|told|"
-    r"asked|complain\w*|quote\w*|reviews?|tickets?|support)\b",
+    rf"\d|[\"“”«»]|\b({_NUMBER_WORDS}|interview\w*|survey\w*|research\w*|data|analytics|"
+    r"observ\w*|said|told|asked|spoke|talked|complain\w*|quote\w*|reviews?|tickets?|"
+    r"support)\b",
+    re.IGNORECASE,
+)
+# A time window written in a metric's note: "after six months", "weeks 1 to 4",
+# "over the last quarter", "since launch", "in March 2026".
+_PERIOD = r"(days?|weeks?|months?|quarters?|years?)"
+_MONTHS = r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*"
+_WINDOW = re.compile(
+    rf"\b((first|last|after|within|over|during|in|for)\b[\w\s]{{0,20}}?\b{_PERIOD}\b|"
+    rf"{_PERIOD}\s+\d|since\s+\w+|{_MONTHS}\s+\d{{4}}|q[1-4]\s+\d{{4}})",
     re.IGNORECASE,
 )
 # A hypothesis that can be checked names a number or how it will be measured.
@@ -70,8 +89,10 @@ class CaseStudyFacts:
     # Results with a baseline, or a time window (text or dates); with a cited source.
     metrics_in_context: int = 0
     metrics_with_source: int = 0
-    # Decisions, experiments and user interviews in its build log.
+    # Decisions, experiments and user interviews in its build log that readers see, and
+    # those kept from them (a learning is private until the maker shows it).
     story_entries: int = 0
+    hidden_story_entries: int = 0
 
 
 @dataclass(frozen=True)
@@ -82,7 +103,8 @@ class Check:
     # What to do, in one line; empty when passed.
     suggestion: str
     # Where to do it: a product form field's name, "metrics" (its results), "media" (its
-    # pictures and files), or "learning" (a new build-log entry).
+    # pictures and files), "learning" (a new build-log entry), or SHOW_BUILD_LOG (one
+    # click shows the hidden entries).
     target: str
 
 
@@ -173,6 +195,11 @@ def _build_log(study: CaseStudyFacts) -> Check:
     title = "The build log shows the work"
     if study.story_entries >= MIN_STORY_ENTRIES:
         return Check("build_log", title, True, "", "learning")
+    if study.hidden_story_entries:
+        hidden = study.hidden_story_entries
+        entries, them = ("entry is", "it") if hidden == 1 else ("entries are", "them")
+        return Check("build_log", title, False, f"{hidden} build-log {entries} hidden from "
+                     f"readers: show {them}?", SHOW_BUILD_LOG)  # fmt: skip
     missing = MIN_STORY_ENTRIES - study.story_entries
     entries = "entry" if missing == 1 else "entries"
     return Check("build_log", title, False, f"Log {missing} more {entries}: a decision, an "
@@ -212,14 +239,26 @@ class PortfolioReadiness:
     next_step: NextStep | None
 
 
+def window_in(note: str) -> bool:
+    """Whether a metric's note gives its time window ("after six months")."""
+    return bool(_WINDOW.search(note))
+
+
 def _facts_columns():
     """Per product, the counts the rules need, as correlated subqueries: one query
     however many products."""
-    story = (
-        db.select(func.count(Learning.id))
-        .where(Learning.product_id == Product.id, Learning.kind.in_(STORY_KINDS))
-        .scalar_subquery()
-    )
+
+    def story(*, public: bool):
+        return (
+            db.select(func.count(Learning.id))
+            .where(
+                Learning.product_id == Product.id,
+                Learning.kind.in_(STORY_KINDS),
+                Learning.is_public.is_(public),
+            )
+            .scalar_subquery()
+        )
+
     media_count = (
         db.select(func.count(MediaItem.id))
         .where(MediaItem.product_id == Product.id)
@@ -230,17 +269,21 @@ def _facts_columns():
         .where(MediaItem.product_id == Product.id, MediaItem.is_cover.is_(True))
         .scalar_subquery()
     )
+    has_context = or_(
+        Metric.baseline != "",
+        Metric.time_window != "",
+        Metric.window_start.is_not(None),
+        Metric.window_end.is_not(None),
+    )
     in_context = (
         db.select(func.count(Metric.id))
-        .where(
-            Metric.product_id == Product.id,
-            or_(
-                Metric.baseline != "",
-                Metric.time_window != "",
-                Metric.window_start.is_not(None),
-                Metric.window_end.is_not(None),
-            ),
-        )
+        .where(Metric.product_id == Product.id, has_context)
+        .scalar_subquery()
+    )
+    # The notes of the other results, read for a window written in words.
+    other_notes = (
+        db.select(func.aggregate_strings(Metric.note, NOTE_SEPARATOR))
+        .where(Metric.product_id == Product.id, ~has_context, Metric.note != "")
         .scalar_subquery()
     )
     sourced = (
@@ -251,10 +294,16 @@ def _facts_columns():
         )
         .scalar_subquery()
     )
-    return story, media_count, covers, in_context, sourced
+    return (
+        story(public=True), story(public=False), media_count, covers, in_context, other_notes,
+        sourced,
+    )  # fmt: skip
 
 
-def _facts(product: Product, story, media_count, covers, in_context, sourced) -> CaseStudyFacts:
+def _facts(
+    product: Product, story, hidden_story, media_count, covers, in_context, other_notes, sourced
+) -> CaseStudyFacts:
+    notes = other_notes.split(NOTE_SEPARATOR) if other_notes else []
     return CaseStudyFacts(
         problem=product.problem,
         target_users=product.target_users,
@@ -265,9 +314,10 @@ def _facts(product: Product, story, media_count, covers, in_context, sourced) ->
         has_link=bool(product.live_url or product.source_url),
         media_count=media_count,
         has_cover=bool(covers),
-        metrics_in_context=in_context,
+        metrics_in_context=in_context + sum(window_in(note) for note in notes),
         metrics_with_source=sourced,
         story_entries=story,
+        hidden_story_entries=hidden_story,
     )
 
 

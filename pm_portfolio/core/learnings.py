@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
+from pm_portfolio.core.coach import STORY_KINDS
 from pm_portfolio.core.dates import date_label
 from pm_portfolio.core.rows import assign_changed
 from pm_portfolio.core.skills import all_skills
@@ -164,6 +165,24 @@ def update_learning(learning: Learning, data: LearningData) -> Learning:
 def delete_learning(learning: Learning) -> None:
     db.session.delete(learning)
     db.session.commit()
+
+
+def show_build_log(owner_id: int, product_id: int) -> int:
+    """Show readers the product's hidden decisions, experiments and interviews (the
+    entries the coach counts); return how many. Rows are changed one by one, so the
+    portfolio's version moves as for any edit."""
+    hidden = db.session.scalars(
+        db.select(Learning).where(
+            Learning.user_id == owner_id,
+            Learning.product_id == product_id,
+            Learning.kind.in_(STORY_KINDS),
+            Learning.is_public.is_(False),
+        )
+    ).all()
+    for learning in hidden:
+        learning.is_public = True
+    db.session.commit()
+    return len(hidden)
 
 
 def build_log_of(owner_id: int, product_id: int) -> list[Learning]:

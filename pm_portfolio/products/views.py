@@ -88,6 +88,17 @@ def show(product_id: int):
     )
 
 
+@bp.post("/<id:product_id>/build-log/show")
+def show_build_log(product_id: int):
+    """The coach's one-click fix: show readers the build-log entries it counts."""
+    product = owned_or_404(products.owned_product, product_id)
+    if ConfirmForm().validate_on_submit():
+        shown = learnings.show_build_log(current_user.id, product.id)
+        entries = "entry is" if shown == 1 else "entries are"
+        flash(f"{shown} build-log {entries} now shown on the case study.", "success")
+    return redirect(url_for("products.show", product_id=product.id))
+
+
 @bp.route("/<id:product_id>/edit", methods=["GET", "POST"])
 def edit(product_id: int):
     product = owned_or_404(products.owned_product, product_id)
