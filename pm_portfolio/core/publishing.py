@@ -296,12 +296,6 @@ def public_products(owner: PublicOwner, loading=CARD_LOADING) -> list[Product]:
     return list(db.session.scalars(query).unique())
 
 
-def public_product_count(owner: PublicOwner) -> int:
-    return db.session.scalar(
-        _portfolio_products(owner).with_only_columns(db.func.count(Product.id))
-    )
-
-
 def public_product(owner: PublicOwner, slug: str) -> Product | None:
     query = _portfolio_products(owner).where(Product.slug == slug).options(*CASE_STUDY_LOADING)
     return db.session.scalars(query).unique().first()

@@ -184,16 +184,6 @@ def headline_metric(metrics: list[Metric]) -> Metric | None:
     return max(metrics, key=strength, default=None)
 
 
-def headline_sentence(metric: Metric) -> str:
-    """ "18% → 42% Day-7 retention (+24 pts), first 8 weeks": the change in one line."""
-    facts = metric_facts(metric)
-    text = f"{facts.movement} {metric.label}"
-    if facts.change:
-        text += f" ({facts.change})"
-    extras = [part for part in (facts.against_target, facts.window) if part]
-    return ", ".join([text, *extras])
-
-
 def metric_source(metric: Metric) -> MediaItem | None:
     """The product's picture, PDF or embed the maker cited as the number's source.
     Found among the product's media, which case-study pages load anyway."""

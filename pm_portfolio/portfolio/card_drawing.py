@@ -18,6 +18,7 @@ WIDTH = 1200
 HEIGHT = 630
 MARGIN = 72
 PICTURE_WIDTH = 460
+COVER_PADDING = 24
 
 BACKGROUND = (255, 255, 255)
 PANEL = (238, 240, 253)
@@ -47,6 +48,11 @@ class CardContent:
     picture_is_photo: bool = False
 
 
+# A long title steps down through these sizes before it is cut: two lines of a smaller
+# title read better than "Streaky — a habit tracker for…".
+TITLE_SIZES = (66, 56, 48)
+
+
 class CardFonts:
     """Inter at the sizes a card uses, loaded once per process."""
 
@@ -54,7 +60,7 @@ class CardFonts:
         regular = str(fonts_dir / "Inter-Regular.ttf")
         bold = str(fonts_dir / "Inter-Bold.ttf")
         self.eyebrow = ImageFont.truetype(bold, 30)
-        self.title = ImageFont.truetype(bold, 66)
+        self.titles = [ImageFont.truetype(bold, size) for size in TITLE_SIZES]
         self.subtitle = ImageFont.truetype(regular, 34)
         self.result_value = ImageFont.truetype(bold, 54)
         self.result_label = ImageFont.truetype(regular, 28)
@@ -84,6 +90,18 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int, max_lines: int) -
             last = last[:-1].rstrip()
         lines[-1] = last + "…"
     return lines
+
+
+def fitting_title(
+    text: str, fonts: CardFonts, width: int, max_lines: int
+) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest title size at which the whole title fits in `max_lines` lines; at
+    the smallest, what fits, ending with "…"."""
+    for font in fonts.titles:
+        lines = _wrap(text, font, width, max_lines)
+        if not lines or not lines[-1].endswith("…") or text.endswith("…"):
+            return font, lines
+    return font, lines
 
 
 def _picture(data: bytes) -> Image.Image | None:
@@ -117,11 +135,17 @@ def draw_card(content: CardContent, fonts: CardFonts) -> bytes:
         if content.picture_is_photo:
             _draw_photo(card, picture, left)
         else:
-            # Screenshots carry their title at the top: keep the top when cropping.
-            cover = ImageOps.fit(
-                picture, (PICTURE_WIDTH, HEIGHT), Image.Resampling.LANCZOS, centering=(0.5, 0)
+            # The whole cover on a quiet panel: a screenshot cropped to fill the card
+            # would cut through its text ("est / CSV export").
+            cover = ImageOps.contain(
+                picture, (PICTURE_WIDTH - 2 * COVER_PADDING, HEIGHT - 2 * COVER_PADDING),
+                Image.Resampling.LANCZOS,
+            )  # fmt: skip
+            card.paste(PANEL, (left, 0, WIDTH, HEIGHT))
+            card.paste(
+                cover,
+                (left + (PICTURE_WIDTH - cover.width) // 2, (HEIGHT - cover.height) // 2),
             )
-            card.paste(cover, (left, 0))
         text_right = left - 56
     draw.rectangle((0, 0, 12, HEIGHT), fill=ACCENT)
 
@@ -131,9 +155,12 @@ def draw_card(content: CardContent, fonts: CardFonts) -> bytes:
         draw.text((MARGIN, y), line, font=fonts.eyebrow, fill=ACCENT)
         y += 48
     y += 8
-    for line in _wrap(content.title, fonts.title, width, 3 if not content.subtitle else 2):
-        draw.text((MARGIN, y), line, font=fonts.title, fill=TEXT)
-        y += 80
+    title_font, title_lines = fitting_title(
+        content.title, fonts, width, 3 if not content.subtitle else 2
+    )
+    for line in title_lines:
+        draw.text((MARGIN, y), line, font=title_font, fill=TEXT)
+        y += round(title_font.size * 1.2)
     if content.subtitle:
         y += 8
         for line in _wrap(content.subtitle, fonts.subtitle, width, 2 if content.result else 3):
@@ -142,11 +169,11 @@ def draw_card(content: CardContent, fonts: CardFonts) -> bytes:
     if content.result is not None:
         y = max(y + 24, HEIGHT - MARGIN - 150)
         value = _wrap(content.result.value, fonts.result_value, width, 1)
-        label = _wrap(content.result.label, fonts.result_label, width, 1)
+        label = _wrap(content.result.label, fonts.result_label, width, 2)
         if value:
             draw.text((MARGIN, y), value[0], font=fonts.result_value, fill=ACCENT)
-        if label:
-            draw.text((MARGIN, y + 66), label[0], font=fonts.result_label, fill=MUTED)
+        for index, line in enumerate(label):
+            draw.text((MARGIN, y + 66 + index * 36), line, font=fonts.result_label, fill=MUTED)
     for line in _wrap(content.address, fonts.footer, width, 1):
         draw.text((MARGIN, HEIGHT - MARGIN + 20), line, font=fonts.footer, fill=MUTED, anchor="ls")
 

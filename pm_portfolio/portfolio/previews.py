@@ -79,8 +79,8 @@ def profile_card(username: str):
     url = public_url(".profile", username=owner.username)
 
     def content() -> CardContent:
-        count = publishing.public_product_count(owner)
-        return cards.profile_card(owner, count, url, media_storage())
+        products = publishing.public_products(owner)
+        return cards.profile_card(owner, products, url, media_storage())
 
     return _card(profile_card_etag(owner), owner.id, content)
 
@@ -104,9 +104,10 @@ def share_card(token: str):
     def content() -> CardContent | None:
         if not shows_anything(link):
             return None
-        title = "Product portfolio" if link.is_portfolio_link else link.product.title
+        about = "Product portfolio" if link.is_portfolio_link else link.product.title
         owner = publishing.owner_by_id(link.user_id)
-        return cards.share_card(owner, title, urlsplit(public_base_url()).netloc)
+        host = urlsplit(public_base_url()).netloc
+        return cards.share_card(owner, about, host, media_storage())
 
     # Not kept for good: a revoked link's card must go with it.
     response = _card(share_card_etag(link), link.user_id, content, for_good=False)
