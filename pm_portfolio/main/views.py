@@ -8,6 +8,9 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from pm_portfolio.core import accounts
+from pm_portfolio.core.demo_data import PROFILE
+from pm_portfolio.core.demo_data import example_case_study
 from pm_portfolio.extensions import db
 
 bp = Blueprint("main", __name__)
@@ -17,7 +20,13 @@ bp = Blueprint("main", __name__)
 def index():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
-    return render_template("main/index.html")
+    demo = accounts.find_user_by_email(accounts.DEMO_EMAIL)
+    return render_template(
+        "main/index.html",
+        example=example_case_study(),
+        example_author=PROFILE["display_name"],
+        demo_username=demo.username if demo and demo.is_published else None,
+    )
 
 
 @bp.get("/healthz")
