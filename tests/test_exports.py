@@ -305,6 +305,19 @@ def test_an_excel_file_with_a_bom_and_reordered_columns_imports(logged_in_client
         assert db.session.scalar(db.select(Product.title)) == "Café ☕"
 
 
+def test_an_imported_link_without_https_is_stored_with_it(logged_in_client, app, user):
+    rows = [product_csv_row(slug="bot", url="standup.example/app", source_url="www.git.example")]
+    response = upload(logged_in_client, csv_bytes(PRODUCT_COLUMNS, rows))
+
+    logged_in_client.submit(response.headers["Location"])
+
+    with app.app_context():
+        product = db.session.scalar(db.select(Product).where(Product.slug == "bot"))
+        assert (product.live_url, product.source_url) == (
+            "https://standup.example/app", "https://www.git.example"
+        )  # fmt: skip
+
+
 def test_import_learnings_tied_to_products_by_slug(logged_in_client, app, user):
     with app.app_context():
         product_id = make_product(user.id, slug="bot")

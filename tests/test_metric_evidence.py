@@ -190,7 +190,7 @@ def test_evidence_errors_are_shown_on_the_row(app, client, ada):
     page = client.submit("/products/new", product_form("Bot", **fields)).get_data(as_text=True)
 
     assert "The window ends after it starts." in page
-    assert "Enter a full web address" in page
+    assert "Enter a web address such as example.com/you" in page
     assert re.search(r"<details class=\"metric-row__evidence\" open>", page)
     with app.app_context():
         assert db.session.scalar(db.select(Product)) is None

@@ -139,7 +139,7 @@ def test_a_project_the_product_form_refuses_is_named(app):
     preview = client.get(response.headers["Location"]).get_data(as_text=True)
 
     assert "project 2, title:" in preview
-    assert "project 3, url: Enter a full web address" in preview
+    assert "project 3, url: Enter a web address" in preview
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -50,6 +51,33 @@ def test_edit_profile(logged_in_client, app, user):
 
 
 @pytest.mark.parametrize(
+    ("field", "typed", "stored"),
+    [
+        ("linkedin_url", "linkedin.com/in/ada", "https://linkedin.com/in/ada"),
+        ("website_url", "www.ada.example", "https://www.ada.example"),
+        (
+            "github_url",
+            "github.com/ada?tab=repositories",
+            "https://github.com/ada?tab=repositories",
+        ),
+        ("contact_url", "cal.example.com:8443/ada", "https://cal.example.com:8443/ada"),
+        ("website_url", "http://ada.example", "http://ada.example"),
+    ],
+)
+def test_a_link_typed_without_https_is_stored_with_it(
+    logged_in_client, app, user, field, typed, stored
+):
+    response = logged_in_client.submit("/settings", {**PROFILE, field: typed})
+
+    assert response.status_code == 302
+    with app.app_context():
+        assert getattr(db.session.get(User, user.id), field) == stored
+    page = logged_in_client.get("/settings").get_data(as_text=True)
+    # A text input: a browser's url input would refuse the address without https://.
+    assert re.search(rf'<input[^>]* inputmode="url"[^>]* name="{field}"[^>]* type="text"', page)
+
+
+@pytest.mark.parametrize(
     ("field", "value", "message"),
     [
         ("website_url", "javascript:alert(1)", "starting with https:// or http://"),
@@ -57,6 +85,12 @@ def test_edit_profile(logged_in_client, app, user):
         ("linkedin_url", "ftp://files.example", "starting with https:// or http://"),
         ("github_url", "https://", "starting with https:// or http://"),
         ("github_url", "https://exa mple.com", "starting with https:// or http://"),
+        ("github_url", "localhost", "starting with https:// or http://"),
+        (
+            "website_url",
+            "javascript://example.com/%0aalert(1)",
+            "starting with https:// or http://",
+        ),
         ("display_name", "x" * 81, "Use at most 80 characters."),
         ("headline", "x" * 121, "Use at most 120 characters."),
         ("bio", "x" * 1001, "Use at most 1,000 characters."),

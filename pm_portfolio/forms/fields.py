@@ -1,5 +1,6 @@
 """Form pieces every form shares: the base form, fields and validators."""
 
+import re
 from urllib.parse import urlsplit
 
 from flask_wtf import FlaskForm
@@ -8,7 +9,6 @@ from wtforms import Field
 from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import TextAreaField
-from wtforms import URLField
 from wtforms import ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
@@ -74,19 +74,38 @@ def is_http_url(value: str) -> bool:
     return parts.scheme in {"http", "https"} and bool(hostname) and "." in hostname
 
 
+# What people type for an address without its scheme: "linkedin.com/in/ada",
+# "www.example.com", "cal.example.com:8443/ada". A host with a dot, a port perhaps,
+# then a path, query or nothing.
+_BARE_HOST = re.compile(r"[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?([/?#].*)?", re.IGNORECASE | re.DOTALL)
+
+
+def with_https(value: str | None) -> str | None:
+    """A link typed as a bare host, given https://; anything else as typed, for the
+    validator to judge (so "javascript:…" is refused, never rewritten)."""
+    if isinstance(value, str) and "://" not in value and _BARE_HOST.fullmatch(value):
+        return f"https://{value}"
+    return value
+
+
 def http_url(_form: FlaskForm, field: Field) -> None:
     """WTForms validator: empty, or an http(s) URL."""
     if field.data and not is_http_url(field.data):
-        raise ValidationError("Enter a full web address starting with https:// or http://.")
+        raise ValidationError(
+            "Enter a web address such as example.com/you, or one starting with https:// or http://."
+        )
 
 
-def link_field(label: str, description: str | None = None) -> URLField:
-    """An optional http(s) address, such as a product's live URL or the maker's website."""
-    return URLField(
+def link_field(label: str, description: str | None = None) -> StringField:
+    """An optional http(s) address, such as a product's live URL or the maker's website.
+    A text input (inputmode url): a browser's url input refuses "linkedin.com/in/ada",
+    which is stored as https://linkedin.com/in/ada."""
+    return StringField(
         label,
-        filters=[strip_whitespace],
+        filters=[strip_whitespace, with_https],
         validators=[Optional(), max_length(URL_MAX), http_url],
         description=description,
+        render_kw={"inputmode": "url", "autocomplete": "url", "spellcheck": "false"},
     )
 
 
