@@ -1,5 +1,8 @@
 import re
+from datetime import UTC
 from datetime import date
+from datetime import datetime
+from datetime import time
 from datetime import timedelta
 
 import pytest
@@ -42,22 +45,51 @@ def test_counts_by_status_and_learnings(app, user):
     assert dashboard.days_since_ship == (TODAY - date(2026, 5, 1)).days
 
 
+def joined(app, user_id: int, days_ago: int) -> None:
+    with app.app_context():
+        maker = db.session.get(User, user_id)
+        maker.created_at = datetime.combine(TODAY - timedelta(days=days_ago), time(9), UTC)
+        db.session.commit()
+
+
 @pytest.mark.parametrize(
     ("shipped_days_ago", "nudge"), [(None, True), (45, True), (31, True), (30, False), (2, False)]
 )
 def test_nudge_when_nothing_shipped_for_a_month(app, user, shipped_days_ago, nudge):
+    joined(app, user.id, days_ago=90)
     with app.app_context():
         make_product(user.id, status="building")
-        if shipped_days_ago is not None:
+        if shipped_days_ago is None:
+            make_product(user.id, status="building")
+        else:
             shipped_on = TODAY - timedelta(days=shipped_days_ago)
             make_product(user.id, status="shipped", shipped_on=shipped_on)
 
     assert build(app, user.id).needs_nudge is nudge
 
 
-def test_the_nudge_is_on_the_page(app, logged_in_client, user):
+@pytest.mark.parametrize(
+    ("joined_days_ago", "products", "nudge"),
+    [(0, 1, False), (29, 2, False), (30, 2, False), (31, 2, True), (365, 1, False)],
+)
+def test_no_nudge_in_a_makers_first_month_or_before_their_second_product(
+    app, user, joined_days_ago, products, nudge
+):
+    """Day one, the first product shipped in the spring: no "136 days since you last
+    shipped" above "Get started"."""
+    joined(app, user.id, days_ago=joined_days_ago)
+    with app.app_context():
+        for _ in range(products):
+            make_product(user.id, status="shipped", shipped_on=TODAY - timedelta(days=136))
+
+    assert build(app, user.id).needs_nudge is nudge
+
+
+def test_the_nudge_is_on_the_page(today, app, logged_in_client, user):
+    joined(app, user.id, days_ago=400)
     with app.app_context():
         make_product(user.id, status="building")
+        make_product(user.id, status="idea")
     page = logged_in_client.get("/dashboard").get_data(as_text=True)
     assert "Make products." in page
     assert "You have not shipped anything yet." in page

@@ -75,6 +75,12 @@ class Dashboard:
     readiness: PortfolioReadiness | None
     listed_count: int
     hidden_idea_count: int
+    # Days since the maker signed up: no idle nudge in their first month.
+    days_since_joining: int
+
+    @property
+    def product_count(self) -> int:
+        return sum(self.status_counts.values())
 
     @property
     def is_new(self) -> bool:
@@ -87,8 +93,10 @@ class Dashboard:
 
     @property
     def needs_nudge(self) -> bool:
-        """Products, but nothing shipped yet, or not for a month: time to make something."""
-        if self.is_new:
+        """Products, but nothing shipped yet, or not for a month: time to make something.
+        Never in a maker's first month or before their second product: a newcomer
+        logging a product shipped in the spring is starting, not idle."""
+        if self.product_count < 2 or self.days_since_joining <= NUDGE_AFTER_DAYS:
             return False
         return self.days_since_ship is None or self.days_since_ship > NUDGE_AFTER_DAYS
 
@@ -261,6 +269,7 @@ def build_dashboard(user: User, today: date) -> Dashboard:
         learning_count=learning_count,
         last_shipped_on=last_shipped_on,
         days_since_ship=(today - last_shipped_on).days if last_shipped_on else None,
+        days_since_joining=(today - user.created_at.date()).days,
         months=months,
         coverage=_coverage(user.id),
         recent_products=recent_products,
