@@ -40,6 +40,16 @@ class Client(FlaskClient):
         token = self.csrf_token(page or path)
         return self.post(path, data={"csrf_token": token, **(data or {})}, **kwargs)
 
+    def save_profile(self, photo: bytes | None = None, **fields: str):
+        """Save Settings → Profile as its one form does, with a photo file if given."""
+        values = {"csrf_token": self.csrf_token("/settings"), **fields}
+        if photo is not None:
+            values["photo"] = FileStorage(io.BytesIO(photo), filename="me.jpg")
+        boundary, body = encode_multipart(values)
+        return self.post(
+            "/settings", data=body, content_type=f"multipart/form-data; boundary={boundary}"
+        )
+
     def upload(self, path: str, prefix: str, content: bytes, filename: str, **fields: str):
         """POST a file as a browser does, from a form whose fields are named `prefix-...`."""
         # Encoded in memory: the test client's own encoder leaves a temporary file

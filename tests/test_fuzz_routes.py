@@ -240,7 +240,6 @@ UPLOADS = {
     "exports.upload_import": "import",
     "exports.restore": "restore",
     "media.upload": "upload",
-    "accounts.upload_photo": "photo",
 }
 VALUE_COUNT = 12
 

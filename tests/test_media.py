@@ -13,6 +13,7 @@ from pm_portfolio.models import MediaFile
 from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
+from pm_portfolio.models import User
 from tests.clients import AuthActions
 from tests.factories import MEDIA_LIMITS
 from tests.factories import make_image
@@ -341,8 +342,8 @@ def test_the_case_study_shows_the_cover_then_the_evidence(app, client):
     assert page.count('alt="The bot in Slack"') == 1
 
 
-def upload_photo(client, content: bytes):
-    return client.upload("/settings/photo", "photo", content, "me.jpg")
+def upload_photo(client, content: bytes, **profile: str):
+    return client.save_profile(photo=content, **profile)
 
 
 def test_a_profile_photo_shows_beside_the_name_on_every_public_page(app, client):
@@ -354,7 +355,7 @@ def test_a_profile_photo_shows_beside_the_name_on_every_public_page(app, client)
     owner = app.test_client()
     AuthActions(owner).login("ada", maker.password)
 
-    assert upload_photo(owner, png_bytes(300, 200)).status_code == 302
+    assert upload_photo(owner, png_bytes(300, 200), is_published="y").status_code == 302
 
     profile = client.get("/u/ada").get_data(as_text=True)
     small, large = re.search(
@@ -399,7 +400,7 @@ def test_replacing_or_removing_the_photo_deletes_its_files(app, logged_in_client
     assert not first & second
     logged_in_client.submit("/settings/photo/remove", page="/settings")
     assert stored_keys(app) == set()
-    assert "Readers see it beside your name" in logged_in_client.get("/settings").get_data(
+    assert "A photo shows beside your name" in logged_in_client.get("/settings").get_data(
         as_text=True
     )
 
@@ -413,11 +414,27 @@ def test_replacing_or_removing_the_photo_deletes_its_files(app, logged_in_client
     ],
 )
 def test_a_photo_that_cannot_be_used_is_refused_on_the_form(app, logged_in_client, content, reason):
-    response = upload_photo(logged_in_client, content)
+    response = upload_photo(logged_in_client, content, headline="Typed, not lost")
 
     assert response.status_code == 200
-    assert reason in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert reason in page
+    assert "Choose a photo again: a page cannot keep a chosen file." in page
+    assert 'value="Typed, not lost"' in page
     assert stored_keys(app) == set()
+
+
+def test_a_photo_chosen_with_the_profile_is_saved_with_it(app, logged_in_client, user):
+    """One form, one save: choosing a photo and pressing Save profile keeps both."""
+    response = upload_photo(logged_in_client, png_bytes(200, 200), headline="Engineer who ships")
+
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, user.id).headline == "Engineer who ships"
+    assert len(stored_keys(app)) == 2
+    page = logged_in_client.get("/settings").get_data(as_text=True)
+    assert "Photo saved." in page
+    assert page.count("<form") - page.count('class="inline-form"') == 2, "profile, and remove"
 
 
 def test_link_previews_show_the_card_and_never_name_a_media_file(app, client):

@@ -1,8 +1,6 @@
 """The forms only the account pages use: sign-up, log-in, passwords (changing, forgetting,
 resetting), changing the email address, and deleting the account."""
 
-from flask_wtf.file import FileField
-from flask_wtf.file import FileRequired
 from wtforms import BooleanField
 from wtforms import EmailField
 from wtforms import PasswordField
@@ -99,15 +97,6 @@ class PasswordChangeForm(Form):
     )
     new_password = new_password_field("New password")
     confirm = confirmation_field("Confirm new password", "new_password")
-
-
-class PhotoForm(Form):
-    file = FileField(
-        "Profile photo",
-        validators=[FileRequired("Choose a picture.")],
-        description="A square picture of your face works best; it is cropped to a square "
-        "and its hidden data (location, camera) removed.",
-    )
 
 
 class DeleteAccountForm(Form):

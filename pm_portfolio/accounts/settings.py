@@ -1,6 +1,7 @@
 """The maker's settings: profile, password, signed-in sessions, and deleting the account."""
 
 from flask import flash
+from flask import g
 from flask import redirect
 from flask import render_template
 from flask import url_for
@@ -11,7 +12,6 @@ from flask_login import logout_user
 from pm_portfolio.accounts.blueprint import bp
 from pm_portfolio.accounts.forms import DeleteAccountForm
 from pm_portfolio.accounts.forms import PasswordChangeForm
-from pm_portfolio.accounts.forms import PhotoForm
 from pm_portfolio.accounts.sign_in import sign_out
 from pm_portfolio.core import accounts
 from pm_portfolio.core import browser_sessions
@@ -25,15 +25,11 @@ from pm_portfolio.web.media_settings import media_limits
 from pm_portfolio.web.media_settings import media_storage
 from pm_portfolio.web.public_urls import public_url
 
-# The photo form shares the profile page: a prefix keeps its fields apart.
-PHOTO = "photo"
 
-
-def _profile_page(form=None, photo_form=None):
+def _profile_page(form=None):
     return render_template(
         "accounts/settings_profile.html",
         form=form or ProfileForm(obj=current_user),
-        photo_form=photo_form or PhotoForm(formdata=None, prefix=PHOTO),
         photo=media.avatar_of(current_user.id),
         confirm_form=ConfirmForm(),
         reader=reader_view(current_user.id, current_user.show_ideas),
@@ -43,30 +39,28 @@ def _profile_page(form=None, photo_form=None):
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
 def settings_profile():
+    """The profile and its photo, saved together by one button; a refused photo saves
+    nothing, and the page keeps what was typed."""
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
+        photo = form.photo.data
+        if photo:
+            # Counted against the maker's uploads (web/ratelimits.py).
+            g.sent_a_photo = True
+            try:
+                media.set_avatar(current_user.id, photo.read(), media_storage(), media_limits())
+            except media.MediaRefused as error:
+                form.photo.errors.append(
+                    f"{error} Choose a photo again: a page cannot keep a chosen file."
+                )
+                return _profile_page(form=form)
         was_published = current_user.is_published
         accounts.update_profile(current_user, form.to_data())
+        if photo:
+            flash("Photo saved. It shows beside your name on your portfolio.", "success")
         _say_what_readers_see(was_published)
         return redirect(url_for("accounts.settings_profile"))
     return _profile_page(form=form)
-
-
-@bp.post("/settings/photo")
-@login_required
-def upload_photo():
-    form = PhotoForm(prefix=PHOTO)
-    if form.validate_on_submit():
-        try:
-            media.set_avatar(
-                current_user.id, form.file.data.read(), media_storage(), media_limits()
-            )
-        except media.MediaRefused as error:
-            form.file.errors.append(str(error))
-        else:
-            flash("Photo saved. It shows at the top of your portfolio.", "success")
-            return redirect(url_for("accounts.settings_profile"))
-    return _profile_page(photo_form=form)
 
 
 @bp.post("/settings/photo/remove")

@@ -1,5 +1,6 @@
 """The profile form: what the maker shows employers, from Settings and from a backup."""
 
+from flask_wtf.file import FileField
 from wtforms import BooleanField
 from wtforms import EmailField
 from wtforms.validators import Email
@@ -16,6 +17,12 @@ from pm_portfolio.forms.fields import text_field
 
 
 class ProfileForm(Form):
+    # Saved with the rest by the one Save button (Settings sends this form multipart).
+    photo = FileField(
+        "Profile photo",
+        description="A square picture of your face works best; it is cropped to a square "
+        "and its hidden data (location, camera) removed.",
+    )
     display_name = text_field(
         "Display name", 80, "Shown on your portfolio instead of your username."
     )

@@ -61,6 +61,11 @@ def drew_a_new_document(response: Response) -> bool:
     return g.get("drew_a_new_document", False)
 
 
+def sent_a_photo(response: Response) -> bool:
+    """A profile save that came with a photo."""
+    return g.get("sent_a_photo", False)
+
+
 def mailbox_asked_for() -> str:
     """The email a sign-up or "forgot password" form names, however it is written."""
     return "mailbox:" + normalise_email(request.form.get("email", ""))[:EMAIL_MAX]
@@ -140,7 +145,10 @@ ROUTE_LIMITS = {
     "exports.upload_import": [{"limit_value": IMPORTS_PER_USER, "key_func": signed_in_user}],
     "exports.restore": [{"limit_value": IMPORTS_PER_USER, "key_func": signed_in_user}],
     "media.upload": [{"limit_value": UPLOADS_PER_USER, "key_func": signed_in_user}],
-    "accounts.upload_photo": [{"limit_value": UPLOADS_PER_USER, "key_func": signed_in_user}],
+    # The profile's photo comes with the profile: only saves that send one count.
+    "accounts.settings_profile": [
+        {**PER_USER_POST, "limit_value": UPLOADS_PER_USER, "deduct_when": sent_a_photo}
+    ],
     **{
         endpoint: [{"limit_value": DOCUMENTS_PER_ADDRESS, "deduct_when": drew_a_new_document}]
         for endpoint in (
