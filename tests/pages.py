@@ -70,6 +70,12 @@ def build_catalogue(app) -> list[Page]:
         resume_draft_id = save_draft(newcomer.id, "resume", "resume.json", RESUME).id
         reset_token = account_links.reset_token(db.session.get(User, maker_id))
         product_id, slug = product.id, product.slug
+        # Its build log is the maker's own: the coach offers to show it in one click.
+        hidden_log_id = db.session.scalar(
+            db.select(Product.id).where(
+                Product.user_id == maker_id, Product.title == "Interview Notes"
+            )
+        )
         first_revision_id = db.session.scalar(
             db.select(ProductRevision.id)
             .where(ProductRevision.product_id == product_id)
@@ -106,6 +112,7 @@ def build_catalogue(app) -> list[Page]:
         Page("dashboard", "/dashboard", MAKER),
         Page("products", "/products", MAKER),
         Page("product", f"/products/{product_id}", MAKER),
+        Page("product-hidden-build-log", f"/products/{hidden_log_id}", MAKER),
         Page("product-new", "/products/new", MAKER),
         Page("product-errors", "/products/new", MAKER, {"title": "", "status": "shipped"}),
         Page("product-edit", f"/products/{product_id}/edit", MAKER),

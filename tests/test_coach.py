@@ -1,5 +1,6 @@
 """The case-study coach: deterministic checks, shown to the maker only."""
 
+import re
 from dataclasses import replace
 from datetime import date
 
@@ -160,19 +161,22 @@ def test_only_the_build_log_readers_see_counts_and_one_click_shows_the_rest(app,
 
     page = client.get(f"/products/{product_id}").get_data(as_text=True)
     assert "Case study: 7 of 8 checks" in page
-    assert "2 build-log entries are hidden from readers: show them?" in page
+    assert "2 build-log entries are hidden from readers: show them?</button>" in page
+    assert re.search(r"It shows: “Learning \d+”, “Learning \d+”\.", page)
     dashboard = client.get("/dashboard").get_data(as_text=True)
     assert "0 of 1 public case study is ready." in dashboard
-    assert "build-log entries are hidden from readers" in dashboard
+    # The dashboard is kept in a shared cache: a link to the product page, no form.
+    assert (f'<a href="/products/{product_id}#coach-heading">2 build-log entries are hidden '
+            "from readers: show them?</a>") in dashboard  # fmt: skip
 
     response = client.submit(
         f"/products/{product_id}/build-log/show", page=f"/products/{product_id}"
     )
 
     assert response.status_code == 302
-    assert "Case study ready: 8 of 8 checks" in client.get(f"/products/{product_id}").get_data(
-        as_text=True
-    )
+    shown = client.get(f"/products/{product_id}").get_data(as_text=True)
+    assert "Case study ready: 8 of 8 checks" in shown
+    assert "2 build-log entries are now shown on the case study." in shown
     case_study = client.get("/u/ada/standup-bot").get_data(as_text=True)
     assert 'id="build-log"' in case_study
     assert "Private note" not in case_study

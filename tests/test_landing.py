@@ -18,7 +18,7 @@ def test_a_visitor_sees_an_example_case_study_and_the_three_steps(client):
     assert "An example case study, by Dana Demo" in page
     assert "Standup Bot" in page
     assert "75 min → 15 min time in stand-ups, per person and week (\u221280 %)" in page
-    assert "38% 4-week retention vs a 30% target ✓" in page
+    assert "38% 4-week retention vs a target of 30% ✓" in page
     assert "Three steps" in page
     assert "whole portfolio" not in page
 

@@ -58,17 +58,20 @@ def test_what_a_result_says(fields, movement, change, better):
 @pytest.mark.parametrize(
     ("fields", "says"),
     [
-        ({"value": "38%", "target": "30%", "direction": "up"}, "vs a 30% target ✓"),
-        ({"value": "24%", "target": "30%", "direction": "up"}, "vs a 30% target ✗"),
+        ({"value": "38%", "target": "30%", "direction": "up"}, "vs a target of 30% ✓"),
+        ({"value": "24%", "target": "30%", "direction": "up"}, "vs a target of 30% ✗"),
         (
             {"value": "6 min", "target": "5", "unit": "min", "direction": "down"},
-            "vs a 5 min target ✗",
+            "vs a target of 5 min ✗",
         ),
-        ({"value": "6 min", "baseline": "14 min", "target": "8 min"}, "vs a 8 min target ✓"),
-        ({"value": "38%", "target": "30%"}, "vs a 30% target"),
+        ({"value": "6 min", "baseline": "14 min", "target": "8 min"}, "vs a target of 8 min ✓"),
+        ({"value": "38%", "target": "30%"}, "vs a target of 30%"),
+        ({"value": "6 min", "target": "1 h", "direction": "down"}, "vs a target of 1 h"),
+        ({"value": "$1,200", "target": "900 users", "direction": "up"}, "vs a target of 900 users"),
+        ({"value": "6 min", "baseline": "14", "target": "8 min"}, "vs a target of 8 min"),
         (
             {"value": "38%", "target": "a third of teams", "direction": "up"},
-            "vs a a third of teams target",
+            "vs a target of a third of teams",
         ),
         ({"value": "38%"}, ""),
     ],
@@ -89,7 +92,7 @@ def test_a_target_is_not_drawn_as_a_before(app, client, ada):
 
     page = client.get("/u/ada/bot").get_data(as_text=True)
 
-    assert "vs a 30% target ✓" in page
+    assert "vs a target of 30% ✓" in page
     assert "30% →" not in page
     assert "before-after" not in page
 

@@ -180,6 +180,22 @@ def test_existing_products_start_their_history_with_one_revision(empty_database_
         assert revisions.changed_fields(revision.content, revisions.snapshot(product)) == []
 
 
+def test_existing_metrics_start_with_no_target(empty_database_app):
+    before_targets = "e6f1a2b3c4d5"
+    with empty_database_app.app_context():
+        flask_migrate.upgrade()
+        maker = make_user(username="early")
+        make_product(maker.id, metrics=[("Users", "140")])
+        db.session.remove()
+        flask_migrate.downgrade(revision=before_targets)
+
+        flask_migrate.upgrade()
+
+        with db.engine.connect() as connection:
+            targets = connection.execute(text("SELECT target FROM metrics")).scalars().all()
+        assert targets == [""]
+
+
 def row_counts() -> dict[str, int]:
     with db.engine.connect() as connection:
         return {

@@ -92,6 +92,19 @@ def test_the_portfolio_card_shows_the_strongest_result_never_a_count(app, newcom
     assert not any("case stud" in text for text in texts)
 
 
+def test_a_private_products_result_never_reaches_the_portfolio_card(app, newcomer):
+    with app.app_context():
+        make_product(newcomer["id"], title="Secret", slug="secret", visibility="private",
+                     metrics=[{"label": "revenue", "value": "$9k", "baseline": "$1k",
+                               "direction": "up"}])  # fmt: skip
+        owner = publishing.find_owner("nia")
+        content = cards.profile_card(
+            owner, publishing.public_products(owner), "https://x.example/u/nia", media_storage(app)
+        )
+
+    assert content.result.label == f"Day-7 retention (+24 pts) · {TITLE}"
+
+
 def test_the_share_links_card_names_the_maker_and_their_headline(app, newcomer):
     with app.app_context():
         owner = publishing.find_owner("nia")

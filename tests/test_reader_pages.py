@@ -86,7 +86,8 @@ def test_a_case_study_opens_with_its_headline_result_before_the_cover(app, clien
 
     headline = re.search(r'<p class="headline-result">(.*?)</p>', html, re.S).group(1)
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", headline)).strip()
-    assert text == "18% → 42% Day-7 retention (+24 pts), first 8 weeks"
+    # "(better)" is for screen readers, who do not see the change's colour.
+    assert text == "18% → 42% Day-7 retention (+24 pts) (better), first 8 weeks"
     assert html.index('class="headline-result"') < html.index('class="case-study__cover')
     assert 'class="case-study__cover case-study__cover--portrait"' in html
     cover_link = re.search(r'<a class="case-study__cover-link" href="([^"]+)"', html).group(1)
@@ -154,6 +155,8 @@ def metric(**fields) -> Metric:
         ([metric(label="a", value="4", baseline="9", direction="up"),
           metric(label="b", value="42%", baseline="18%")], 1),
         ([metric(), metric(label="b", value="38%", target="30%", direction="up")], 1),
+        ([metric(label="churn", value="9%", baseline="5%", direction="down"), metric()], 1),
+        ([metric(label="churn", value="9%", baseline="5%", direction="down")], 0),
         ([metric(), metric(label="b")], 0),
         ([], None),
     ],

@@ -27,8 +27,8 @@ from pm_portfolio.models import Visibility
 STORY_KINDS = (LearningKind.DECISION, LearningKind.EXPERIMENT, LearningKind.USER_INTERVIEW)
 MIN_STORY_ENTRIES = 2
 SHOW_BUILD_LOG = "show_build_log"
-# Joins a product's metric notes in one cell; a note is one line of a text field.
-NOTE_SEPARATOR = "\n"
+# Joins a product's metric notes in one cell: the unit separator, which no one types.
+NOTE_SEPARATOR = "\x1f"
 
 # Numbers written as words ("three of five"); not "one", which is mostly "no one".
 _NUMBER_WORDS = (

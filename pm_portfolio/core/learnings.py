@@ -167,18 +167,27 @@ def delete_learning(learning: Learning) -> None:
     db.session.commit()
 
 
-def show_build_log(owner_id: int, product_id: int) -> int:
-    """Show readers the product's hidden decisions, experiments and interviews (the
-    entries the coach counts); return how many. Rows are changed one by one, so the
-    portfolio's version moves as for any edit."""
-    hidden = db.session.scalars(
-        db.select(Learning).where(
-            Learning.user_id == owner_id,
-            Learning.product_id == product_id,
-            Learning.kind.in_(STORY_KINDS),
-            Learning.is_public.is_(False),
+def hidden_build_log(owner_id: int, product_id: int) -> list[Learning]:
+    """The product's decisions, experiments and interviews readers do not see (the
+    entries the coach counts), oldest first."""
+    return list(
+        db.session.scalars(
+            db.select(Learning)
+            .where(
+                Learning.user_id == owner_id,
+                Learning.product_id == product_id,
+                Learning.kind.in_(STORY_KINDS),
+                Learning.is_public.is_(False),
+            )
+            .order_by(Learning.learned_on, Learning.id)
         )
-    ).all()
+    )
+
+
+def show_build_log(owner_id: int, product_id: int) -> int:
+    """Show readers the entries `hidden_build_log` lists; return how many. Rows are
+    changed one by one, so the portfolio's version moves as for any edit."""
+    hidden = hidden_build_log(owner_id, product_id)
     for learning in hidden:
         learning.is_public = True
     db.session.commit()

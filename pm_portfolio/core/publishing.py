@@ -50,7 +50,7 @@ from pm_portfolio.models import Visibility
 
 SHAREABLE = (Visibility.UNLISTED, Visibility.PUBLIC)
 LATEST_LEARNINGS = 5
-# A card is a summary: its first few results, the case study has them all.
+# A card is a summary: its headline result and the next few; the case study has them all.
 CARD_METRICS = 3
 # Sitemap rows read from the database at a time.
 SITEMAP_BATCH = 1000

@@ -57,11 +57,11 @@ class MetricFacts:
 
     @property
     def against_target(self) -> str:
-        """ "vs a 30 % target ✓", or "" without a target."""
+        """ "vs a target of 30% ✓", or "" without a target."""
         if not self.target:
             return ""
         mark = {True: " ✓", False: " ✗", None: ""}[self.met_target]
-        return f"vs a {self.target} target{mark}"
+        return f"vs a target of {self.target}{mark}"
 
 
 def with_unit(text: str, unit: str) -> str:
@@ -129,11 +129,16 @@ def _met_target(
     """Whether the value reached the target: by the direction the maker chose, else by
     the way the target lies from the baseline; None when neither says which way is up."""
     target = _read(metric.target, metric.unit) if metric.target else None
-    if value is None or target is None:
+    # "6 min" against a "1 h" target, or dollars against users: not comparable.
+    if value is None or target is None or target.same_unit_key != value.same_unit_key:
         return None
     if metric.direction:
         higher_is_better = metric.direction == MetricDirection.UP
-    elif baseline is not None and target.number != baseline.number:
+    elif (
+        baseline is not None
+        and baseline.same_unit_key == target.same_unit_key
+        and target.number != baseline.number
+    ):
         higher_is_better = target.number > baseline.number
     else:
         return None
@@ -169,8 +174,8 @@ def metric_facts(metric: Metric) -> MetricFacts:
 def headline_metric(metrics: list[Metric]) -> Metric | None:
     """The result that says most, for the top of a case study and its preview card: a
     change for the better, else a change whose better direction is not said, else a
-    target reached, else the first the maker listed (a change for the worse leads only
-    when nothing else does; it is still shown with the others)."""
+    target reached, else the first the maker listed; a change for the worse leads only
+    when nothing else is there (it is still shown with the others)."""
 
     def strength(metric: Metric) -> int:
         facts = metric_facts(metric)
@@ -178,7 +183,9 @@ def headline_metric(metrics: list[Metric]) -> Metric | None:
             return 3
         if facts.change and facts.better is None:
             return 2
-        return 1 if facts.met_target else 0
+        if facts.met_target:
+            return 1
+        return -1 if facts.better is False else 0
 
     # max() keeps the first of equals: the maker's own order breaks ties.
     return max(metrics, key=strength, default=None)

@@ -8,8 +8,10 @@ from flask import abort
 from flask import current_app
 from flask import g
 from flask import request
+from sqlalchemy.orm import selectinload
 
 from pm_portfolio.core import publishing
+from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
 from pm_portfolio.portfolio import cards
 from pm_portfolio.portfolio.blueprint import bp
@@ -79,7 +81,7 @@ def profile_card(username: str):
     url = public_url(".profile", username=owner.username)
 
     def content() -> CardContent:
-        products = publishing.public_products(owner)
+        products = publishing.public_products(owner, loading=(selectinload(Product.metrics),))
         return cards.profile_card(owner, products, url, media_storage())
 
     return _card(profile_card_etag(owner), owner.id, content)

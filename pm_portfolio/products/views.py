@@ -23,6 +23,7 @@ from pm_portfolio.forms.filters import ProductFilterForm
 from pm_portfolio.forms.products import JournalDraftForm
 from pm_portfolio.forms.products import ProductForm
 from pm_portfolio.forms.products import product_formdata
+from pm_portfolio.models import Visibility
 from pm_portfolio.web.access import owned_or_404
 from pm_portfolio.web.access import require_login
 from pm_portfolio.web.media_settings import media_storage
@@ -84,6 +85,7 @@ def show(product_id: int):
         reach=reach(product, current_user.show_ideas),
         share_link=product_link(product.id),
         readiness=coach.readiness_of(current_user.id, [product.id])[product.id],
+        hidden_entries=learnings.hidden_build_log(current_user.id, product.id),
         confirm_form=ConfirmForm(),
     )
 
@@ -95,7 +97,13 @@ def show_build_log(product_id: int):
     if ConfirmForm().validate_on_submit():
         shown = learnings.show_build_log(current_user.id, product.id)
         entries = "entry is" if shown == 1 else "entries are"
-        flash(f"{shown} build-log {entries} now shown on the case study.", "success")
+        if not shown:
+            flash("No build-log entry was hidden.", "info")
+        elif product.visibility == Visibility.PRIVATE:
+            flash(f"{shown} build-log {entries} now public; readers see them when the "
+                  "product is public too.", "success")  # fmt: skip
+        else:
+            flash(f"{shown} build-log {entries} now shown on the case study.", "success")
     return redirect(url_for("products.show", product_id=product.id))
 
 
