@@ -32,10 +32,11 @@ def test_a_maker_shows_screenshots_a_pdf_and_a_video(page: Page, live_server, us
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     page.get_by_label("Display name").fill("Grace Maker")
     page.get_by_label("Publish my portfolio").check()
-    page.get_by_role("button", name="Save profile").click()
+    # One form, one save: the photo chosen goes with the profile.
     choose_file(page, "Profile photo", "me.png", pictures.avatar("GM", (15, 118, 110)), "image/png")
-    page.get_by_role("button", name="Upload photo").click()
-    expect(page.get_by_role("status")).to_contain_text("Photo saved")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_role("status").first).to_contain_text("Photo saved")
+    expect(page.get_by_label("Display name")).to_have_value("Grace Maker")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Products").click()
     page.get_by_role("link", name="Standup Bot").click()
