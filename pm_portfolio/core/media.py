@@ -429,6 +429,12 @@ def image_files(item: MediaItem) -> list[MediaFile]:
     return [file for file in item.files if file.role == "image"]
 
 
+def is_portrait(item: MediaItem) -> bool:
+    """Taller than wide (a phone screenshot): shown framed, never cropped to its top."""
+    files = image_files(item)
+    return bool(files) and files[-1].height > files[-1].width
+
+
 def image_at_least(item: MediaItem, width: int) -> MediaFile | None:
     """The narrowest variant of a picture at least `width` wide, else its widest."""
     files = image_files(item)

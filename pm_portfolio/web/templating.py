@@ -87,6 +87,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["media_url"] = media_url
     app.jinja_env.globals["media_images"] = media.image_files
     app.jinja_env.globals["media_image_at_least"] = media.image_at_least
+    app.jinja_env.globals["media_is_portrait"] = media.is_portrait
     app.jinja_env.globals["media_pdf"] = media.pdf_file
     app.jinja_env.globals["media_thumbnail"] = media.thumbnail
     app.jinja_env.globals["media_embed"] = media.embed_of
