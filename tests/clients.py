@@ -50,6 +50,10 @@ class Client(FlaskClient):
             "/settings", data=body, content_type=f"multipart/form-data; boundary={boundary}"
         )
 
+    def publish(self, show_ideas: bool = False, **kwargs):
+        """Press "Publish my portfolio" on Settings → Publish."""
+        return self.submit("/settings/publish", {"show_ideas": "y"} if show_ideas else {}, **kwargs)
+
     def upload(self, path: str, prefix: str, content: bytes, filename: str, **fields: str):
         """POST a file as a browser does, from a form whose fields are named `prefix-...`."""
         # Encoded in memory: the test client's own encoder leaves a temporary file

@@ -51,7 +51,7 @@ def build_catalogue(app) -> list[Page]:
     """A published demo maker with everything, a newcomer with nothing, and their pages."""
     with app.app_context():
         maker_id = seed_demo_portfolio(MAKER, PASSWORD, clock.today())
-        newcomer = make_user(username=NEWCOMER)
+        newcomer = make_user(email=f"{NEWCOMER}@example.com", username=NEWCOMER)
         product = db.session.scalars(
             db.select(Product).where(Product.user_id == maker_id, Product.visibility == "public")
         ).first()
@@ -135,6 +135,8 @@ def build_catalogue(app) -> list[Page]:
         Page("share-link-revoke", f"/share-links/{link_id}/revoke", MAKER),
         Page("settings-profile", "/settings", MAKER),
         Page("settings-errors", "/settings", MAKER, {"website_url": "javascript:x"}),
+        Page("settings-publish-live", "/settings/publish", MAKER),
+        Page("settings-publish", "/settings/publish", NEWCOMER),
         Page("settings-password", "/settings/password", MAKER),
         Page("settings-sessions", "/settings/sessions", MAKER),
         Page("settings-data", "/settings/data", MAKER),
@@ -149,10 +151,10 @@ def build_catalogue(app) -> list[Page]:
         Page("reset-password", f"/password/reset/{reset_token}"),
         Page("link-expired", "/email/confirm/not-a-real-token"),
         Page(
-            "check-email",
+            "register-taken-email",
             "/register",
             form={
-                "email": "new@example.com",
+                "email": f"{NEWCOMER}@example.com",
                 "username": "new-one",
                 "password": PASSWORD,
                 "confirm": PASSWORD,

@@ -25,10 +25,10 @@ def test_a_product_says_where_it_stands_before_it_is_saved(app, logged_in_client
 def test_publishing_an_idea_says_readers_see_nothing_and_why(app, client, logged_in_client, user):
     logged_in_client.submit("/products/new", {"title": "Bot", "status": "idea",
                                               "visibility": "public"})  # fmt: skip
-    published = logged_in_client.submit("/settings", {"is_published": "y"}, follow_redirects=True)
+    published = logged_in_client.publish(follow_redirects=True)
 
     page = published.get_data(as_text=True)
-    assert "Your portfolio is live at http://localhost/u/maker." in page
+    assert "Your portfolio is live." in page
     assert "Readers see no product yet." in page
     assert "“Bot” is still an idea" in page
     dashboard = logged_in_client.get("/dashboard").get_data(as_text=True)
@@ -38,7 +38,7 @@ def test_publishing_an_idea_says_readers_see_nothing_and_why(app, client, logged
     assert "Readers see no product yet." in dashboard
     assert "No public products yet" in client.get("/u/maker").get_data(as_text=True)
 
-    logged_in_client.submit("/settings", {"is_published": "y", "show_ideas": "y"})
+    logged_in_client.publish(show_ideas=True)
 
     assert "Bot" in client.get("/u/maker").get_data(as_text=True)
     dashboard = logged_in_client.get("/dashboard").get_data(as_text=True)
@@ -46,19 +46,56 @@ def test_publishing_an_idea_says_readers_see_nothing_and_why(app, client, logged
     assert re.search(r"Done:</span>\s*Publish your portfolio for employers", dashboard)
 
 
-def test_publishing_a_product_a_reader_can_see(app, client, logged_in_client, user):
+def test_the_publish_step_names_what_will_and_will_not_show(app, logged_in_client, user):
+    for title, status, visibility in [
+        ("Bot", "building", "public"), ("Notes", "idea", "public"),
+        ("Pitch", "building", "unlisted"), ("Diary", "building", "private"),
+    ]:  # fmt: skip
+        logged_in_client.submit("/products/new", {"title": title, "status": status,
+                                                  "visibility": visibility})  # fmt: skip
+
+    page = logged_in_client.get("/settings/publish").get_data(as_text=True)
+
+    assert "Publishing puts it at <strong>http://localhost/u/maker</strong>" in page
+    assert "Readers see 1 product: Bot." in page
+    assert "Hidden because it is an idea: Notes." in page
+    assert "Unlisted, so only on share links: Pitch." in page
+    assert "Private, so only you see it: Diary." in page
+    assert '<button class="button button--primary" type="submit">Publish my portfolio</button>' in (
+        page
+    )
+    assert "Publish my portfolio" not in logged_in_client.get("/settings").get_data(as_text=True)
+
+
+def test_publishing_ends_on_the_live_address_and_unpublishing_is_one_button(
+    app, client, logged_in_client, user
+):
     logged_in_client.submit("/products/new", {"title": "Bot", "status": "building",
                                               "visibility": "public"})  # fmt: skip
-    published = logged_in_client.submit("/settings", {"is_published": "y"}, follow_redirects=True)
+    published = logged_in_client.publish(follow_redirects=True)
 
     page = published.get_data(as_text=True)
-    assert "Your portfolio is live at http://localhost/u/maker." in page
-    assert "Readers see 1 product: Bot." in page
+    assert "Your portfolio is live." in page
+    assert '<a href="/u/maker">http://localhost/u/maker</a>' in page
     assert 'value="http://localhost/u/maker"' in page, "the address, ready to copy"
-    assert "Bot" in client.get("/u/maker").get_data(as_text=True)
+    assert "Readers see 1 product: Bot." in page
+    assert "Bot" in app.test_client().get("/u/maker").get_data(as_text=True)
     assert 'value="http://localhost/u/maker"' in logged_in_client.get("/dashboard").get_data(
         as_text=True
     )
+
+    unpublished = logged_in_client.submit(
+        "/settings/unpublish", page="/settings/publish", follow_redirects=True
+    )
+
+    assert "Your portfolio is offline: only you can see it." in unpublished.get_data(as_text=True)
+    assert app.test_client().get("/u/maker").status_code == 404
+
+
+def test_saving_the_profile_leaves_publishing_alone(app, client, logged_in_client, user):
+    logged_in_client.publish()
+    logged_in_client.save_profile(display_name="Ada")
+    assert app.test_client().get("/u/maker").status_code == 200
 
 
 class SubmitButtons(HTMLParser):

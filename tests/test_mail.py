@@ -59,6 +59,20 @@ def test_forgot_password_says_the_same_for_an_unknown_address(client, user, inbo
     assert [message["To"] for message in inbox.messages] == ["maker@example.com"]
 
 
+def test_a_password_reset_works_unconfirmed_and_confirms_the_address(app, client, auth, inbox):
+    AuthActions(app.test_client()).register(email="ada@example.com", username="ada")
+
+    client.submit("/password/forgot", {"email": "ada@example.com"})
+    link = inbox.link_in(inbox.to("ada@example.com")[-1])
+    client.submit(link, {"new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == "ada"))
+        assert user.email_verified_at is not None, "the link reached the address"
+    auth.login("ada", NEW_PASSWORD)
+    assert "Please confirm your email" not in client.get("/dashboard").get_data(as_text=True)
+
+
 class Clock:
     """The time as the signed links see it, moved forward by the test."""
 
@@ -117,7 +131,7 @@ def test_a_mail_server_that_is_down_changes_nothing_the_page_says(app, client, u
 
 
 def test_a_confirmation_link_asks_then_confirms_without_signing_in(app, client, auth, inbox):
-    auth.register(email="ada@example.com", username="ada")
+    AuthActions(app.test_client()).register(email="ada@example.com", username="ada")
     (message,) = inbox.to("ada@example.com")
     assert "The link works for 7 days." in message.get_payload(decode=True).decode()
     link = inbox.link_in(message)

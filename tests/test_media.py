@@ -195,7 +195,7 @@ def test_revoking_a_link_or_unpublishing_hides_the_pictures(app, client):
     AuthActions(owner).login("ada", maker.password)
 
     revoked = owner.submit(f"/share-links/{link_id}/revoke")
-    unpublished = owner.submit("/settings", {"display_name": "Ada"})
+    unpublished = owner.submit("/settings/unpublish", page="/settings/publish")
 
     assert (revoked.status_code, unpublished.status_code) == (302, 302)
     assert client.get(f"/s/{token}/media/{pictures['unlisted']}").status_code == 404
@@ -419,7 +419,7 @@ def test_a_photo_that_cannot_be_used_is_refused_on_the_form(app, logged_in_clien
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert reason in page
-    assert "Choose a photo again: a page cannot keep a chosen file." in page
+    assert "Choose the photo again: a page shown again cannot keep a chosen file." in page
     assert 'value="Typed, not lost"' in page
     assert stored_keys(app) == set()
 
@@ -455,7 +455,7 @@ def test_link_previews_show_the_card_and_never_name_a_media_file(app, client):
         assert "/media/" not in page.split("</head>")[0]
     owner = app.test_client()
     AuthActions(owner).login("ada", maker.password)
-    owner.submit("/settings", {"display_name": "Ada"})
+    owner.submit("/settings/unpublish", page="/settings/publish")
     preview = owner.get("/u/ada/bot").get_data(as_text=True)
     assert "This is a preview" in preview
     assert "og:image" not in preview

@@ -73,10 +73,12 @@ def test_an_unpublished_portfolio_is_404_to_everyone_but_its_maker(app, client, 
     assert get(owner, "/u/ada/featured-bot").status_code == 200
 
 
-def test_publishing_from_settings(app, logged_in_client, user):
+def test_publishing_and_unpublishing(app, logged_in_client, user):
     assert get(app.test_client(), f"/u/{user.username}").status_code == 404
-    logged_in_client.submit("/settings", {"display_name": "Maker", "is_published": "y"})
+    logged_in_client.publish()
     assert get(app.test_client(), f"/u/{user.username}").status_code == 200
+    logged_in_client.submit("/settings/unpublish", page="/settings/publish")
+    assert get(app.test_client(), f"/u/{user.username}").status_code == 404
 
 
 def test_the_profile_shows_public_products_featured_first(client, maker):
@@ -286,7 +288,7 @@ def test_a_kept_page_is_served_and_its_view_counted_without_sql(app, client, mak
 
 
 def test_the_etag_changes_when_anything_shown_changes(app, client, logged_in_client, user):
-    logged_in_client.submit("/settings", {"display_name": "Maker", "is_published": "y"})
+    logged_in_client.publish()
     etags = [get(client, "/u/maker").headers["ETag"]]
 
     def changed():
@@ -310,7 +312,7 @@ def test_the_etag_changes_when_anything_shown_changes(app, client, logged_in_cli
          "product_id": product_url.rsplit("/", 1)[1]},
     )  # fmt: skip
     assert changed()
-    logged_in_client.submit("/settings", {"display_name": "New Name", "is_published": "y"})
+    logged_in_client.save_profile(display_name="New Name")
     assert changed()
     assert not changed(), "the ETag stays the same while nothing changes"
 

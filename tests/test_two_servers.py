@@ -100,9 +100,7 @@ def test_two_servers_behave_as_one_site(app, migrated_database_url, shared_redis
         status, _page, headers = reader.get(f"{two}/u/ada")
         assert status == 200
         assert reader.get(f"{two}/u/ada", **{"If-None-Match": headers["ETag"]})[0] == 304
-        status, _page, _headers = maker.submit(
-            f"{one}/settings", {"display_name": "Ada Byron", "is_published": "y"}
-        )
+        status, _page, _headers = maker.submit(f"{one}/settings", {"display_name": "Ada Byron"})
         assert status == 302
         status, page, _headers = reader.get(f"{two}/u/ada", **{"If-None-Match": headers["ETag"]})
         assert status == 200

@@ -89,11 +89,13 @@ def user_to_reset(token: str) -> User | None:
     return user
 
 
-def reset_password(token: str, new_password: str) -> User | None:
+def reset_password(token: str, new_password: str, now: datetime) -> User | None:
     """Set the password a reset link is for, ending every session; None if the link is
-    stale or used."""
+    stale or used. The link reached the account's address, so that address is confirmed."""
     user = user_to_reset(token)
     if user is not None:
+        if user.email_verified_at is None:
+            user.email_verified_at = now
         change_password(user, new_password)
     return user
 

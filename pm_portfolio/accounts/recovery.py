@@ -63,7 +63,7 @@ def reset_password(token: str):
         return _expired("password reset")
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        user = account_links.reset_password(token, form.new_password.data)
+        user = account_links.reset_password(token, form.new_password.data, clock.now())
         if user is None:
             # Used a moment ago, in another tab.
             return _expired("password reset")

@@ -16,14 +16,13 @@ from pm_portfolio.accounts.sign_in import sign_out
 from pm_portfolio.core import accounts
 from pm_portfolio.core import browser_sessions
 from pm_portfolio.core import media
-from pm_portfolio.core.publishing import empty_portfolio_advice
-from pm_portfolio.core.publishing import reader_view
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.profile import ProfileForm
 from pm_portfolio.web.access import owned_or_404
 from pm_portfolio.web.media_settings import media_limits
 from pm_portfolio.web.media_settings import media_storage
-from pm_portfolio.web.public_urls import public_url
+
+CHOOSE_PHOTO_AGAIN = "Choose the photo again: a page shown again cannot keep a chosen file."
 
 
 def _profile_page(form=None):
@@ -32,7 +31,6 @@ def _profile_page(form=None):
         form=form or ProfileForm(obj=current_user),
         photo=media.avatar_of(current_user.id),
         confirm_form=ConfirmForm(),
-        reader=reader_view(current_user.id, current_user.show_ideas),
     )
 
 
@@ -50,16 +48,15 @@ def settings_profile():
             try:
                 media.set_avatar(current_user.id, photo.read(), media_storage(), media_limits())
             except media.MediaRefused as error:
-                form.photo.errors.append(
-                    f"{error} Choose a photo again: a page cannot keep a chosen file."
-                )
+                form.photo.errors.append(f"{error} {CHOOSE_PHOTO_AGAIN}")
                 return _profile_page(form=form)
-        was_published = current_user.is_published
         accounts.update_profile(current_user, form.to_data())
         if photo:
             flash("Photo saved. It shows beside your name on your portfolio.", "success")
-        _say_what_readers_see(was_published)
+        flash("Profile saved.", "success")
         return redirect(url_for("accounts.settings_profile"))
+    if form.photo.data:
+        form.photo.errors.append(CHOOSE_PHOTO_AGAIN)
     return _profile_page(form=form)
 
 
@@ -70,21 +67,6 @@ def remove_photo():
         media.remove_avatar(current_user.id, media_storage())
         flash("Photo removed.", "info")
     return redirect(url_for("accounts.settings_profile"))
-
-
-def _say_what_readers_see(was_published: bool) -> None:
-    """The publish moment: say the portfolio is live, and warn if a reader would find it empty."""
-    if not current_user.is_published:
-        flash("Profile saved.", "success")
-        return
-    if not was_published:
-        address = public_url("portfolio.profile", username=current_user.username)
-        flash(f"Your portfolio is live at {address}. Send it to employers.", "success")
-    else:
-        flash("Profile saved.", "success")
-    reader = reader_view(current_user.id, current_user.show_ideas)
-    if reader.is_empty:
-        flash(f"Readers see no product yet. {empty_portfolio_advice(reader)}", "warning")
 
 
 @bp.route("/settings/password", methods=["GET", "POST"])

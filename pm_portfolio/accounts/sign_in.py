@@ -28,6 +28,7 @@ from pm_portfolio.web.deferred import after_response
 from pm_portfolio.web.public_urls import public_url
 
 LOGIN_FAILED = "Incorrect email, username or password."
+EMAIL_HAS_ACCOUNT = "That email already has an account: log in, or reset your password."
 
 
 def sign_in(user: User, remember: bool = False) -> None:
@@ -42,29 +43,49 @@ def sign_in(user: User, remember: bool = False) -> None:
 
 @bp.route("/register", methods=["GET", "POST"])
 def register():
-    """Sign up. The answer is the same whether or not the email has an account already,
-    so the form does not tell strangers who uses the app: a new account gets a link to
-    confirm the address, an existing one a note that someone tried to sign up with it."""
+    """Sign up, and be signed in at once: the address can be confirmed later.
+
+    A taken email is said plainly (and its owner told by email): an app that signs a
+    new address in tells who has an account anyway. The sign-up email limits
+    (web/ratelimits.py) bound how fast anyone can ask.
+    """
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = RegisterForm()
+    email_has_account = False
     if form.validate_on_submit():
+        # Counted against the sign-up and reset email limits: either way an email goes out.
+        g.asked_for_account_email = True
         existing = accounts.find_user_by_email(form.email.data)
         if existing is not None:
-            # As long as creating an account takes, so that timing tells nothing either.
-            accounts.hash_password(form.password.data)
             subject = "Someone tried to sign up with your email"
             after_response(deliver, compose(existing.email, subject, "sign_up_attempt",
                                             user=existing))  # fmt: skip
-            return _check_your_email(existing.email)
-        try:
-            user = accounts.create_user(form.email.data, form.username.data, form.password.data)
-        except accounts.AccountTaken:
-            form.username.errors.append("That username was just taken. Please choose another.")
+            form.email.errors.append(EMAIL_HAS_ACCOUNT)
+            email_has_account = True
         else:
-            send_confirmation(user)
-            return _check_your_email(user.email)
-    return render_template("accounts/register.html", form=form)
+            try:
+                user = accounts.create_user(form.email.data, form.username.data, form.password.data)
+            except accounts.AccountTaken:
+                form.username.errors.append("That username was just taken. Please choose another.")
+            else:
+                send_confirmation(user)
+                sign_in(user)
+                flash(_welcome(user), "success")
+                return redirect(url_for("dashboard.index"))
+    return render_template("accounts/register.html", form=form, email_has_account=email_has_account)
+
+
+def _welcome(user: User) -> str:
+    where = (
+        " (printed in the terminal where the app runs: no mail server is set up)"
+        if current_app.config.get("MAIL_BACKEND") == "console"
+        else ""
+    )
+    return (
+        f"Welcome, {user.name}. We sent a link to {user.email}{where} to confirm your "
+        "address; everything works meanwhile."
+    )
 
 
 def send_confirmation(user: User) -> None:
@@ -74,16 +95,6 @@ def send_confirmation(user: User) -> None:
     message = compose(user.email, "Confirm your email address", "confirm_email",
                       user=user, link=link, valid_for=valid_for)  # fmt: skip
     after_response(deliver, message)
-
-
-def _check_your_email(address: str):
-    # Counted against the sign-up and reset email limits (web/ratelimits.py).
-    g.asked_for_account_email = True
-    return render_template(
-        "accounts/check_email.html",
-        address=address,
-        on_console=current_app.config.get("MAIL_BACKEND") == "console",
-    )
 
 
 @bp.route("/login", methods=["GET", "POST"])

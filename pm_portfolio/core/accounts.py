@@ -152,7 +152,7 @@ def verify_password(user: User, password: str) -> bool:
 
 @dataclass
 class ProfileData:
-    """What the maker tells employers about themselves, and whether the portfolio is live."""
+    """What the maker tells employers about themselves (publishing is a step of its own)."""
 
     display_name: str = ""
     headline: str = ""
@@ -164,8 +164,6 @@ class ProfileData:
     open_to: str = ""
     contact_email: str = ""
     contact_url: str = ""
-    is_published: bool = False
-    show_ideas: bool = False
 
 
 PROFILE_TEXT_FIELDS = (
@@ -186,8 +184,6 @@ def stage_profile(user: User, data: ProfileData) -> None:
     """Put profile changes in the session without committing (a restore commits them later)."""
     for name in PROFILE_TEXT_FIELDS:
         setattr(user, name, getattr(data, name).strip())
-    user.is_published = data.is_published
-    user.show_ideas = data.show_ideas
 
 
 def fill_empty_profile(user: User, values: dict[str, str]) -> None:
@@ -200,6 +196,19 @@ def fill_empty_profile(user: User, values: dict[str, str]) -> None:
 
 def update_profile(user: User, data: ProfileData) -> None:
     stage_profile(user, data)
+    db.session.commit()
+
+
+def publish(user: User, show_ideas: bool) -> None:
+    """Put the portfolio online; `show_ideas` lists public products still at the idea stage."""
+    user.is_published = True
+    user.show_ideas = show_ideas
+    db.session.commit()
+
+
+def unpublish(user: User) -> None:
+    """Take the portfolio offline: only its maker sees it. Share links keep working."""
+    user.is_published = False
     db.session.commit()
 
 

@@ -105,8 +105,8 @@ class ReaderView:
 
     listed: list[str]
     hidden_ideas: list[str]
-    unlisted: int
-    private: int
+    unlisted: list[str]
+    private: list[str]
 
     @property
     def is_empty(self) -> bool:
@@ -124,8 +124,8 @@ def reader_view(owner_id: int, show_ideas: bool) -> ReaderView:
     return ReaderView(
         listed=[title for title, seen in reaches if seen.on_portfolio],
         hidden_ideas=[title for title, seen in reaches if seen.hidden_idea],
-        unlisted=sum(1 for _title, seen in reaches if seen.visibility == Visibility.UNLISTED),
-        private=sum(1 for _title, seen in reaches if seen.visibility == Visibility.PRIVATE),
+        unlisted=[title for title, seen in reaches if seen.visibility == Visibility.UNLISTED],
+        private=[title for title, seen in reaches if seen.visibility == Visibility.PRIVATE],
     )
 
 

@@ -175,7 +175,7 @@ def _publish_step(user: User, counts: ProductCounts) -> ChecklistStep:
     return ChecklistStep(
         "Publish your portfolio for employers",
         done=user.is_published,
-        endpoint="accounts.settings_profile",
+        endpoint="accounts.publish",
         action="Publish your portfolio",
     )
 

@@ -67,10 +67,8 @@ def seed_demo_portfolio(username: str, password: str, today: date) -> int:
     user = accounts.create_user(DEMO_EMAIL, username, password)
     # The demo address is made up; nothing could confirm it, and the reminder is noise.
     user.email_verified_at = clock.now()
-    accounts.update_profile(
-        user,
-        accounts.ProfileData(**PROFILE, is_published=True),
-    )
+    accounts.update_profile(user, accounts.ProfileData(**PROFILE))
+    accounts.publish(user, show_ideas=False)
     photo = pictures.avatar("DD", (67, 56, 202))
     media.set_avatar(user.id, photo, media_storage(), DEMO_LIMITS)
     product_ids = {}

@@ -16,6 +16,12 @@ from pm_portfolio.forms.fields import strip_whitespace
 from pm_portfolio.forms.fields import text_field
 
 
+class PublishForm(Form):
+    show_ideas = BooleanField(
+        "Show ideas too", description="Public products still at the idea stage appear as well."
+    )
+
+
 class ProfileForm(Form):
     # Saved with the rest by the one Save button (Settings sends this form multipart).
     photo = FileField(
@@ -51,13 +57,6 @@ class ProfileForm(Form):
     website_url = link_field("Website")
     linkedin_url = link_field("LinkedIn")
     github_url = link_field("GitHub")
-    is_published = BooleanField(
-        "Publish my portfolio",
-        description="Anyone with the address can read it; your public products appear on it.",
-    )
-    show_ideas = BooleanField(
-        "Show ideas too", description="Public products still at the idea stage appear as well."
-    )
 
     def to_data(self) -> ProfileData:
         return ProfileData(
@@ -71,6 +70,4 @@ class ProfileForm(Form):
             open_to=self.open_to.data or "",
             contact_email=self.contact_email.data or "",
             contact_url=self.contact_url.data or "",
-            is_published=self.is_published.data,
-            show_ideas=self.show_ideas.data,
         )

@@ -27,9 +27,16 @@ def register(page: Page, live_server: str, username: str, password: str = PASSWO
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Confirm password").fill(password)
     page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Check your email")
-    # Unconfirmed accounts work: the maker may confirm the address later.
-    log_in(page, live_server, username, password)
+    # Signed in at once: the address can be confirmed later.
+    expect(page).to_have_url(f"{live_server}/dashboard")
+
+
+def publish(page: Page) -> None:
+    """Publish the portfolio from its own step in Settings."""
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
+    page.get_by_role("navigation", name="Settings").get_by_role("link", name="Publish").click()
+    page.get_by_role("button", name="Publish my portfolio").click()
+    expect(page.get_by_role("status").first).to_contain_text("Your portfolio is live.")
 
 
 def open_section(page: Page, title: str) -> None:

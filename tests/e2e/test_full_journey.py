@@ -4,6 +4,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import expect
 
 from tests.e2e.helpers import open_section
+from tests.e2e.helpers import publish
 from tests.e2e.helpers import register
 from tests.e2e.helpers import save_screenshot
 
@@ -92,9 +93,7 @@ def test_a_new_maker_from_sign_up_to_a_shared_portfolio(page: Page, live_server,
     expect(page.get_by_role("main")).to_contain_text("Cut the mobile app")
     photograph(page, "journal")
 
-    main_nav(page).get_by_role("link", name="Settings").click()
-    page.get_by_label("Publish my portfolio").check()
-    page.get_by_role("button", name="Save profile").click()
+    publish(page)
 
     visitor = browser.new_page()
     visitor.goto(f"{live_server}/u/grace")

@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from pm_portfolio.demo import pictures
 from tests.e2e.helpers import log_in
+from tests.e2e.helpers import publish
 from tests.e2e.helpers import save_screenshot
 from tests.factories import make_product
 from tests.factories import pdf_bytes
@@ -31,12 +32,12 @@ def test_a_maker_shows_screenshots_a_pdf_and_a_video(page: Page, live_server, us
     log_in(page, live_server, user.username)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Settings").click()
     page.get_by_label("Display name").fill("Grace Maker")
-    page.get_by_label("Publish my portfolio").check()
     # One form, one save: the photo chosen goes with the profile.
     choose_file(page, "Profile photo", "me.png", pictures.avatar("GM", (15, 118, 110)), "image/png")
     page.get_by_role("button", name="Save profile").click()
     expect(page.get_by_role("status").first).to_contain_text("Photo saved")
     expect(page.get_by_label("Display name")).to_have_value("Grace Maker")
+    publish(page)
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Products").click()
     page.get_by_role("link", name="Standup Bot").click()
