@@ -93,6 +93,7 @@ def test_the_nudge_is_on_the_page(today, app, logged_in_client, user):
     page = logged_in_client.get("/dashboard").get_data(as_text=True)
     assert "Make products." in page
     assert "You have not shipped anything yet." in page
+    assert page.count(">Log a product</a>") == 1, "the nudge asks; the header has the button"
 
 
 def test_a_new_makers_dashboard_is_one_next_step_not_empty_charts(logged_in_client):

@@ -213,6 +213,28 @@ def test_import_previews_then_writes_everything_at_once(logged_in_client, app, u
         assert db.session.scalars(db.select(ImportDraft)).all() == []
 
 
+def test_an_import_counts_as_updates_only_rows_that_change_something(
+    logged_in_client, app, portfolio
+):
+    products = read_csv(logged_in_client.get("/export/products.csv"))
+    products[1]["tagline"] = "Now with a tagline"
+    learnings = read_csv(logged_in_client.get("/export/learnings.csv"))
+
+    response = upload(logged_in_client, csv_bytes(PRODUCT_COLUMNS, products))
+    preview = logged_in_client.get(response.headers["Location"]).get_data(as_text=True)
+
+    assert re.search(r"To create</dt><dd>0</dd>", preview)
+    assert re.search(r"To update</dt><dd>1</dd>", preview)
+    assert re.search(r"Unchanged</dt><dd>1</dd>", preview)
+    done = logged_in_client.submit(response.headers["Location"], follow_redirects=True)
+    assert "Imported 0 new and 1 updated products (1 unchanged)." in done.get_data(as_text=True)
+
+    response = upload(logged_in_client, csv_bytes(LEARNING_COLUMNS, learnings), kind="learnings")
+    preview = logged_in_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r"To update</dt><dd>0</dd>", preview)
+    assert re.search(r"Unchanged</dt><dd>2</dd>", preview)
+
+
 @pytest.mark.parametrize(
     ("values", "column", "message"),
     [

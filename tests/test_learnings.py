@@ -181,6 +181,20 @@ def test_the_journal_filters_by_product_and_skill(logged_in_client, app, user):
     assert "Bot data" not in page
 
 
+def test_the_journal_and_its_csv_filter_by_kind(logged_in_client, app, user):
+    with app.app_context():
+        make_learning(user.id, None, title="Cut the app", kind="decision")
+        make_learning(user.id, None, title="Users skim", kind="insight")
+
+    page = logged_in_client.get("/learnings?kind=decision").get_data(as_text=True)
+    assert "Cut the app" in page
+    assert "Users skim" not in page
+    assert '<option selected value="decision">Decision</option>' in page
+    exported = logged_in_client.get("/export/learnings.csv?kind=decision").get_data(as_text=True)
+    assert "Cut the app" in exported
+    assert "Users skim" not in exported
+
+
 def test_an_empty_journal_invites_the_first_learning(logged_in_client):
     assert "Write down your first learning" in logged_in_client.get("/learnings").get_data(
         as_text=True

@@ -68,6 +68,19 @@ def test_only_the_title_is_required(logged_in_client, app):
         assert product.metrics == []
 
 
+def test_errors_are_summed_up_at_the_top_with_a_link_to_each_field(logged_in_client):
+    sent = product_form(title="", **{"metrics-0-value": ""})
+    page = logged_in_client.submit("/products/new", sent).get_data(as_text=True)
+
+    summary = page[page.index('<div class="form-errors"') :].split("</div>")[0]
+    assert 'role="alert" tabindex="-1" autofocus' in summary, "it takes focus"
+    assert "Please correct these 2 things:" in summary
+    assert '<li><a href="#title">Title</a>: Give your product a title.</li>' in summary
+    assert '<a href="#metrics-0-value">Metric 1: value</a>: Give its value' in summary
+    assert summary.index("#title") < summary.index("#metrics-0-value"), "in the page's order"
+    assert '<span class="field__required" aria-hidden="true">required</span>' in page
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -108,7 +121,7 @@ def test_bad_input_is_explained_and_nothing_is_saved(logged_in_client, app, over
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert message in page
-    assert "Please correct the" in page
+    assert "Please correct" in page
     for kept in ("tagline", "role", "metrics-0-value"):
         if kept not in overrides:
             assert f'value="{sent[kept]}"' in page, f"{kept} was not kept"
@@ -256,9 +269,10 @@ def test_list_filters_by_status_and_skill(logged_in_client, app, user):
     assert all(title in page for title in ("Shipped design", "Building design", "Shipped data"))
 
 
-def test_an_empty_list_invites_the_first_product(logged_in_client):
+def test_an_empty_list_invites_the_first_product_once(logged_in_client):
     page = logged_in_client.get("/products").get_data(as_text=True)
-    assert "Log your first product" in page
+    assert page.count('href="/products/new"') == 1
+    assert ">Log your first product</a>" in page
 
 
 def test_others_products_are_not_listed(logged_in_client, app, user):

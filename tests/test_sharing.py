@@ -186,7 +186,7 @@ def test_create_a_portfolio_link_for_an_employer(app, logged_in_client, products
         ({"items-0-include": None, "items-1-include": None}, "Choose at least one product"),
         ({"expires_on": "2001-01-01"}, "Choose today or a later date."),
         ({"items-0-position": "0"}, "Use a number from 1 to 999."),
-        ({"items-0-product_id": "abc"}, "Please correct the"),
+        ({"items-0-product_id": "abc"}, "Please correct"),
     ],
 )
 def test_link_form_validation(app, logged_in_client, products, overrides, message):

@@ -73,6 +73,7 @@ class LearningFilters:
 
     product_id: int | None = None
     skill_key: str = ""
+    kind: str = ""
 
 
 def filtered_learnings(owner_id: int, filters: LearningFilters) -> Select:
@@ -82,6 +83,8 @@ def filtered_learnings(owner_id: int, filters: LearningFilters) -> Select:
         query = query.where(Learning.product_id == filters.product_id)
     if filters.skill_key:
         query = query.where(Learning.skills.any(Skill.key == filters.skill_key))
+    if filters.kind:
+        query = query.where(Learning.kind == filters.kind)
     return query
 
 

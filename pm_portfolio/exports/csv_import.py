@@ -13,6 +13,7 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from dataclasses import field
+from dataclasses import fields
 from dataclasses import replace
 from typing import Any
 
@@ -28,6 +29,7 @@ from pm_portfolio.core.learnings import stage_learnings
 from pm_portfolio.core.products import ProductData
 from pm_portfolio.core.products import free_slug
 from pm_portfolio.core.products import owned_products
+from pm_portfolio.core.products import product_data
 from pm_portfolio.core.products import slugify
 from pm_portfolio.core.products import slugs_in_use
 from pm_portfolio.core.products import stage_products
@@ -105,6 +107,9 @@ class ImportPlan:
     profile: dict[str, str] = field(default_factory=dict)
     # Only the first problems are listed (a JSON Resume's schema check stops there).
     more_problems: bool = False
+    # Rows that name an existing product or learning and would leave it as it is: not
+    # counted as updates, and not saved (a file exported and imported again changes nothing).
+    unchanged: int = 0
 
     @property
     def _changes(self) -> list[tuple[Any, Any]]:
@@ -290,7 +295,41 @@ def plan_products(owner_id: int, rows) -> ImportPlan:
             data.created_at, data.updated_at = created_at, updated_at
         plan.products.append((data, product_id))
     _name_new_products(plan, in_use.keys() | first_line_of_slug.keys())
+    _set_aside_unchanged_products(owner_id, plan)
     return plan
+
+
+# What a product row may change; the rest is bookkeeping (times kept from the file) or
+# compared apart (skills in any order, metrics by what they say).
+_PRODUCT_FIELDS_COMPARED = [
+    spec.name
+    for spec in fields(ProductData)
+    if spec.name not in {"skill_keys", "metrics", "cites_nothing_itself", "created_at",
+                         "updated_at"}
+]  # fmt: skip
+
+
+def _product_as_compared(data: ProductData) -> tuple:
+    return (
+        [getattr(data, name) for name in _PRODUCT_FIELDS_COMPARED],
+        sorted(data.skill_keys),
+        [[getattr(metric, key) for key in METRIC_KEYS] for metric in data.metrics],
+    )
+
+
+def _set_aside_unchanged_products(owner_id: int, plan: ImportPlan) -> None:
+    existing = owned_products(owner_id, [product_id for _data, product_id in plan.products
+                                         if product_id is not None])  # fmt: skip
+    changes = []
+    for data, product_id in plan.products:
+        product = existing.get(product_id) if product_id is not None else None
+        if product is not None and _product_as_compared(data) == _product_as_compared(
+            product_data(product)
+        ):
+            plan.unchanged += 1
+        else:
+            changes.append((data, product_id))
+    plan.products = changes
 
 
 def _name_new_products(plan: ImportPlan, taken: set[str]) -> None:
@@ -352,7 +391,28 @@ def plan_learnings(owner_id: int, rows) -> ImportPlan:
         if learning_id is None:
             data.created_at, data.updated_at = created_at, updated_at
         plan.learnings.append((data, learning_id))
+    _set_aside_unchanged_learnings(owner_id, plan)
     return plan
+
+
+def _learning_as_compared(learning: Learning | LearningData) -> tuple:
+    return (
+        learning.title, learning.learned_on, learning.kind, learning.body, learning.product_id,
+        learning.is_public, sorted(learning.skill_keys),
+    )  # fmt: skip
+
+
+def _set_aside_unchanged_learnings(owner_id: int, plan: ImportPlan) -> None:
+    existing = owned_learnings(owner_id, [learning_id for _data, learning_id in plan.learnings
+                                          if learning_id is not None])  # fmt: skip
+    changes = []
+    for data, learning_id in plan.learnings:
+        learning = existing.get(learning_id) if learning_id is not None else None
+        if learning is not None and _learning_as_compared(data) == _learning_as_compared(learning):
+            plan.unchanged += 1
+        else:
+            changes.append((data, learning_id))
+    plan.learnings = changes
 
 
 def plan_resume(

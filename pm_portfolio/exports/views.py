@@ -185,7 +185,8 @@ def preview_import(draft_id: int):
         except csv_import.BadImportFile as error:
             flash(str(error), "error")
             return redirect(url_for("exports.data"))
-        flash(f"Imported {plan.creates} new and {plan.updates} updated {plan.kind}"
+        unchanged = f" ({plan.unchanged} unchanged)" if plan.unchanged else ""
+        flash(f"Imported {plan.creates} new and {plan.updates} updated {plan.kind}{unchanged}"
               f"{' and filled in your profile' if plan.profile else ''}.", "success")  # fmt: skip
         endpoint = "products.index" if plan.kind == PRODUCTS else "learnings.journal"
         return redirect(url_for(endpoint))

@@ -16,6 +16,7 @@ from pm_portfolio.forms.fields import Form
 from pm_portfolio.forms.fields import choices
 from pm_portfolio.forms.learnings import optional_id
 from pm_portfolio.forms.products import STATUS_OPTIONS
+from pm_portfolio.models import LearningKind
 from pm_portfolio.models import Skill
 
 
@@ -48,6 +49,11 @@ class JournalFilterForm(Form):
         csrf = False
 
     product = SelectField("Product", coerce=optional_id, default="")
+    kind = SelectField(
+        "Kind",
+        choices=choices([("", "Any kind"), *((kind.value, kind.label) for kind in LearningKind)]),
+        default="",
+    )
     skill = SelectField("Skill", default="")
 
     def __init__(self, *args, skills: list[Skill], products: list[tuple[int, str]], **kwargs):
@@ -66,4 +72,5 @@ class JournalFilterForm(Form):
         return LearningFilters(
             product_id=int(self.product.data) if self.product.data else None,
             skill_key=self.skill.data or "",
+            kind=self.kind.data or "",
         )

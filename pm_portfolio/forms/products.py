@@ -205,7 +205,7 @@ class ProductForm(Form):
         "What happened, in numbers if you can, and what you did next. Killed or pivoted are "
         "honest outcomes. E.g. “38% four-week retention, above the 30% bar: kept it running.”",
     )
-    metrics = FieldList(FormField(MetricForm), max_entries=MAX_METRICS)
+    metrics = FieldList(FormField(MetricForm), "Metric", max_entries=MAX_METRICS)
     add_metric = SubmitField("Add another metric")
     skill_keys = MultiCheckboxField("PM skills it demonstrates")
     live_url = link_field("Live URL")

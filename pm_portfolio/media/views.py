@@ -34,6 +34,7 @@ bp = Blueprint("media", __name__)
 # Upload and embed forms share the page: prefixes keep their fields apart.
 UPLOAD = "upload"
 EMBED = "embed"
+CHOOSE_AGAIN = "Choose the file again: a page shown again cannot keep a chosen file."
 
 
 def _page(product, upload_form=None, embed_form=None, status=200):
@@ -46,6 +47,13 @@ def _page(product, upload_form=None, embed_form=None, status=200):
         limits=media_limits(),
         used=media.used_bytes(current_user.id),
     ), status
+
+
+def _refused_upload(product, form: UploadForm):
+    """The form again, saying so if the chosen file must be chosen again."""
+    if form.file.data:
+        form.file.errors.append(CHOOSE_AGAIN)
+    return _page(product, upload_form=form)
 
 
 def _back(product_id: int):
@@ -64,7 +72,7 @@ def upload(product_id: int):
     product = owned_or_404(owned_product_with_media, product_id)
     form = UploadForm(prefix=UPLOAD)
     if not form.validate_on_submit():
-        return _page(product, upload_form=form)
+        return _refused_upload(product, form)
     upload = form.file.data
     try:
         media.add_upload(
@@ -78,7 +86,7 @@ def upload(product_id: int):
         )
     except media.MediaRefused as error:
         form.file.errors.append(str(error))
-        return _page(product, upload_form=form)
+        return _refused_upload(product, form)
     flash("Added. Pictures and files show on the case study wherever the product does.", "success")
     return _back(product.id)
 

@@ -142,6 +142,7 @@ def edit(product_id: int):
         product=product,
         draft_form=draft if build_log else None,
         inserted=inserted,
+        readiness=coach.readiness_of(current_user.id, [product.id])[product.id],
     )
 
 

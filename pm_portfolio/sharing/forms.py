@@ -47,7 +47,7 @@ class PortfolioLinkForm(Form):
         validators=[Optional()],
         description="Leave empty to keep the link open until you revoke it.",
     )
-    items = FieldList(FormField(LinkItemForm))
+    items = FieldList(FormField(LinkItemForm), "Product")
 
     def fill_products(self, products: list[Product], link: ShareLink | None = None) -> None:
         """One row per shareable product; a link's own products come ticked, in its order."""

@@ -1,6 +1,9 @@
 """Helpers the templates call, registered on the app's Jinja environment."""
 
 import hashlib
+from collections.abc import Iterable
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC
 from datetime import datetime
 from pathlib import Path
@@ -9,6 +12,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 from flask import url_for
 from wtforms import Field
+from wtforms import Form
 
 from pm_portfolio.core import analytics
 from pm_portfolio.core import media
@@ -35,6 +39,39 @@ def field_aria(field: Field, help_text: str | None) -> dict[str, str]:
     if described_by:
         attributes["aria-describedby"] = " ".join(described_by)
     return attributes
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One line of a form's error summary: the field to go to (None for a hidden one)."""
+
+    field_id: str | None
+    label: str
+    message: str
+
+
+def error_summary(form: Form) -> list[FieldError]:
+    """Every error of a form, each with the field it is about, nested rows (a product's
+    metrics) included: the summary at the top of a form links to each."""
+    problems = [FieldError(None, "", message) for message in getattr(form, "form_errors", [])]
+    return problems + list(_field_errors(form, prefix=""))
+
+
+def _field_errors(fields: Iterable[Field], prefix: str) -> Iterator[FieldError]:
+    for field in fields:
+        if not field.errors:
+            continue
+        # Within a row, "Metric 1: value".
+        label = f"{prefix}{field.label.text.lower()}" if prefix else field.label.text
+        if field.type == "FieldList":
+            for position, entry in enumerate(field.entries, 1):
+                rows = entry.form if entry.type == "FormField" else [entry]
+                yield from _field_errors(rows, f"{label} {position}: ")
+        elif field.type == "FormField":
+            yield from _field_errors(field.form, f"{label}: ")
+        else:
+            hidden = getattr(field.widget, "input_type", None) == "hidden"
+            yield FieldError(None if hidden else field.id, label, " ".join(field.errors))
 
 
 def moment_label(value: datetime | None) -> str:
@@ -78,6 +115,7 @@ def media_url(key: str, share_link=None) -> str:
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.globals["field_aria"] = field_aria
+    app.jinja_env.globals["error_summary"] = error_summary
     app.jinja_env.globals["card_metrics"] = card_metrics
     app.jinja_env.globals["metric_facts"] = metric_facts
     app.jinja_env.globals["headline_metric"] = headline_metric
