@@ -415,6 +415,19 @@ def test_restore_a_backup_into_an_empty_account(logged_in_client, app, portfolio
         assert {learning.title for learning in learnings} == {"-1 is a number", "General"}
 
 
+def test_a_backup_keeps_whether_the_portfolio_was_published(logged_in_client, app, portfolio):
+    logged_in_client.publish(show_ideas=True)
+    backup = logged_in_client.get("/export/backup.json").get_json()
+    assert (backup["profile"]["is_published"], backup["profile"]["show_ideas"]) == (True, True)
+    person, client = signed_in_maker(app)
+
+    restore(client, json.dumps(backup).encode())
+
+    with app.app_context():
+        restored = db.session.get(User, person.id)
+        assert (restored.is_published, restored.show_ideas) == (True, True)
+
+
 def test_restore_refuses_an_account_with_data(logged_in_client, portfolio):
     content = logged_in_client.get("/export/backup.json").get_data()
     response = restore(logged_in_client, content)

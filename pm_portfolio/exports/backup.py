@@ -57,6 +57,8 @@ BACKUP_FORMAT_VERSION = 1
 ARCHIVE_FORMAT_VERSION = 2
 BATCH_SIZE = 1000
 PROFILE_FIELDS = [field.name for field in fields(ProfileData)]
+# Set on the publish step, not in the profile form; a backup keeps them too.
+PUBLISHING_FIELDS = ["is_published", "show_ideas"]
 
 
 def _metrics_json(product: Product) -> list[dict[str, Any]]:
@@ -126,7 +128,7 @@ def backup(user: User, now: datetime) -> dict[str, Any]:
         "exported_at": iso_datetime(now),
         "profile": {
             "username": user.username,
-            **{name: getattr(user, name) for name in PROFILE_FIELDS},
+            **{name: getattr(user, name) for name in (*PROFILE_FIELDS, *PUBLISHING_FIELDS)},
         },
         "products": [
             {
@@ -456,6 +458,8 @@ def _restore_rows(
         _cite_restored_media(owner_id, _backup_items(backup, "products"), media_plan.items)
     _restore_revisions(owner_id, _backup_items(backup, "products"), not_after=started)
     stage_profile(user, profile_form.to_data())
+    for name in PUBLISHING_FIELDS:
+        setattr(user, name, profile.get(name) is True)
     db.session.commit()
     return RestoreSummary(
         products=len(products.products),
