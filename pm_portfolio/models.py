@@ -54,6 +54,8 @@ class User(UserMixin, db.Model):
     contact_url: Mapped[str] = mapped_column(String(500), default="")
     is_published: Mapped[bool] = mapped_column(default=False)
     show_ideas: Mapped[bool] = mapped_column(default=False)
+    # An IANA name ("Europe/Berlin"): the maker's own pages show times in it.
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
     # Bumped by every change that public pages show; their ETags are built from it.
     portfolio_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)

@@ -196,6 +196,26 @@ def test_existing_metrics_start_with_no_target(empty_database_app):
         assert targets == [""]
 
 
+def test_existing_makers_start_in_utc_and_keep_everything(empty_database_app):
+    """The column is added and dropped in place: rebuilding "users" on SQLite would
+    cascade to every row its makers own."""
+    before_time_zones = "f2c7d8e9a1b3"
+    with empty_database_app.app_context():
+        flask_migrate.upgrade()
+        maker = make_user(username="early")
+        make_product(maker.id, metrics=[("Users", "140")])
+        db.session.remove()
+        flask_migrate.downgrade(revision=before_time_zones)
+        assert row_counts()["products"] == 1
+
+        flask_migrate.upgrade()
+
+        with db.engine.connect() as connection:
+            zones = connection.execute(text("SELECT time_zone FROM users")).scalars().all()
+        assert zones == ["UTC"]
+        assert (row_counts()["products"], row_counts()["metrics"]) == (1, 1)
+
+
 def row_counts() -> dict[str, int]:
     with db.engine.connect() as connection:
         return {
@@ -246,8 +266,19 @@ def test_references_broken_before_do_not_stop_the_rebuild(empty_database_app):
         if db.engine.dialect.name != "sqlite":
             pytest.skip("only SQLite rebuilds tables, and only it lets references break")
         flask_migrate.upgrade(revision="d93b6a1c0e75")
-        maker = make_user(username="early")
-        make_portfolio_link(maker.id, [])
+        with db.engine.begin() as connection:
+            # In SQL: the model has columns this revision has not.
+            maker_id = connection.execute(
+                text(
+                    "INSERT INTO users (email, username, password_hash, display_name, headline, "
+                    "bio, website_url, linkedin_url, github_url, location, open_to, "
+                    "contact_email, contact_url, is_published, show_ideas, portfolio_version, "
+                    "created_at, updated_at) VALUES ('early@example.com', 'early', 'x', '', '', "
+                    "'', '', '', '', '', '', '', '', false, false, 1, CURRENT_TIMESTAMP, "
+                    "CURRENT_TIMESTAMP) RETURNING id"
+                )
+            ).scalar_one()
+        make_portfolio_link(maker_id, [])
         db.session.remove()
         raw = db.engine.raw_connection()
         try:

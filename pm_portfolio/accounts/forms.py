@@ -3,6 +3,7 @@ resetting), changing the email address, and deleting the account."""
 
 from wtforms import BooleanField
 from wtforms import EmailField
+from wtforms import HiddenField
 from wtforms import PasswordField
 from wtforms import StringField
 from wtforms import ValidationError
@@ -63,6 +64,8 @@ class RegisterForm(Form):
     )
     password = new_password_field("Password")
     confirm = confirmation_field("Confirm password", "password")
+    # Filled in by the browser's script where it can tell; anything unknown means UTC.
+    time_zone = HiddenField()
 
     def validate_email(self, field) -> None:
         if accounts.normalise_email(field.data) == accounts.DEMO_EMAIL:

@@ -65,7 +65,9 @@ def register():
             email_has_account = True
         else:
             try:
-                user = accounts.create_user(form.email.data, form.username.data, form.password.data)
+                user = accounts.create_user(
+                    form.email.data, form.username.data, form.password.data, form.time_zone.data
+                )
             except accounts.AccountTaken:
                 form.username.errors.append("That username was just taken. Please choose another.")
             else:

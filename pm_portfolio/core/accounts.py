@@ -12,6 +12,8 @@ from werkzeug.security import generate_password_hash
 
 from pm_portfolio.core import browser_sessions
 from pm_portfolio.core import media
+from pm_portfolio.core.dates import DEFAULT_TIME_ZONE
+from pm_portfolio.core.dates import known_time_zone
 from pm_portfolio.core.storage import Storage
 from pm_portfolio.extensions import db
 from pm_portfolio.models import MediaItem
@@ -106,12 +108,15 @@ def username_taken(username: str) -> bool:
     return db.session.scalar(db.select(User.id).where(User.username == username)) is not None
 
 
-def create_user(email: str, username: str, password: str) -> User:
+def create_user(
+    email: str, username: str, password: str, time_zone: str = DEFAULT_TIME_ZONE
+) -> User:
     """Create an account; raise AccountTaken if the email or username was taken meanwhile."""
     user = User(
         email=normalise_email(email),
         username=normalise_username(username),
         password_hash=hash_password(password),
+        time_zone=known_time_zone(time_zone),
     )
     db.session.add(user)
     try:
@@ -164,6 +169,8 @@ class ProfileData:
     open_to: str = ""
     contact_email: str = ""
     contact_url: str = ""
+    # Only the maker sees it: times on their own pages read in it.
+    time_zone: str = DEFAULT_TIME_ZONE
 
 
 PROFILE_TEXT_FIELDS = (
@@ -177,6 +184,7 @@ PROFILE_TEXT_FIELDS = (
     "open_to",
     "contact_email",
     "contact_url",
+    "time_zone",
 )
 
 

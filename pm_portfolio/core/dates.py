@@ -1,8 +1,40 @@
-"""How dates read wherever the app writes them for people: pages, drafts, labels."""
+"""How dates and times read wherever the app writes them for people, and the time
+zones they may be read in."""
 
+import functools
+from datetime import UTC
 from datetime import date
+from datetime import datetime
+from zoneinfo import ZoneInfo
+from zoneinfo import available_timezones
+
+DEFAULT_TIME_ZONE = "UTC"
 
 
 def date_label(value: date | None) -> str:
     """A date people read at a glance: 3 Mar 2026."""
     return f"{value.day} {value:%b %Y}" if value else ""
+
+
+@functools.cache
+def time_zone_names() -> list[str]:
+    """The IANA zones a maker may choose, sorted: "Area/City" names and UTC (the system's
+    aliases such as "posixrules" or "EST5EDT" are left out)."""
+    names = {name for name in available_timezones() if "/" in name and not name.startswith(
+        ("Etc/", "SystemV/", "posix/", "right/"))}  # fmt: skip
+    return sorted(names | {DEFAULT_TIME_ZONE})
+
+
+def known_time_zone(name: str | None) -> str:
+    """`name` if it is a zone a maker may choose, else UTC."""
+    return name if name in time_zone_names() else DEFAULT_TIME_ZONE
+
+
+def moment_label(value: datetime | None, time_zone: str = DEFAULT_TIME_ZONE) -> str:
+    """A moment people read at a glance, in their zone: 3 Mar 2026, 15:05 CET. Naive
+    times (SQLite's) are UTC."""
+    if value is None:
+        return ""
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    local = value.astimezone(ZoneInfo(known_time_zone(time_zone)))
+    return f"{date_label(local)}, {local:%H:%M} {local:%Z}"

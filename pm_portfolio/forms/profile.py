@@ -3,12 +3,16 @@
 from flask_wtf.file import FileField
 from wtforms import BooleanField
 from wtforms import EmailField
+from wtforms import SelectField
 from wtforms.validators import Email
 from wtforms.validators import Optional
 
 from pm_portfolio.core.accounts import EMAIL_MAX
 from pm_portfolio.core.accounts import ProfileData
+from pm_portfolio.core.dates import DEFAULT_TIME_ZONE
+from pm_portfolio.core.dates import time_zone_names
 from pm_portfolio.forms.fields import Form
+from pm_portfolio.forms.fields import choices
 from pm_portfolio.forms.fields import link_field
 from pm_portfolio.forms.fields import long_text_field
 from pm_portfolio.forms.fields import max_length
@@ -57,6 +61,12 @@ class ProfileForm(Form):
     website_url = link_field("Website")
     linkedin_url = link_field("LinkedIn")
     github_url = link_field("GitHub")
+    time_zone = SelectField(
+        "Time zone",
+        choices=choices((name, name.replace("_", " ")) for name in time_zone_names()),
+        default=DEFAULT_TIME_ZONE,
+        description="Your history, sessions and reminders show times in it. Only you see it.",
+    )
 
     def to_data(self) -> ProfileData:
         return ProfileData(
@@ -70,4 +80,5 @@ class ProfileForm(Form):
             open_to=self.open_to.data or "",
             contact_email=self.contact_email.data or "",
             contact_url=self.contact_url.data or "",
+            time_zone=self.time_zone.data or DEFAULT_TIME_ZONE,
         )

@@ -14,6 +14,7 @@ from pm_portfolio.core import learnings
 from pm_portfolio.core import media
 from pm_portfolio.core import products
 from pm_portfolio.core import revisions
+from pm_portfolio.core.dates import moment_label
 from pm_portfolio.core.publishing import reach
 from pm_portfolio.core.share_links import product_link
 from pm_portfolio.core.skills import all_skills
@@ -27,7 +28,6 @@ from pm_portfolio.models import Visibility
 from pm_portfolio.web.access import owned_or_404
 from pm_portfolio.web.access import require_login
 from pm_portfolio.web.media_settings import media_storage
-from pm_portfolio.web.templating import moment_label
 
 bp = Blueprint("products", __name__, url_prefix="/products")
 require_login(bp)
@@ -212,7 +212,7 @@ def restore_revision(product_id: int, revision_id: int):
         return redirect(
             url_for("products.revision", product_id=product_id, revision_id=revision_id)
         )
-    when = moment_label(revision.created_at)
+    when = moment_label(revision.created_at, current_user.time_zone)
     try:
         products.update_product(product, form.to_data())
     except (products.ProductGone, products.SlugTaken):

@@ -17,6 +17,7 @@ from wtforms import Form
 from pm_portfolio.core import analytics
 from pm_portfolio.core import media
 from pm_portfolio.core.dates import date_label
+from pm_portfolio.core.dates import moment_label
 from pm_portfolio.core.markdown import render_markdown
 from pm_portfolio.core.publishing import card_metrics
 from pm_portfolio.core.publishing import empty_portfolio_advice
@@ -72,14 +73,6 @@ def _field_errors(fields: Iterable[Field], prefix: str) -> Iterator[FieldError]:
         else:
             hidden = getattr(field.widget, "input_type", None) == "hidden"
             yield FieldError(None if hidden else field.id, label, " ".join(field.errors))
-
-
-def moment_label(value: datetime | None) -> str:
-    """A moment people read at a glance: 3 Mar 2026, 14:05 UTC (SQLite's naive times are UTC)."""
-    if value is None:
-        return ""
-    value = value.astimezone(UTC) if value.tzinfo else value
-    return f"{date_label(value)}, {value:%H:%M} UTC"
 
 
 def moment_attribute(value: datetime) -> str:

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import Page
 from playwright.sync_api import expect
@@ -103,3 +105,29 @@ def test_a_wrong_password_is_explained_on_the_form(page: Page, live_server, user
     expect(page.get_by_role("alert")).to_contain_text("Please correct")
     expect(page.get_by_label("Password")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_label("Email or username")).to_have_value(user.username)
+
+
+def test_the_browsers_time_zone_is_the_new_makers_and_settings_offer_it(browser, live_server):
+    tokyo = browser.new_context(timezone_id="Asia/Tokyo")
+    page = tokyo.new_page()
+    page.goto(f"{live_server}/register")
+    page.get_by_label("Email").fill("kenji@example.com")
+    page.get_by_label("Username").fill("kenji")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Confirm password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(f"{live_server}/dashboard")
+    page.goto(f"{live_server}/settings")
+    expect(page.get_by_label("Time zone")).to_have_value("Asia/Tokyo")
+    tokyo.close()
+
+    lisbon = browser.new_context(timezone_id="Europe/Lisbon")
+    page = lisbon.new_page()
+    log_in(page, live_server, "kenji", PASSWORD)
+    page.goto(f"{live_server}/settings")
+    offer = re.compile(r"^Use this browser.s time zone: Europe/Lisbon$")
+    page.get_by_role("button", name=offer).click()
+    expect(page.get_by_label("Time zone")).to_have_value("Europe/Lisbon")
+    page.get_by_role("button", name="Save profile").click()
+    expect(page.get_by_label("Time zone")).to_have_value("Europe/Lisbon")
+    lisbon.close()
