@@ -279,6 +279,19 @@ def test_an_embed_is_built_from_the_allow_list_and_framed_in_a_sandbox(
     assert 'title="Two-minute demo"' in page
 
 
+def test_an_embed_link_may_be_typed_without_https(logged_in_client, app, product_id):
+    response = logged_in_client.submit(
+        f"/products/{product_id}/media/embed",
+        {"embed-url": "www.loom.com/share/0123456789abcdef0123456789abcdef",
+         "embed-title": "Walkthrough"},
+        page=f"/products/{product_id}/media",
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    page = logged_in_client.get(f"/products/{product_id}").get_data(as_text=True)
+    assert 'src="https://www.loom.com/embed/0123456789abcdef0123456789abcdef"' in page
+
+
 def test_limits_are_checked_before_anything_is_stored(app, product_id):
     with app.app_context():
         product = db.session.get(Product, product_id)

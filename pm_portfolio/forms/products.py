@@ -160,7 +160,7 @@ class ProductForm(Form):
         choices=choices([("", "Choose where it stands…"), *STATUS_OPTIONS]),
         default="",
         validators=[DataRequired("Choose where it stands: idea, building, shipped or sunset.")],
-        description="Your portfolio shows ideas only if you choose to, in Settings.",
+        description="Your portfolio shows ideas only if you choose to when you publish it.",
     )
     role = text_field(
         "Your role",

@@ -12,6 +12,7 @@ from pm_portfolio.forms.fields import Form
 from pm_portfolio.forms.fields import max_length
 from pm_portfolio.forms.fields import strip_whitespace
 from pm_portfolio.forms.fields import text_field
+from pm_portfolio.forms.fields import with_https
 
 
 def alt_text_field() -> StringField:
@@ -36,7 +37,7 @@ class UploadForm(Form):
 class EmbedForm(Form):
     url = URLField(
         "Link",
-        filters=[strip_whitespace],
+        filters=[strip_whitespace, with_https],
         validators=[DataRequired("Paste a link."), max_length(URL_MAX)],
         description="A video or design on YouTube, Vimeo, Loom or Figma.",
     )

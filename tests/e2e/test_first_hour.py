@@ -3,6 +3,7 @@ log a first product with the fewest fields (pressing Enter to save), publish fro
 step, and read it as a stranger; on a phone and a desktop, counting what it took."""
 
 import json
+import re
 
 import pytest
 from playwright.sync_api import Page
@@ -116,6 +117,32 @@ def test_from_sign_up_to_a_portfolio_a_stranger_can_read(page: Page, live_server
     assert effort.forms == [f"{live_server}/register", f"{live_server}/products/new",
                             f"{live_server}/settings/publish"]  # fmt: skip
     assert effort.fields <= 8
+
+    page.goto(f"{live_server}/products")
+    page.get_by_role("link", name="Lunch Roulette").click()
+    page.get_by_role("link", name="Edit", exact=True).click()
+    checklist = page.get_by_role("complementary", name="Is this case study ready?")
+    form_box = page.locator("form.product-editor__form").bounding_box()
+    if width == 1280:
+        assert checklist.bounding_box()["x"] >= form_box["x"] + form_box["width"], "beside"
+        page.mouse.wheel(0, form_box["height"] / 2)
+        page.wait_for_timeout(100)
+        assert 0 <= checklist.bounding_box()["y"] < 100, "it stays in view as the form scrolls"
+    else:
+        assert checklist.bounding_box()["y"] > form_box["y"] + form_box["height"], "after"
+    page.mouse.wheel(0, -form_box["height"])
+    if take_pictures:
+        photograph(page, "edit-with-checklist")
+    title = page.get_by_label("Title")
+    title.fill("")
+    title.press("Enter")
+    summary = page.get_by_role("alert")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Title")).to_be_visible()
+    summary.get_by_role("link", name="Title").click()
+    expect(page).to_have_url(re.compile(r"#title$"))
+    if take_pictures:
+        photograph(page, "error-summary")
 
     stranger = page.context.browser.new_page()
     stranger.goto(f"{live_server}/u/lin")
