@@ -226,6 +226,9 @@ def test_an_import_counts_as_updates_only_rows_that_change_something(
     assert re.search(r"To create</dt><dd>0</dd>", preview)
     assert re.search(r"To update</dt><dd>1</dd>", preview)
     assert re.search(r"Unchanged</dt><dd>1</dd>", preview)
+    assert '<button class="button button--primary" type="submit">Import 1 products</button>' in (
+        preview
+    )
     done = logged_in_client.submit(response.headers["Location"], follow_redirects=True)
     assert "Imported 0 new and 1 updated products (1 unchanged)." in done.get_data(as_text=True)
 
@@ -233,6 +236,8 @@ def test_an_import_counts_as_updates_only_rows_that_change_something(
     preview = logged_in_client.get(response.headers["Location"]).get_data(as_text=True)
     assert re.search(r"To update</dt><dd>0</dd>", preview)
     assert re.search(r"Unchanged</dt><dd>2</dd>", preview)
+    assert "Nothing would change: every row matches what you have already." in preview
+    assert ">Import " not in preview, "no button that would do nothing"
 
 
 @pytest.mark.parametrize(

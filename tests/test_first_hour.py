@@ -67,6 +67,17 @@ def test_the_publish_step_names_what_will_and_will_not_show(app, logged_in_clien
     assert "Publish my portfolio" not in logged_in_client.get("/settings").get_data(as_text=True)
 
 
+def test_the_publish_step_names_every_idea_when_only_ideas_are_public(logged_in_client, user):
+    for title in ("Notes", "Lunch Roulette"):
+        logged_in_client.submit("/products/new", {"title": title, "status": "idea",
+                                                  "visibility": "public"})  # fmt: skip
+
+    page = logged_in_client.get("/settings/publish").get_data(as_text=True)
+
+    assert "Readers see no product yet." in page
+    assert "Hidden because they are ideas: Lunch Roulette, Notes." in page
+
+
 def test_publishing_ends_on_the_live_address_and_unpublishing_is_one_button(
     app, client, logged_in_client, user
 ):

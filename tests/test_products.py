@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -79,6 +80,28 @@ def test_errors_are_summed_up_at_the_top_with_a_link_to_each_field(logged_in_cli
     assert '<a href="#metrics-0-value">Metric 1: value</a>: Give its value' in summary
     assert summary.index("#title") < summary.index("#metrics-0-value"), "in the page's order"
     assert '<span class="field__required" aria-hidden="true">required</span>' in page
+
+
+def test_every_link_of_the_error_summary_has_a_target(logged_in_client):
+    page = logged_in_client.submit(
+        "/products/new", product_form(visibility="everyone", skill_keys="juggling")
+    ).get_data(as_text=True)
+
+    targets = re.findall(r'<li><a href="#([^"]+)">', page.split('class="form-errors"')[1])
+    assert sorted(targets) == ["skill_keys", "visibility"]
+    for target in targets:
+        assert f'id="{target}"' in page, target
+
+
+def test_the_checklist_beside_the_form_links_within_the_page(app, logged_in_client, user):
+    with app.app_context():
+        product_id = make_product(user.id)
+
+    page = logged_in_client.get(f"/products/{product_id}/edit").get_data(as_text=True)
+
+    checklist = page.split('class="card coach product-editor__coach"')[1]
+    assert '<a href="#problem">' in checklist, "no reload that would lose what is typed"
+    assert f'href="/products/{product_id}/media"' in checklist, "pictures are on their own page"
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """A maker's time zone: chosen at sign-up from the browser, changed in Settings, and used
 for every time their own pages show."""
 
+import json
 from datetime import UTC
 from datetime import datetime
 
@@ -12,6 +13,7 @@ from pm_portfolio.core.dates import time_zone_names
 from pm_portfolio.extensions import db
 from pm_portfolio.models import ProductRevision
 from pm_portfolio.models import User
+from tests.clients import signed_in_maker
 from tests.factories import PASSWORD
 from tests.factories import make_product
 
@@ -65,6 +67,24 @@ def test_history_and_sessions_read_in_the_zone_chosen_in_settings(app, logged_in
     assert "JST" in logged_in_client.get("/settings/sessions").get_data(as_text=True)
     settings = logged_in_client.get("/settings").get_data(as_text=True)
     assert '<option selected value="Asia/Tokyo">Asia/Tokyo</option>' in settings
+
+
+@pytest.mark.parametrize("backed_up", [None, "Mars/Olympus"])
+def test_a_restore_keeps_the_accounts_zone_unless_the_backup_names_a_known_one(app, backed_up):
+    maker, client = signed_in_maker(app)
+    with app.app_context():
+        db.session.get(User, maker.id).time_zone = "Europe/Lisbon"
+        db.session.commit()
+    profile = {"display_name": "Restored"} | ({"time_zone": backed_up} if backed_up else {})
+    document = {"format": "pm-portfolio-backup", "format_version": 1, "profile": profile,
+                "products": [], "learnings": []}  # fmt: skip
+
+    response = client.upload("/settings/data/restore", "restore", json.dumps(document).encode(),
+                             "backup.json")  # fmt: skip
+
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(User, maker.id).time_zone == "Europe/Lisbon"
 
 
 def test_a_zone_not_on_the_list_is_refused(app, logged_in_client, user):

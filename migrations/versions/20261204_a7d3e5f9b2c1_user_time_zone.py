@@ -1,6 +1,5 @@
-"""A maker's time zone (an IANA name such as "Europe/Berlin"): history, calendar events
-and the weekly digest show times in it. Existing makers start in UTC, as times read
-until now.
+"""A maker's time zone (an IANA name such as "Europe/Berlin"): the maker's own pages
+show times in it. Existing makers start in UTC, as times read until now.
 
 Revision ID: a7d3e5f9b2c1
 Revises: f2c7d8e9a1b3

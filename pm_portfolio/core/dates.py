@@ -17,17 +17,22 @@ def date_label(value: date | None) -> str:
 
 
 @functools.cache
-def time_zone_names() -> list[str]:
+def time_zone_names() -> tuple[str, ...]:
     """The IANA zones a maker may choose, sorted: "Area/City" names and UTC (the system's
     aliases such as "posixrules" or "EST5EDT" are left out)."""
     names = {name for name in available_timezones() if "/" in name and not name.startswith(
         ("Etc/", "SystemV/", "posix/", "right/"))}  # fmt: skip
-    return sorted(names | {DEFAULT_TIME_ZONE})
+    return tuple(sorted(names | {DEFAULT_TIME_ZONE}))
+
+
+@functools.cache
+def _time_zone_set() -> frozenset[str]:
+    return frozenset(time_zone_names())
 
 
 def known_time_zone(name: str | None) -> str:
     """`name` if it is a zone a maker may choose, else UTC."""
-    return name if name in time_zone_names() else DEFAULT_TIME_ZONE
+    return name if name in _time_zone_set() else DEFAULT_TIME_ZONE
 
 
 def moment_label(value: datetime | None, time_zone: str = DEFAULT_TIME_ZONE) -> str:

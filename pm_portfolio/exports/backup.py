@@ -22,6 +22,7 @@ from pm_portfolio import clock
 from pm_portfolio.core import revisions
 from pm_portfolio.core.accounts import ProfileData
 from pm_portfolio.core.accounts import stage_profile
+from pm_portfolio.core.dates import known_time_zone
 from pm_portfolio.core.media import Limits
 from pm_portfolio.core.media import lock_maker_limits
 from pm_portfolio.core.results import metric_record
@@ -433,6 +434,12 @@ def _restore_rows(
         )
     except TypeError as error:
         raise BadImportFile("The backup's profile has a value of the wrong type.") from error
+    # A backup from before time zones, or naming a zone this server does not know, keeps
+    # the one the account took from the browser at sign-up.
+    backed_up_zone = profile.get("time_zone")
+    formdata["time_zone"] = (
+        backed_up_zone if known_time_zone(backed_up_zone) == backed_up_zone else user.time_zone
+    )
     profile_form = ProfileForm(formdata=formdata, meta={"csrf": False})
     if not profile_form.validate():
         problems = list(form_problems(1, profile_form.errors, {}))

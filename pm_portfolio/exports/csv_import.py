@@ -4,7 +4,7 @@ preview, then all rows or none.
 Rows are checked by the same forms that check what a maker types, so an import
 can never store what the pages would refuse. The upload waits as a draft (any
 app server can finish it) while the maker reads a preview of what would be
-created, updated or rejected; nothing is written unless every row passes, and
+created, updated, left unchanged or rejected; nothing is written unless every row passes, and
 then everything is written in one transaction.
 """
 
@@ -395,11 +395,19 @@ def plan_learnings(owner_id: int, rows) -> ImportPlan:
     return plan
 
 
+# What a learning row may change (the times are bookkeeping, skills in any order).
+_LEARNING_FIELDS_COMPARED = [
+    spec.name
+    for spec in fields(LearningData)
+    if spec.name not in {"skill_keys", "created_at", "updated_at"}
+]
+
+
 def _learning_as_compared(learning: Learning | LearningData) -> tuple:
     return (
-        learning.title, learning.learned_on, learning.kind, learning.body, learning.product_id,
-        learning.is_public, sorted(learning.skill_keys),
-    )  # fmt: skip
+        [getattr(learning, name) for name in _LEARNING_FIELDS_COMPARED],
+        sorted(learning.skill_keys),
+    )
 
 
 def _set_aside_unchanged_learnings(owner_id: int, plan: ImportPlan) -> None:

@@ -65,7 +65,7 @@ class ProfileForm(Form):
         "Time zone",
         choices=choices((name, name.replace("_", " ")) for name in time_zone_names()),
         default=DEFAULT_TIME_ZONE,
-        description="Your history, sessions and reminders show times in it. Only you see it.",
+        description="Your history and sessions show times in it. Only you see it.",
     )
 
     def to_data(self) -> ProfileData:

@@ -1,7 +1,20 @@
 // Adds metric rows in the page instead of a round trip to the server.
 // Without JavaScript the "Add another metric" button submits the form and the
-// server adds the row, so this file only makes it quicker.
+// server adds the row, so this file only makes it quicker. Also unfolds the
+// section a link to a field leads into.
 "use strict";
+
+// A link to a field in a folded section (from the checklist beside the form, or the
+// error summary) unfolds the section, where a browser does not do so by itself.
+const unfoldLinkedField = () => {
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  const section = target && target.closest("details");
+  if (section && !section.open) {
+    section.open = true;
+    target.scrollIntoView();
+  }
+};
+window.addEventListener("hashchange", unfoldLinkedField);
 
 document.addEventListener("DOMContentLoaded", () => {
   const rows = document.querySelector("[data-metric-rows]");
