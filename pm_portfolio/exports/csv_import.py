@@ -55,6 +55,7 @@ from pm_portfolio.forms.products import ProductForm
 from pm_portfolio.models import CASE_STUDY_TEXTS
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
+from pm_portfolio.models import Product
 from pm_portfolio.models import User
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
@@ -309,7 +310,8 @@ _PRODUCT_FIELDS_COMPARED = [
 ]  # fmt: skip
 
 
-def _product_as_compared(data: ProductData) -> tuple:
+def _product_as_compared(item: Product | ProductData) -> tuple:
+    data = product_data(item) if isinstance(item, Product) else item
     return (
         [getattr(data, name) for name in _PRODUCT_FIELDS_COMPARED],
         sorted(data.skill_keys),
@@ -318,18 +320,24 @@ def _product_as_compared(data: ProductData) -> tuple:
 
 
 def _set_aside_unchanged_products(owner_id: int, plan: ImportPlan) -> None:
-    existing = owned_products(owner_id, [product_id for _data, product_id in plan.products
-                                         if product_id is not None])  # fmt: skip
+    existing = owned_products(owner_id, _existing_ids(plan.products))
+    plan.products = _changing(plan, plan.products, existing, _product_as_compared)
+
+
+def _existing_ids(rows: list[tuple[Any, int | None]]) -> list[int]:
+    return [row_id for _data, row_id in rows if row_id is not None]
+
+
+def _changing(plan: ImportPlan, rows: list, existing: dict, as_compared) -> list:
+    """The rows that would change what they name; the others are counted as unchanged."""
     changes = []
-    for data, product_id in plan.products:
-        product = existing.get(product_id) if product_id is not None else None
-        if product is not None and _product_as_compared(data) == _product_as_compared(
-            product_data(product)
-        ):
+    for data, row_id in rows:
+        row = existing.get(row_id) if row_id is not None else None
+        if row is not None and as_compared(data) == as_compared(row):
             plan.unchanged += 1
         else:
-            changes.append((data, product_id))
-    plan.products = changes
+            changes.append((data, row_id))
+    return changes
 
 
 def _name_new_products(plan: ImportPlan, taken: set[str]) -> None:
@@ -411,16 +419,8 @@ def _learning_as_compared(learning: Learning | LearningData) -> tuple:
 
 
 def _set_aside_unchanged_learnings(owner_id: int, plan: ImportPlan) -> None:
-    existing = owned_learnings(owner_id, [learning_id for _data, learning_id in plan.learnings
-                                          if learning_id is not None])  # fmt: skip
-    changes = []
-    for data, learning_id in plan.learnings:
-        learning = existing.get(learning_id) if learning_id is not None else None
-        if learning is not None and _learning_as_compared(data) == _learning_as_compared(learning):
-            plan.unchanged += 1
-        else:
-            changes.append((data, learning_id))
-    plan.learnings = changes
+    existing = owned_learnings(owner_id, _existing_ids(plan.learnings))
+    plan.learnings = _changing(plan, plan.learnings, existing, _learning_as_compared)
 
 
 def plan_resume(
