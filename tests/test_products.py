@@ -78,7 +78,7 @@ def test_errors_are_summed_up_at_the_top_with_a_link_to_each_field(logged_in_cli
     assert "Please correct these 2 things:" in summary
     assert '<li><a href="#title">Title</a>: Give your product a title.</li>' in summary
     assert '<a href="#metrics-0-value">Metric 1: value</a>: Give its value' in summary
-    assert summary.index("#title") < summary.index("#metrics-0-value"), "in the page's order"
+    assert summary.index("#title") < summary.index("#metrics-0-value"), "in the form's order"
     assert '<span class="field__required" aria-hidden="true">required</span>' in page
 
 
