@@ -3,6 +3,7 @@ where one package alone needs one, in that package)."""
 
 from datetime import date
 from datetime import datetime
+from datetime import time
 from enum import StrEnum
 
 from flask_login import UserMixin
@@ -458,6 +459,8 @@ class ShareLink(db.Model):
     # A word from the maker to this employer, shown at the top of the link's page only.
     note: Mapped[str] = mapped_column(String(500), default="")
     expires_on: Mapped[date | None]
+    # A revoked link answers 404 but is kept, with what its readers did, for the maker.
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
     user: Mapped[User] = relationship()
@@ -509,6 +512,144 @@ class ShareLinkView(DailyViews, db.Model):
     share_link_id: Mapped[int] = mapped_column(
         ForeignKey("share_links.id", ondelete="CASCADE"), primary_key=True, sort_order=-1
     )
+
+
+class LinkOpenKind(StrEnum):
+    PAGE = "page"
+    PDF = "pdf"
+
+
+class ShareLinkOpen(db.Model):
+    """One opening of a share link's page or PDF, so the maker learns which case studies
+    an employer read and when. Like the daily counts it keeps nothing about the reader:
+    no address, no cookie; robots and the maker are not logged."""
+
+    __tablename__ = "share_link_opens"
+    __table_args__ = (Index("ix_share_link_opens_link_time", "share_link_id", "opened_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    share_link_id: Mapped[int] = mapped_column(ForeignKey("share_links.id", ondelete="CASCADE"))
+    opened_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # The case study opened, or None for the link's own page or whole PDF.
+    product_id: Mapped[int | None] = mapped_column(
+        ForeignKey("products.id", ondelete="SET NULL"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8), default=LinkOpenKind.PAGE)
+
+
+class ApplicationStage(StrEnum):
+    SAVED = "saved"
+    APPLIED = "applied"
+    SCREENING = "screening"
+    INTERVIEW = "interview"
+    OFFER = "offer"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return self.value.capitalize()
+
+    @property
+    def is_closed(self) -> bool:
+        return self in {ApplicationStage.REJECTED, ApplicationStage.WITHDRAWN}
+
+
+class ApplicationSource(StrEnum):
+    """Where the posting is, read from its address's host."""
+
+    LINKEDIN = "linkedin"
+    GREENHOUSE = "greenhouse"
+    LEVER = "lever"
+    ASHBY = "ashby"
+    WORKABLE = "workable"
+    WELLFOUND = "wellfound"
+    COMPANY = "company"
+
+
+class Application(db.Model):
+    """A job the maker is after: where it stands, what comes next, and the share link
+    of case studies chosen for this employer."""
+
+    __tablename__ = "applications"
+    __table_args__ = (
+        Index("ix_applications_user_stage", "user_id", "stage"),
+        Index("ix_applications_user_next_step", "user_id", "next_step_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    company: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(120))
+    posting_url: Mapped[str] = mapped_column(String(500), default="")
+    source: Mapped[str] = mapped_column(String(20), default=ApplicationSource.COMPANY)
+    stage: Mapped[str] = mapped_column(String(20), default=ApplicationStage.SAVED)
+    applied_on: Mapped[date | None]
+    private_notes: Mapped[str] = mapped_column(Text, default="")
+    next_step: Mapped[str] = mapped_column(String(200), default="")
+    next_step_on: Mapped[date | None]
+    # A wall-clock time in the maker's time zone, as they typed it.
+    next_step_time: Mapped[time | None]
+    # Kept (revoked) when the application goes, so what its readers did stays counted.
+    share_link_id: Mapped[int | None] = mapped_column(
+        ForeignKey("share_links.id", ondelete="SET NULL"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=clock.now, onupdate=clock.now
+    )
+
+    share_link: Mapped[ShareLink | None] = relationship()
+    history: Mapped[list["ApplicationStageChange"]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="(ApplicationStageChange.changed_on, ApplicationStageChange.id)",
+    )
+    contacts: Mapped[list["ApplicationContact"]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ApplicationContact.position",
+    )
+
+    @property
+    def stage_label(self) -> str:
+        return ApplicationStage(self.stage).label
+
+    @property
+    def is_closed(self) -> bool:
+        return ApplicationStage(self.stage).is_closed
+
+    def __repr__(self) -> str:
+        return f"<Application {self.id}>"
+
+
+class ApplicationStageChange(db.Model):
+    """The day an application reached a stage: its timeline, and proof of applying."""
+
+    __tablename__ = "application_stage_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    stage: Mapped[str] = mapped_column(String(20))
+    changed_on: Mapped[date]
+
+
+class ApplicationContact(db.Model):
+    """Someone at the employer the maker deals with; only the maker sees them."""
+
+    __tablename__ = "application_contacts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(120), default="")
+    role: Mapped[str] = mapped_column(String(120), default="")
+    email: Mapped[str] = mapped_column(String(254), default="")
+    linkedin_url: Mapped[str] = mapped_column(String(500), default="")
 
 
 class BrowserSession(db.Model):

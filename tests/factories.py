@@ -12,6 +12,7 @@ from sqlalchemy import func
 
 from pm_portfolio import clock
 from pm_portfolio.core import accounts
+from pm_portfolio.core import applications
 from pm_portfolio.core import browser_sessions
 from pm_portfolio.core import media
 from pm_portfolio.core import revisions
@@ -193,3 +194,14 @@ def make_image(product_id: int, alt_text: str = "A screenshot", caption: str = "
 
 
 MEDIA_LIMITS = media.Limits(max_file_bytes=8_000_000, quota_bytes=100_000_000, items_per_product=20)
+
+
+def make_application(owner_id: int, product_ids=(), stage="applied", note="", **fields) -> int:
+    """Create an application (with a link showing `product_ids`, if any) through the
+    rules the form uses; return its id."""
+    fields.setdefault("company", "Acme")
+    fields.setdefault("role", "Product Manager")
+    data = applications.ApplicationData(
+        stage=stage, note_to_reader=note, product_ids=list(product_ids), **fields
+    )
+    return applications.create_application(owner_id, data, clock.today()).id

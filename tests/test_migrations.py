@@ -1,6 +1,8 @@
 """The schema comes only from migrations; they must match the models and run both ways."""
 
+from datetime import UTC
 from datetime import date
+from datetime import datetime
 
 import flask_migrate
 import pytest
@@ -15,6 +17,7 @@ from pm_portfolio.core import revisions
 from pm_portfolio.extensions import db
 from pm_portfolio.extensions import migrate
 from pm_portfolio.models import Product
+from pm_portfolio.models import ShareLink
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
@@ -217,11 +220,20 @@ def test_existing_makers_start_in_utc_and_keep_everything(empty_database_app):
 
 
 def row_counts() -> dict[str, int]:
+    """The rows of every table the schema has at its current revision."""
     with db.engine.connect() as connection:
+        present = set(inspect(connection).get_table_names())
         return {
             name: connection.execute(text(f"SELECT count(*) FROM {name}")).scalar_one()  # noqa: S608
             for name in db.metadata.tables
+            if name in present
         }
+
+
+def older_tables(counts: dict[str, int]) -> dict[str, int]:
+    """`counts` of the tables the schema still has after a downgrade."""
+    present = row_counts()
+    return {name: count for name, count in counts.items() if name in present}
 
 
 def test_rebuilding_tables_for_ids_never_reused_keeps_every_row(empty_database_app):
@@ -240,12 +252,12 @@ def test_rebuilding_tables_for_ids_never_reused_keeps_every_row(empty_database_a
         db.session.remove()
         counts = row_counts()
         flask_migrate.downgrade(revision=before_autoincrement)
-        assert row_counts() == counts
+        assert row_counts() == older_tables(counts)
 
         flask_migrate.upgrade()
         assert row_counts() == counts
         flask_migrate.downgrade(revision=before_autoincrement)
-        assert row_counts() == counts
+        assert row_counts() == older_tables(counts)
         flask_migrate.upgrade()
         assert row_counts() == counts
         assert schema_differences() == []
@@ -278,7 +290,13 @@ def test_references_broken_before_do_not_stop_the_rebuild(empty_database_app):
                     "CURRENT_TIMESTAMP) RETURNING id"
                 )
             ).scalar_one()
-        make_portfolio_link(maker_id, [])
+            connection.execute(
+                text(
+                    "INSERT INTO share_links (user_id, token, name, note, created_at) "
+                    "VALUES (:maker_id, 'early-token', 'Acme', '', CURRENT_TIMESTAMP)"
+                ),
+                {"maker_id": maker_id},
+            )
         db.session.remove()
         raw = db.engine.raw_connection()
         try:
@@ -293,3 +311,27 @@ def test_references_broken_before_do_not_stop_the_rebuild(empty_database_app):
         flask_migrate.upgrade()
 
         assert row_counts()["share_links"] == 1
+
+
+def test_revoked_links_are_kept_and_go_again_on_downgrade(empty_database_app):
+    """share_links gains revoked_at in place (a rebuild would cascade to its items and
+    views); going back deletes revoked links, as revoking did before."""
+    before_applications = "a7d3e5f9b2c1"
+    with empty_database_app.app_context():
+        flask_migrate.upgrade()
+        maker = make_user(username="early")
+        product_id = make_product(maker.id, visibility="public")
+        kept = make_portfolio_link(maker.id, [product_id], name="Kept")
+        revoked = make_portfolio_link(maker.id, [product_id], name="Revoked")
+        db.session.get(ShareLink, revoked).revoked_at = datetime(2026, 12, 1, tzinfo=UTC)
+        db.session.commit()
+        db.session.remove()
+
+        flask_migrate.downgrade(revision=before_applications)
+        with db.engine.connect() as connection:
+            ids = connection.execute(text("SELECT id FROM share_links")).scalars().all()
+            items = connection.execute(text("SELECT count(*) FROM share_link_products"))
+            assert (ids, items.scalar_one()) == ([kept], 1)
+
+        flask_migrate.upgrade()
+        assert schema_differences() == []

@@ -1,8 +1,11 @@
 """Another maker's objects answer 404 to every verb, found by walking `app.url_map`."""
 
+from datetime import date
+
 from pm_portfolio.exports.csv_import import save_draft
 from tests.clients import AuthActions
 from tests.clients import without_csrf_tokens
+from tests.factories import make_application
 from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
@@ -15,6 +18,7 @@ from tests.infrastructure import database_snapshot
 # Route arguments that name an object some maker owns.
 OBJECT_ARGUMENTS = {
     "product_id", "learning_id", "link_id", "draft_id", "session_id", "item_id", "revision_id",
+    "application_id",
 }  # fmt: skip
 
 
@@ -28,6 +32,9 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         session_id = start_session(owner)
         item_id = make_image(product_id)
         revision_id = make_revision(product_id)
+        sent_id = make_product(owner.id, visibility="public")
+        application_id = make_application(owner.id, [sent_id], next_step="Call",
+                                          next_step_on=date(2026, 7, 1))  # fmt: skip
         intruder = make_user()
     AuthActions(client).login(intruder.username, intruder.password)
     token = client.csrf_token("/dashboard")
@@ -39,6 +46,7 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         "session_id": session_id,
         "item_id": item_id,
         "revision_id": revision_id,
+        "application_id": application_id,
     }
     rules = [rule for rule in app.url_map.iter_rules() if rule.arguments & OBJECT_ARGUMENTS]
     assert {rule.endpoint for rule in rules} >= {
@@ -65,6 +73,12 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         "products.revisions_list",
         "products.revision",
         "products.restore_revision",
+        "applications.show",
+        "applications.edit",
+        "applications.move",
+        "applications.delete",
+        "applications.renew_link",
+        "applications.revoke_link",
     }
     before = database_snapshot(app)
 

@@ -17,8 +17,11 @@ from sqlalchemy import inspect
 from sqlalchemy import update
 
 from pm_portfolio.core import analytics
+from pm_portfolio.core import applications
+from pm_portfolio.core import share_links
 from pm_portfolio.core.portfolio_version import UntrackedBulkChange
 from pm_portfolio.extensions import db
+from pm_portfolio.models import Application
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
 from pm_portfolio.models import MediaItem
@@ -29,6 +32,7 @@ from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkProduct
 from pm_portfolio.models import Skill
 from pm_portfolio.models import User
+from tests.factories import make_application
 from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
@@ -38,7 +42,8 @@ from tests.factories import make_user
 # What no public page shows: changing these must not expire the maker's cached pages.
 UNSHOWN = {
     "ProfileView", "ProductView", "ShareLinkView", "ImportDraft", "Skill", "BrowserSession",
-    "MediaFile", "ProductRevision",
+    "MediaFile", "ProductRevision", "Application", "ApplicationStageChange",
+    "ApplicationContact", "ShareLinkOpen",
 }  # fmt: skip
 # Values the schema's CHECK constraints allow, to change a column to another allowed one.
 ALLOWED = {
@@ -222,6 +227,20 @@ def test_counting_views_and_import_drafts_keep_the_etag(app, client, world):
         analytics.flush_views()
         db.session.add(ImportDraft(user_id=world["maker_id"], kind="products", content="x"))
         db.session.commit()
+    assert profile_etag(client, world["maker_id"]) == before
+
+
+def test_applications_and_opened_links_keep_the_etag(app, client, world):
+    """A maker's job search is private, and a reader opening a link changes no page."""
+    with app.app_context():
+        application_id = make_application(world["maker_id"], [world["product_id"]])
+    before = profile_etag(client, world["maker_id"])
+    with app.app_context():
+        application = db.session.get(Application, application_id)
+        applications.move_stage(application, "interview", date(2026, 1, 2))
+        share_links.record_open(
+            application.share_link, datetime(2026, 1, 2, 9, 0), world["product_id"], "page"
+        )
     assert profile_etag(client, world["maker_id"]) == before
 
 

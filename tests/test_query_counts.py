@@ -49,7 +49,8 @@ def test_page_query_count_does_not_grow(logged_in_client, app, user, page_path):
     large = queries_for(app, logged_in_client, path)
 
     assert small == large, f"{path}: {small} queries with 3 products, {large} with 63"
-    assert large <= 10
+    # The dashboard also asks for the applications to follow up, never kept.
+    assert large <= (11 if page_path == "/dashboard" else 10)
 
 
 def test_the_media_page_costs_the_same_however_many_pictures(logged_in_client, app, user):

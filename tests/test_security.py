@@ -74,6 +74,7 @@ SAMPLE_VALUES = {
     "session_id": 1,
     "item_id": 1,
     "revision_id": 1,
+    "application_id": 1,
     "page": 1,
     "key": "0" * 64,
     "username": "maker",

@@ -4,16 +4,22 @@ from datetime import date
 import pytest
 from markupsafe import escape
 
+from pm_portfolio import clock
 from pm_portfolio.core import analytics
+from pm_portfolio.core import share_links
+from pm_portfolio.core.applications import ContactData
 from pm_portfolio.core.products import MetricData
 from pm_portfolio.core.products import ProductData
 from pm_portfolio.core.products import create_product
 from pm_portfolio.core.products import update_product
 from pm_portfolio.exports.csv_import import save_draft
 from pm_portfolio.extensions import db
+from pm_portfolio.models import Application
+from pm_portfolio.models import LinkOpenKind
 from pm_portfolio.models import User
 from tests.clients import AuthActions
 from tests.factories import PASSWORD
+from tests.factories import make_application
 from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
@@ -193,6 +199,11 @@ def test_delete_account_removes_every_row_the_user_owns(logged_in_client, auth, 
         make_learning(user.id, product.id, skills=["execution"])
         make_learning(user.id, None, skills=["strategy"])
         link_id = make_portfolio_link(user.id, [product.id])
+        application_id = make_application(
+            user.id, [product.id], contacts=[ContactData("Eve", email="eve@acme.example")]
+        )
+        sent = db.session.get(Application, application_id).share_link
+        share_links.record_open(sent, clock.now(), product.id, LinkOpenKind.PAGE)
         save_draft(user.id, "products", "products.csv", "slug,title\n")
         make_image(product.id)
         assert stored_keys(app)

@@ -37,6 +37,7 @@ from pm_portfolio.core.view_buffer import open_view_buffer
 from pm_portfolio.database import writing_transactions
 from pm_portfolio.extensions import cache
 from pm_portfolio.extensions import db
+from pm_portfolio.models import Application
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductView
 from pm_portfolio.models import ProfileView
@@ -356,8 +357,8 @@ def _summarise_views(
 
 
 def share_link_stats(owner_id: int) -> list[ShareLinkStats]:
-    """Every share link of the maker with its total views and the first and last days
-    it was opened, the views not written yet included."""
+    """Every live product or portfolio link of the maker with its total views and the
+    first and last days it was opened, the views not written yet included."""
     totals = (
         db.select(
             ShareLinkView.share_link_id,
@@ -373,7 +374,12 @@ def share_link_stats(owner_id: int) -> list[ShareLinkStats]:
     rows = db.session.execute(
         db.select(ShareLink, totals.c.views, totals.c.first_day, totals.c.last_day)
         .outerjoin(totals, totals.c.share_link_id == ShareLink.id)
-        .where(ShareLink.user_id == owner_id)
+        .where(
+            ShareLink.user_id == owner_id,
+            ShareLink.revoked_at.is_(None),
+            # An application shows its own link's activity.
+            ~db.select(Application.id).where(Application.share_link_id == ShareLink.id).exists(),
+        )
         .options(joinedload(ShareLink.product))
         .order_by(ShareLink.created_at.desc(), ShareLink.id.desc())
     ).all()

@@ -35,11 +35,15 @@ def known_time_zone(name: str | None) -> str:
     return name if name in _time_zone_set() else DEFAULT_TIME_ZONE
 
 
+def local_moment(value: datetime, time_zone: str = DEFAULT_TIME_ZONE) -> datetime:
+    """`value` as the clock reads in `time_zone`. Naive times (SQLite's) are UTC."""
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value.astimezone(ZoneInfo(known_time_zone(time_zone)))
+
+
 def moment_label(value: datetime | None, time_zone: str = DEFAULT_TIME_ZONE) -> str:
-    """A moment people read at a glance, in their zone: 3 Mar 2026, 15:05 CET. Naive
-    times (SQLite's) are UTC."""
+    """A moment people read at a glance, in their zone: 3 Mar 2026, 15:05 CET."""
     if value is None:
         return ""
-    value = value if value.tzinfo else value.replace(tzinfo=UTC)
-    local = value.astimezone(ZoneInfo(known_time_zone(time_zone)))
+    local = local_moment(value, time_zone)
     return f"{date_label(local)}, {local:%H:%M} {local:%Z}"

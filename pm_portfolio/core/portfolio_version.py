@@ -22,6 +22,9 @@ from sqlalchemy.orm import SessionTransaction
 from sqlalchemy.orm import scoped_session
 
 from pm_portfolio.core.stamps import forget_owner_stamps
+from pm_portfolio.models import Application
+from pm_portfolio.models import ApplicationContact
+from pm_portfolio.models import ApplicationStageChange
 from pm_portfolio.models import BrowserSession
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import MediaFile
@@ -29,6 +32,7 @@ from pm_portfolio.models import Product
 from pm_portfolio.models import ProductRevision
 from pm_portfolio.models import ProductView
 from pm_portfolio.models import ProfileView
+from pm_portfolio.models import ShareLinkOpen
 from pm_portfolio.models import ShareLinkView
 from pm_portfolio.models import Skill
 from pm_portfolio.models import User
@@ -36,10 +40,11 @@ from pm_portfolio.models import User
 # No public page shows these: counting a view or keeping an import draft must not
 # expire every cached page of the maker, nor must signing in. Skills are reference data;
 # a media file never changes (its key is its content) and comes and goes with its item;
-# revisions are the maker's private history.
+# revisions are the maker's private history, and so are applications (their link is a
+# ShareLink, which is followed) and the open log of links.
 UNSHOWN_MODELS = (
     ProfileView, ProductView, ShareLinkView, ImportDraft, Skill, BrowserSession, MediaFile,
-    ProductRevision,
+    ProductRevision, Application, ApplicationStageChange, ApplicationContact, ShareLinkOpen,
 )  # fmt: skip
 _BUMPED = "portfolio_versions_bumped"
 # Usernames whose stamps go once the transaction commits.

@@ -3,6 +3,7 @@
 import secrets
 from dataclasses import dataclass
 from datetime import date
+from datetime import datetime
 
 from sqlalchemy.orm import joinedload
 
@@ -11,8 +12,11 @@ from pm_portfolio.core.publishing import CASE_STUDY_LOADING
 from pm_portfolio.core.publishing import portfolio_order
 from pm_portfolio.core.publishing import reachable_by_link
 from pm_portfolio.extensions import db
+from pm_portfolio.models import Application
+from pm_portfolio.models import LinkOpenKind
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
+from pm_portfolio.models import ShareLinkOpen
 from pm_portfolio.models import ShareLinkProduct
 
 # 32 random bytes: 256 bits, far beyond guessing.
@@ -36,11 +40,11 @@ def new_token() -> str:
 
 
 def is_open(link: ShareLink, today: date) -> bool:
-    return link.expires_on is None or link.expires_on >= today
+    return link.revoked_at is None and (link.expires_on is None or link.expires_on >= today)
 
 
 def find_open_link(token: str, today: date) -> ShareLink | None:
-    """The link behind a token, unless it is unknown, revoked (deleted) or expired."""
+    """The link behind a token, unless it is unknown, revoked or expired."""
     link = db.session.scalar(
         db.select(ShareLink).where(ShareLink.token == token).options(joinedload(ShareLink.user))
     )
@@ -89,16 +93,50 @@ def regenerate_product_link(product: Product) -> ShareLink:
     return link
 
 
-def revoke_link(link: ShareLink) -> None:
-    """Delete the link: its address answers 404 from now on."""
+def delete_product_link(link: ShareLink) -> None:
+    """A product's own link goes for good: the product page offers a new one."""
     db.session.delete(link)
     db.session.commit()
 
 
+def revoke_link(link: ShareLink, now: datetime) -> None:
+    """Its address answers 404 from now on; the link stays, with what its readers did."""
+    link.revoked_at = now
+    db.session.commit()
+
+
+def renew_link(link: ShareLink) -> None:
+    """A new address in place of the old one, which stops working; a revoked link
+    opens again at the new address. What readers did so far stays with it."""
+    link.token = new_token()
+    link.revoked_at = None
+    db.session.commit()
+
+
+def is_application_link(link_id) -> object:
+    """A condition: the link belongs to an application, which manages it."""
+    return db.select(Application.id).where(Application.share_link_id == link_id).exists()
+
+
 def owned_link(owner_id: int, link_id: int) -> ShareLink | None:
+    """One of the maker's own product or portfolio links, unless revoked; an
+    application's link is changed through its application."""
     return db.session.scalar(
-        db.select(ShareLink).where(ShareLink.id == link_id, ShareLink.user_id == owner_id)
+        db.select(ShareLink).where(
+            ShareLink.id == link_id,
+            ShareLink.user_id == owner_id,
+            ShareLink.revoked_at.is_(None),
+            ~is_application_link(ShareLink.id),
+        )
     )
+
+
+def record_open(link: ShareLink, at: datetime, product_id: int | None, kind: LinkOpenKind) -> None:
+    """Log one opening of the link's page or PDF (`product_id`: the case study, if one)."""
+    db.session.add(
+        ShareLinkOpen(share_link_id=link.id, opened_at=at, product_id=product_id, kind=kind)
+    )
+    db.session.commit()
 
 
 def shareable_products(owner_id: int) -> list[Product]:
@@ -112,7 +150,8 @@ def shareable_products(owner_id: int) -> list[Product]:
     )
 
 
-def _set_items(link: ShareLink, owner_id: int, product_ids: list[int]) -> None:
+def set_items(link: ShareLink, owner_id: int, product_ids: list[int]) -> None:
+    """Show these products, in this order; each must be the owner's and shareable."""
     allowed = {product.id for product in shareable_products(owner_id)}
     if not product_ids or any(product_id not in allowed for product_id in product_ids):
         raise ProductNotShareable
@@ -130,7 +169,7 @@ def create_portfolio_link(owner_id: int, data: PortfolioLinkData) -> ShareLink:
         note=data.note.strip(),
         expires_on=data.expires_on,
     )
-    _set_items(link, owner_id, data.product_ids)
+    set_items(link, owner_id, data.product_ids)
     db.session.add(link)
     db.session.commit()
     return link
@@ -140,9 +179,18 @@ def update_portfolio_link(link: ShareLink, data: PortfolioLinkData) -> ShareLink
     link.name = data.name.strip()
     link.note = data.note.strip()
     link.expires_on = data.expires_on
-    _set_items(link, link.user_id, data.product_ids)
+    set_items(link, link.user_id, data.product_ids)
     db.session.commit()
     return link
+
+
+def shown_product_id(link: ShareLink, slug: str) -> int | None:
+    """The id of the product a portfolio link shows as `slug`, if any."""
+    return db.session.scalar(
+        db.select(Product.id)
+        .join(ShareLinkProduct, ShareLinkProduct.product_id == Product.id)
+        .where(ShareLinkProduct.share_link_id == link.id, Product.slug == slug)
+    )
 
 
 def products_behind(link: ShareLink, loading=None) -> list[Product]:

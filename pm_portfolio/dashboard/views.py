@@ -1,4 +1,4 @@
-"""The maker's dashboard: progress at a glance.
+"""The maker's dashboard: progress at a glance, and the applications to follow up.
 
 Rendering it costs a dozen statements and a large template, and a maker opens it
 every day, mostly with nothing changed. So its two parts are kept rendered, shared by
@@ -20,10 +20,12 @@ from markupsafe import Markup
 
 from pm_portfolio import clock
 from pm_portfolio.core import analytics
+from pm_portfolio.core import applications
 from pm_portfolio.dashboard import charts
 from pm_portfolio.dashboard import figures
 from pm_portfolio.web.access import require_login
 from pm_portfolio.web.public_urls import public_base_url
+from pm_portfolio.web.public_urls import public_url
 from pm_portfolio.web.shared_cache import from_shared_cache
 
 bp = Blueprint("dashboard", __name__)
@@ -79,6 +81,18 @@ def _views_card() -> Markup:
     return from_shared_cache(key, render)
 
 
+def _follow_ups() -> list[applications.FollowUp]:
+    # Not kept with the other parts: a link opened or a day passing changes it, and it
+    # costs two statements.
+    return applications.follow_ups(
+        current_user.id,
+        current_user.name,
+        clock.today(),
+        current_user.time_zone,
+        lambda link: public_url("portfolio.share", token=link.token),
+    )
+
+
 @bp.get("/dashboard")
 def index():
     parts = _progress()
@@ -86,4 +100,5 @@ def index():
         "dashboard/index.html",
         parts=parts,
         views_card=None if parts.is_new else _views_card(),
+        follow_ups=_follow_ups(),
     )

@@ -11,6 +11,7 @@ from flask import render_template
 
 from pm_portfolio.core import publishing
 from pm_portfolio.core import share_links
+from pm_portfolio.models import LinkOpenKind
 from pm_portfolio.models import ShareLink
 from pm_portfolio.portfolio import documents
 from pm_portfolio.portfolio.blueprint import bp
@@ -21,6 +22,8 @@ from pm_portfolio.portfolio.conditional import not_modified
 from pm_portfolio.portfolio.conditional import page_etag
 from pm_portfolio.portfolio.conditional import shared_etag
 from pm_portfolio.portfolio.json_resume import build_resume
+from pm_portfolio.portfolio.link_opens import log_case_study_open
+from pm_portfolio.portfolio.link_opens import log_open
 from pm_portfolio.portfolio.page_cache import CachedPage
 from pm_portfolio.portfolio.readable import open_link_or_404
 from pm_portfolio.portfolio.readable import visible_owner_or_404
@@ -141,7 +144,10 @@ def _share_pdf(link: ShareLink, slug: str | None) -> Response:
 
 @bp.get("/s/<token>.pdf")
 def share_pdf(token: str):
-    return _share_pdf(open_link_or_404(token), None)
+    link = open_link_or_404(token)
+    response = _share_pdf(link, None)
+    log_open(link, LinkOpenKind.PDF, link.product_id)
+    return response
 
 
 @bp.get("/s/<token>/<slug>.pdf")
@@ -149,7 +155,9 @@ def share_case_study_pdf(token: str, slug: str):
     link = open_link_or_404(token)
     if not link.is_portfolio_link:
         abort(404)
-    return _share_pdf(link, slug)
+    response = _share_pdf(link, slug)
+    log_case_study_open(link, LinkOpenKind.PDF, slug)
+    return response
 
 
 @bp.get("/u/<username>/resume.json")

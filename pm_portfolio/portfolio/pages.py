@@ -19,6 +19,7 @@ from pm_portfolio import clock
 from pm_portfolio.core import analytics
 from pm_portfolio.core import publishing
 from pm_portfolio.core import share_links
+from pm_portfolio.models import LinkOpenKind
 from pm_portfolio.models import ShareLink
 from pm_portfolio.portfolio.blueprint import bp
 from pm_portfolio.portfolio.conditional import NOINDEX
@@ -28,6 +29,8 @@ from pm_portfolio.portfolio.conditional import kept_page
 from pm_portfolio.portfolio.conditional import not_modified
 from pm_portfolio.portfolio.conditional import page_etag
 from pm_portfolio.portfolio.conditional import profile_etag
+from pm_portfolio.portfolio.link_opens import log_case_study_open
+from pm_portfolio.portfolio.link_opens import log_open
 from pm_portfolio.portfolio.page_cache import CachedPage
 from pm_portfolio.portfolio.previews import case_study_card_etag
 from pm_portfolio.portfolio.previews import profile_card_etag
@@ -130,6 +133,7 @@ def _share_response(link: ShareLink, etag: str, render) -> Response:
     page = kept_page(etag, render)
     if page is None:
         abort(404)
+    log_open(link, LinkOpenKind.PAGE, page.product_id)
     if _counts_as_view(link.user_id):
         analytics.count_share_link_view(link.user_id, link.id, clock.today(), _view_source())
     response = make_response(page.body)
@@ -159,6 +163,7 @@ def share(token: str):
     link = open_link_or_404(token)
     etag = page_etag("share", link.id, link.user.portfolio_version)
     if (answer := not_modified(etag, noindex=True)) is not None:
+        log_open(link, LinkOpenKind.PAGE, link.product_id)
         return answer
 
     def render() -> CachedPage | None:
@@ -184,6 +189,7 @@ def share_case_study(token: str, slug: str):
         abort(404)
     etag = page_etag("share-case-study", link.id, link.user.portfolio_version, slug)
     if (answer := not_modified(etag, noindex=True)) is not None:
+        log_case_study_open(link, LinkOpenKind.PAGE, slug)
         return answer
 
     def render() -> CachedPage | None:

@@ -1,32 +1,21 @@
 """The form for a per-employer share link."""
 
-from wtforms import BooleanField
 from wtforms import FieldList
-from wtforms import Form as SubForm
 from wtforms import FormField
-from wtforms import IntegerField
 from wtforms import ValidationError
-from wtforms.validators import DataRequired
 from wtforms.validators import Optional
-from wtforms.widgets import HiddenInput
 
 from pm_portfolio import clock
 from pm_portfolio.core.share_links import PortfolioLinkData
 from pm_portfolio.forms.fields import Form
 from pm_portfolio.forms.fields import IsoDateField
 from pm_portfolio.forms.fields import long_text_field
-from pm_portfolio.forms.fields import number_between
 from pm_portfolio.forms.fields import text_field
+from pm_portfolio.forms.link_items import LinkItemForm
+from pm_portfolio.forms.link_items import chosen_product_ids
+from pm_portfolio.forms.link_items import fill_link_items
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
-
-
-class LinkItemForm(SubForm):
-    """One product the link may show: ticked to include it, with its place in the order."""
-
-    product_id = IntegerField(widget=HiddenInput(), validators=[DataRequired()])
-    include = BooleanField("Include")
-    position = IntegerField("Order", validators=[Optional(), number_between(1, 999)])
 
 
 class PortfolioLinkForm(Form):
@@ -50,18 +39,7 @@ class PortfolioLinkForm(Form):
     items = FieldList(FormField(LinkItemForm), "Product")
 
     def fill_products(self, products: list[Product], link: ShareLink | None = None) -> None:
-        """One row per shareable product; a link's own products come ticked, in its order."""
-        chosen = {item.product_id: item.position + 1 for item in link.items} if link else {}
-        while self.items.entries:
-            self.items.pop_entry()
-        for number, product in enumerate(products, start=1):
-            self.items.append_entry(
-                {
-                    "product_id": product.id,
-                    "include": product.id in chosen,
-                    "position": chosen.get(product.id, len(chosen) + number),
-                }
-            )
+        fill_link_items(self.items, products, link)
 
     def validate_expires_on(self, field) -> None:
         if field.data and field.data < clock.today():
@@ -72,14 +50,9 @@ class PortfolioLinkForm(Form):
             raise ValidationError("Choose at least one product to show.")
 
     def to_data(self) -> PortfolioLinkData:
-        included = [
-            (row.form.position.data or 999, index, row.form.product_id.data)
-            for index, row in enumerate(self.items)
-            if row.form.include.data
-        ]
         return PortfolioLinkData(
             name=self.name.data,
             note=self.note.data or "",
             expires_on=self.expires_on.data,
-            product_ids=[product_id for _position, _index, product_id in sorted(included)],
+            product_ids=chosen_product_ids(self.items),
         )

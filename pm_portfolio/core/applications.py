@@ -1,0 +1,489 @@
+"""Applications: where the maker applied, where each stands, what comes next, and what
+the employer did with the case studies chosen for them.
+
+An application's share link is an ordinary portfolio link (core/share_links.py), so
+its pages, PDF and card are the same as any other link's. The open log
+(ShareLinkOpen) tells the maker which of them the employer opened, and when.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from dataclasses import field
+from datetime import date
+from datetime import datetime
+from datetime import time
+from datetime import timedelta
+from itertools import pairwise
+from urllib.parse import urlsplit
+
+from sqlalchemy import func
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
+
+from pm_portfolio.core import share_links
+from pm_portfolio.core.dates import date_label
+from pm_portfolio.core.dates import local_moment
+from pm_portfolio.extensions import db
+from pm_portfolio.models import Application
+from pm_portfolio.models import ApplicationContact
+from pm_portfolio.models import ApplicationSource
+from pm_portfolio.models import ApplicationStage
+from pm_portfolio.models import ApplicationStageChange
+from pm_portfolio.models import LinkOpenKind
+from pm_portfolio.models import Product
+from pm_portfolio.models import ShareLink
+from pm_portfolio.models import ShareLinkOpen
+
+STAGES = tuple(ApplicationStage)
+ACTIVE_STAGES = tuple(stage for stage in STAGES if not stage.is_closed)
+CLOSED_STAGES = tuple(stage for stage in STAGES if stage.is_closed)
+# Stages that mean the maker has applied, so reaching one dates the application.
+APPLIED_STAGES = frozenset(
+    {
+        ApplicationStage.APPLIED,
+        ApplicationStage.SCREENING,
+        ApplicationStage.INTERVIEW,
+        ApplicationStage.OFFER,
+    }
+)
+SOURCE_LABELS = {
+    ApplicationSource.LINKEDIN: "LinkedIn",
+    ApplicationSource.GREENHOUSE: "Greenhouse",
+    ApplicationSource.LEVER: "Lever",
+    ApplicationSource.ASHBY: "Ashby",
+    ApplicationSource.WORKABLE: "Workable",
+    ApplicationSource.WELLFOUND: "Wellfound",
+    ApplicationSource.COMPANY: "Company site",
+}
+# The job boards' hosts, each with its subdomains (boards.greenhouse.io,
+# jobs.lever.co, jobs.ashbyhq.com, apply.workable.com, …).
+SOURCE_DOMAINS = {
+    "linkedin.com": ApplicationSource.LINKEDIN,
+    "lnkd.in": ApplicationSource.LINKEDIN,
+    "greenhouse.io": ApplicationSource.GREENHOUSE,
+    "lever.co": ApplicationSource.LEVER,
+    "ashbyhq.com": ApplicationSource.ASHBY,
+    "workable.com": ApplicationSource.WORKABLE,
+    "wellfound.com": ApplicationSource.WELLFOUND,
+    "angel.co": ApplicationSource.WELLFOUND,
+}
+# Opens of one link with a shorter gap between them are one visit.
+VISIT_GAP = timedelta(minutes=30)
+# How long a maker waits before a follow-up is worth sending.
+FOLLOW_UP_AFTER = timedelta(days=7)
+# How far ahead the dashboard looks for next steps.
+NEXT_STEPS_AHEAD = timedelta(days=7)
+MAX_CONTACTS = 5
+
+
+@dataclass
+class ContactData:
+    name: str = ""
+    role: str = ""
+    email: str = ""
+    linkedin_url: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not any((self.name, self.role, self.email, self.linkedin_url))
+
+
+@dataclass
+class ApplicationData:
+    company: str
+    role: str
+    stage: str = ApplicationStage.SAVED
+    posting_url: str = ""
+    applied_on: date | None = None
+    next_step: str = ""
+    next_step_on: date | None = None
+    next_step_time: time | None = None
+    private_notes: str = ""
+    note_to_reader: str = ""
+    # The case studies the employer's link shows, in order.
+    product_ids: list[int] = field(default_factory=list)
+    contacts: list[ContactData] = field(default_factory=list)
+
+
+def detect_source(posting_url: str) -> ApplicationSource:
+    """The job board a posting is on, from its host; any other site is the company's."""
+    try:
+        host = (urlsplit(posting_url).hostname or "").lower().rstrip(".")
+    except ValueError:
+        return ApplicationSource.COMPANY
+    for domain, source in SOURCE_DOMAINS.items():
+        if host == domain or host.endswith("." + domain):
+            return source
+    return ApplicationSource.COMPANY
+
+
+def source_label(source: str) -> str:
+    return SOURCE_LABELS.get(ApplicationSource(source), "Company site")
+
+
+def owned_application(owner_id: int, application_id: int) -> Application | None:
+    return db.session.scalar(
+        db.select(Application)
+        .where(Application.id == application_id, Application.user_id == owner_id)
+        .options(
+            joinedload(Application.share_link),
+            selectinload(Application.history),
+            selectinload(Application.contacts),
+        )
+    )
+
+
+def _link_name(data: ApplicationData) -> str:
+    return f"{data.company} — {data.role}"[:120]
+
+
+def _sync_link(application: Application, data: ApplicationData) -> None:
+    """The employer's link shows the chosen case studies and the note. It is made with
+    the first case study chosen; without any it stays, showing none, so its address
+    and what its readers did are kept for when the maker chooses again."""
+    link = application.share_link
+    if link is None and not data.product_ids:
+        return
+    if link is None:
+        link = ShareLink(user_id=application.user_id, token=share_links.new_token())
+        application.share_link = link
+    link.name = _link_name(data)
+    link.note = data.note_to_reader.strip()
+    if data.product_ids:
+        share_links.set_items(link, application.user_id, data.product_ids)
+    else:
+        link.items = []
+
+
+def _record_stage(application: Application, stage: str, on: date) -> None:
+    application.history.append(ApplicationStageChange(stage=stage, changed_on=on))
+
+
+def _apply(application: Application, data: ApplicationData) -> None:
+    application.company = data.company.strip()
+    application.role = data.role.strip()
+    application.posting_url = data.posting_url
+    application.source = detect_source(data.posting_url)
+    application.applied_on = data.applied_on
+    application.next_step = data.next_step.strip()
+    application.next_step_on = data.next_step_on
+    application.next_step_time = data.next_step_time if data.next_step_on else None
+    application.private_notes = data.private_notes.strip()
+    contacts = [contact for contact in data.contacts if not contact.is_empty][:MAX_CONTACTS]
+    application.contacts = [
+        ApplicationContact(position=position, **vars(contact))
+        for position, contact in enumerate(contacts)
+    ]
+    _sync_link(application, data)
+
+
+def create_application(owner_id: int, data: ApplicationData, today: date) -> Application:
+    """Save a new application; its timeline starts with its stage, dated the day it
+    was applied for when it says so, else today."""
+    application = Application(user_id=owner_id, stage=data.stage)
+    _apply(application, data)
+    if data.stage in APPLIED_STAGES and application.applied_on is None:
+        application.applied_on = today
+    started_on = application.applied_on if data.stage != ApplicationStage.SAVED else None
+    _record_stage(application, data.stage, started_on or today)
+    db.session.add(application)
+    db.session.commit()
+    return application
+
+
+def _move(application: Application, stage: str, today: date) -> bool:
+    if stage == application.stage:
+        return False
+    application.stage = stage
+    if stage in APPLIED_STAGES and application.applied_on is None:
+        application.applied_on = today
+    _record_stage(application, stage, today)
+    return True
+
+
+def update_application(application: Application, data: ApplicationData, today: date) -> None:
+    _apply(application, data)
+    _move(application, data.stage, today)
+    db.session.commit()
+
+
+def move_stage(application: Application, stage: str, today: date) -> bool:
+    """Move the application to `stage`, dated today; False if it was there already."""
+    moved = _move(application, stage, today)
+    db.session.commit()
+    return moved
+
+
+def delete_application(application: Application, now: datetime) -> None:
+    """Delete the application and revoke its link: an address sent to an employer stays
+    dead, and what its readers did stays with the maker's link history."""
+    if application.share_link is not None and application.share_link.revoked_at is None:
+        application.share_link.revoked_at = now
+    db.session.delete(application)
+    db.session.commit()
+
+
+def application_data(application: Application) -> ApplicationData:
+    """What the form shows for an application as saved."""
+    link = application.share_link
+    return ApplicationData(
+        company=application.company,
+        role=application.role,
+        stage=application.stage,
+        posting_url=application.posting_url,
+        applied_on=application.applied_on,
+        next_step=application.next_step,
+        next_step_on=application.next_step_on,
+        next_step_time=application.next_step_time,
+        private_notes=application.private_notes,
+        note_to_reader=link.note if link else "",
+        product_ids=[item.product_id for item in link.items] if link else [],
+        contacts=[
+            ContactData(contact.name, contact.role, contact.email, contact.linkedin_url)
+            for contact in application.contacts
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class OpenedProduct:
+    product_id: int
+    title: str
+    opens: int
+
+
+@dataclass
+class LinkActivity:
+    """What the readers of one link did, from its open log."""
+
+    opens: int = 0
+    first_opened_at: datetime | None = None
+    last_opened_at: datetime | None = None
+    # Runs of opens with no gap of VISIT_GAP or more: of the link, not of a person.
+    visits: int = 0
+    products: list[OpenedProduct] = field(default_factory=list)
+    pdf_downloads: int = 0
+
+
+def link_activity(link: ShareLink | None) -> LinkActivity:
+    activity = LinkActivity()
+    if link is None:
+        return activity
+    rows = db.session.execute(
+        db.select(ShareLinkOpen.opened_at, ShareLinkOpen.product_id, ShareLinkOpen.kind)
+        .where(ShareLinkOpen.share_link_id == link.id)
+        .order_by(ShareLinkOpen.opened_at)
+    ).all()
+    if not rows:
+        return activity
+    activity.opens = len(rows)
+    activity.first_opened_at = rows[0].opened_at
+    activity.last_opened_at = rows[-1].opened_at
+    activity.visits = 1 + sum(
+        later.opened_at - earlier.opened_at >= VISIT_GAP for earlier, later in pairwise(rows)
+    )
+    activity.pdf_downloads = sum(row.kind == LinkOpenKind.PDF for row in rows)
+    counts: dict[int, int] = {}
+    for row in rows:
+        if row.product_id is not None and row.kind == LinkOpenKind.PAGE:
+            counts[row.product_id] = counts.get(row.product_id, 0) + 1
+    titles = dict(
+        db.session.execute(db.select(Product.id, Product.title).where(Product.id.in_(counts))).all()
+    )
+    activity.products = [
+        OpenedProduct(product_id, titles[product_id], opens)
+        for product_id, opens in counts.items()
+        if product_id in titles
+    ]
+    return activity
+
+
+def _last_opened():
+    return (
+        db.select(func.max(ShareLinkOpen.opened_at))
+        .where(ShareLinkOpen.share_link_id == Application.share_link_id)
+        .correlate(Application)
+        .scalar_subquery()
+    )
+
+
+def _last_moved():
+    return (
+        db.select(func.max(ApplicationStageChange.changed_on))
+        .where(ApplicationStageChange.application_id == Application.id)
+        .correlate(Application)
+        .scalar_subquery()
+    )
+
+
+@dataclass(frozen=True)
+class BoardCard:
+    application: Application
+    last_opened_at: datetime | None
+
+    @property
+    def source_label(self) -> str:
+        return source_label(self.application.source)
+
+
+SORTS = {
+    "stage": lambda card: (STAGES.index(ApplicationStage(card.application.stage)),),
+    "company": lambda card: (card.application.company.casefold(), card.application.role),
+    "applied": lambda card: (-(card.application.applied_on or date.min).toordinal(),),
+    "opened": lambda card: (
+        card.last_opened_at is None,
+        -(card.last_opened_at.timestamp() if card.last_opened_at else 0),
+    ),
+}
+
+
+def board_cards(owner_id: int, closed: bool, sort: str = "stage") -> list[BoardCard]:
+    """The maker's active (or closed) applications, each with when its link was last
+    opened, sorted by `sort` (one of SORTS), newest first among equals."""
+    stages = CLOSED_STAGES if closed else ACTIVE_STAGES
+    rows = db.session.execute(
+        db.select(Application, _last_opened())
+        .where(Application.user_id == owner_id, Application.stage.in_(stages))
+        .order_by(Application.created_at.desc(), Application.id.desc())
+    ).all()
+    cards = [BoardCard(application, last_opened_at) for application, last_opened_at in rows]
+    return sorted(cards, key=SORTS.get(sort, SORTS["stage"]))
+
+
+def active_and_closed_counts(owner_id: int) -> tuple[int, int]:
+    """How many applications the maker has that are active, and that are closed."""
+    rows = db.session.execute(
+        db.select(Application.stage, func.count())
+        .where(Application.user_id == owner_id)
+        .group_by(Application.stage)
+    ).all()
+    closed = sum(count for stage, count in rows if ApplicationStage(stage).is_closed)
+    return sum(count for _stage, count in rows) - closed, closed
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """Something worth doing about an application now, with a message ready to send."""
+
+    application: Application
+    kind: str  # "not-opened", "opened" or "next-step"
+    text: str
+    subject: str
+    body: str
+    to: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.kind}-{self.application.id}"
+
+
+def _greeting(application: Application) -> str:
+    named = next((contact for contact in application.contacts if contact.name), None)
+    return f"Hello {named.name.split()[0]}," if named else "Hello,"
+
+
+def _recipient(application: Application) -> str:
+    return next((contact.email for contact in application.contacts if contact.email), "")
+
+
+def _follow_up(
+    application: Application, kind: str, text: str, lines: list[str], maker_name: str
+) -> FollowUp:
+    body = "\n\n".join([_greeting(application), *lines, f"Best regards,\n{maker_name}"])
+    return FollowUp(
+        application=application,
+        kind=kind,
+        text=text,
+        subject=f"{application.role} application: following up",
+        body=body,
+        to=_recipient(application),
+    )
+
+
+def follow_ups(
+    owner_id: int,
+    maker_name: str,
+    today: date,
+    time_zone: str,
+    link_url: Callable[[ShareLink], str],
+) -> list[FollowUp]:
+    """What to follow up on among the active applications, in three statements (with
+    the links' products and the contacts):
+    applied a week ago or more and never opened; opened, with no change of stage for a
+    week; and next steps due within the coming week (or overdue)."""
+    week_ago = today - FOLLOW_UP_AFTER
+    horizon = today + NEXT_STEPS_AHEAD
+    rows = db.session.execute(
+        db.select(Application, _last_opened(), _last_moved())
+        .where(
+            Application.user_id == owner_id,
+            Application.stage.in_(ACTIVE_STAGES),
+            (Application.applied_on <= week_ago)
+            | ((Application.next_step_on <= horizon) & (Application.next_step != "")),
+        )
+        .options(
+            joinedload(Application.share_link).selectinload(ShareLink.items),
+            selectinload(Application.contacts),
+        )
+        .order_by(Application.next_step_on, Application.applied_on, Application.id)
+    ).all()
+    found = []
+    for application, last_opened_at, last_moved_on in rows:
+        due_on = application.next_step_on
+        if application.next_step and due_on is not None and due_on <= horizon:
+            found.append(_next_step_follow_up(application, today, maker_name))
+        link = application.share_link
+        if link is None or link.revoked_at is not None or not link.items:
+            continue
+        if last_opened_at is None:
+            if application.applied_on and application.applied_on <= week_ago:
+                found.append(_not_opened_follow_up(application, link_url(link), maker_name))
+        elif last_moved_on is not None and last_moved_on <= week_ago:
+            opened_on = local_moment(last_opened_at, time_zone).date()
+            found.append(_opened_follow_up(application, opened_on, link_url(link), maker_name))
+    return found
+
+
+def _next_step_follow_up(application: Application, today: date, maker_name: str) -> FollowUp:
+    when = date_label(application.next_step_on)
+    if application.next_step_time:
+        when += f", {application.next_step_time:%H:%M}"
+    due = "was due" if application.next_step_on < today else "is due"
+    return _follow_up(
+        application,
+        "next-step",
+        f"{application.company}: “{application.next_step}” {due} on {when}.",
+        [f"About the {application.role} role: {application.next_step}."],
+        maker_name,
+    )
+
+
+def _not_opened_follow_up(application: Application, url: str, maker_name: str) -> FollowUp:
+    applied = date_label(application.applied_on)
+    return _follow_up(
+        application,
+        "not-opened",
+        f"{application.company} has not opened your case studies yet (sent for the "
+        f"{application.role} role on {applied}): send them again, or to someone else?",
+        [
+            f"I applied for the {application.role} role on {applied}, and wanted to make "
+            f"sure my case studies reached you: {url}",
+            "I would be glad to talk them through.",
+        ],
+        maker_name,
+    )
+
+
+def _opened_follow_up(
+    application: Application, opened_on: date, url: str, maker_name: str
+) -> FollowUp:
+    return _follow_up(
+        application,
+        "opened",
+        f"{application.company} opened it on {date_label(opened_on)}: a good moment to follow up.",
+        [
+            f"Thank you for reading my case studies for the {application.role} role ({url}).",
+            "I would be glad to answer any questions, or to talk about next steps.",
+        ],
+        maker_name,
+    )
