@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from pm_portfolio import redis_clients
 from pm_portfolio.accounts import bp as accounts_bp
 from pm_portfolio.accounts.sign_in import load_signed_in_user
+from pm_portfolio.applications.feed import bp as calendar_bp
 from pm_portfolio.applications.views import bp as applications_bp
 from pm_portfolio.commands import init_commands
 from pm_portfolio.config import build_config
@@ -87,6 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(learnings_bp)
     app.register_blueprint(sharing_bp)
     app.register_blueprint(applications_bp)
+    app.register_blueprint(calendar_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(portfolio_bp)

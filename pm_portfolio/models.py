@@ -652,6 +652,19 @@ class ApplicationContact(db.Model):
     linkedin_url: Mapped[str] = mapped_column(String(500), default="")
 
 
+class CalendarFeed(db.Model):
+    """A maker's private calendar address, which calendar apps subscribe to: every
+    upcoming next step of their applications. Revoking deletes the row."""
+
+    __tablename__ = "calendar_feeds"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
+
+
 class BrowserSession(db.Model):
     """One browser a maker is signed in on. The cookie holds its id and a token whose
     hash is kept here; deleting the row signs that browser out. No IP address is kept."""

@@ -3,20 +3,28 @@
 import json
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import time
+from datetime import timedelta
 
 from pm_portfolio import clock
 from pm_portfolio.accounts import links as account_links
 from pm_portfolio.core import analytics
+from pm_portfolio.core import calendar
+from pm_portfolio.core import share_links
+from pm_portfolio.core.applications import ContactData
 from pm_portfolio.demo.seed import seed_demo_portfolio
 from pm_portfolio.exports.csv_import import save_draft
 from pm_portfolio.extensions import db
+from pm_portfolio.models import Application
 from pm_portfolio.models import Learning
+from pm_portfolio.models import LinkOpenKind
 from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductRevision
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import User
 from tests.factories import PASSWORD
+from tests.factories import make_application
 from tests.factories import make_portfolio_link
 from tests.factories import make_user
 
@@ -86,6 +94,26 @@ def build_catalogue(app) -> list[Page]:
                 MediaItem.product_id == product_id, MediaItem.media_type == "image"
             )
         )
+        application_id = make_application(
+            maker_id,
+            list(shown)[:2],
+            company="Acme",
+            role="Senior PM",
+            posting_url="https://boards.greenhouse.io/acme/jobs/1",
+            applied_on=clock.today() - timedelta(days=10),
+            next_step="Call with Eve",
+            next_step_on=clock.today() + timedelta(days=2),
+            next_step_time=time(15, 30),
+            private_notes="Salary band **unknown**.",
+            note="Hi Acme team: the two closest to the role.",
+            contacts=[ContactData("Eve Recruiter", "Recruiter", "eve@acme.example")],
+        )
+        make_application(maker_id, company="Quiet Co", role="APM", stage="saved")
+        make_application(maker_id, company="Gone Co", role="PM", stage="rejected")
+        sent = db.session.get(Application, application_id).share_link
+        share_links.record_open(sent, clock.now(), shown[0], LinkOpenKind.PAGE)
+        share_links.record_open(sent, clock.now(), None, LinkOpenKind.PDF)
+        calendar.renew_feed(maker_id)
     with app.app_context():
         # Readers from a few sites, so "Who is looking" lists them and the share link
         # says when it was opened.
@@ -133,6 +161,22 @@ def build_catalogue(app) -> list[Page]:
         Page("share-link-errors", "/share-links/new", MAKER, {"name": ""}),
         Page("share-link-edit", f"/share-links/{link_id}/edit", MAKER),
         Page("share-link-revoke", f"/share-links/{link_id}/revoke", MAKER),
+        Page("applications", "/applications", MAKER),
+        Page("applications-table", "/applications?view=table&sort=company", MAKER),
+        Page("applications-closed", "/applications?show=closed", MAKER),
+        Page("application", f"/applications/{application_id}", MAKER),
+        Page("application-new", "/applications/new", MAKER),
+        Page(
+            "application-errors",
+            "/applications/new",
+            MAKER,
+            {"company": "", "next_step_time": "25:00", "contacts-0-email": "x"},
+        ),
+        Page("application-edit", f"/applications/{application_id}/edit", MAKER),
+        Page("application-delete", f"/applications/{application_id}/delete", MAKER),
+        Page("applications-empty", "/applications", NEWCOMER),
+        Page("settings-calendar", "/settings/calendar", MAKER),
+        Page("settings-calendar-off", "/settings/calendar", NEWCOMER),
         Page("settings-profile", "/settings", MAKER),
         Page("settings-errors", "/settings", MAKER, {"website_url": "javascript:x"}),
         Page("settings-publish-live", "/settings/publish", MAKER),

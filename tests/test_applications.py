@@ -157,6 +157,10 @@ def test_only_public_or_unlisted_case_studies_can_be_sent(app, logged_in_client,
         ({"next_step_on": "2026-07-01"}, "Say what the next step is, or clear its date."),
         ({"next_step": "Call", "next_step_time": "14:30"}, "Choose the day of the next step too."),
         ({"contacts-0-email": "not an address"}, "Enter an address like eve@acme.com."),
+        (
+            {"next_step": "Call", "next_step_on": "2026-07-01", "next_step_time": "25:00"},
+            "Enter a time as HH:MM, e.g. 14:30.",
+        ),
     ],
 )
 def test_application_form_validation(app, logged_in_client, overrides, message):

@@ -10,6 +10,7 @@ import pytest
 from flask import url_for
 
 from pm_portfolio.accounts import links as account_links
+from pm_portfolio.core import calendar
 from pm_portfolio.extensions import db
 from pm_portfolio.models import MediaItem
 from pm_portfolio.models import ShareLink
@@ -51,6 +52,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "portfolio.robots",
         "media.file",
         "media.shared_file",
+        "calendar.feed",
     }
 )
 # The headers every response carries, written out: weakening one must fail this test.
@@ -155,6 +157,7 @@ def published_values(app, pdf_renderer) -> dict:
             ("accounts.confirm_email_change", "token"): account_links.email_change_token(
                 user, "ada.new@example.com"
             ),
+            ("calendar.feed", "token"): calendar.renew_feed(maker.id).token,
         }
 
 

@@ -6,6 +6,7 @@ from markupsafe import escape
 
 from pm_portfolio import clock
 from pm_portfolio.core import analytics
+from pm_portfolio.core import calendar
 from pm_portfolio.core import share_links
 from pm_portfolio.core.applications import ContactData
 from pm_portfolio.core.products import MetricData
@@ -204,6 +205,7 @@ def test_delete_account_removes_every_row_the_user_owns(logged_in_client, auth, 
         )
         sent = db.session.get(Application, application_id).share_link
         share_links.record_open(sent, clock.now(), product.id, LinkOpenKind.PAGE)
+        calendar.renew_feed(user.id)
         save_draft(user.id, "products", "products.csv", "slug,title\n")
         make_image(product.id)
         assert stored_keys(app)

@@ -1,5 +1,5 @@
 """Applications (with their stage history and contacts), an open log per share link,
-and revoked share links kept (revoked_at) rather than deleted.
+revoked share links kept (revoked_at) rather than deleted, and private calendar feeds.
 
 Revision ID: b4e8c2d6f0a1
 Revises: a7d3e5f9b2c1
@@ -81,6 +81,15 @@ def upgrade():
     with op.batch_alter_table('application_stage_changes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_application_stage_changes_application_id'), ['application_id'], unique=False)
 
+    op.create_table('calendar_feeds',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_calendar_feeds_user_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_calendar_feeds')),
+    sa.UniqueConstraint('token', name=op.f('uq_calendar_feeds_token'))
+    )
+
     # A plain ADD COLUMN, in place on SQLite: rebuilding share_links would cascade to
     # the rows that refer to it.
     op.add_column('share_links', sa.Column('revoked_at', sa.DateTime(timezone=True), nullable=True))
@@ -88,6 +97,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_table('calendar_feeds')
     # Revoked links were deleted before this revision, and are again.
     op.execute(sa.text('DELETE FROM share_links WHERE revoked_at IS NOT NULL'))
     if op.get_bind().dialect.name == 'sqlite':

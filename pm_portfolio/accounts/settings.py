@@ -1,4 +1,5 @@
-"""The maker's settings: profile, password, signed-in sessions, and deleting the account."""
+"""The maker's settings: profile, password, signed-in sessions, the calendar feed, and
+deleting the account."""
 
 from flask import flash
 from flask import g
@@ -15,12 +16,14 @@ from pm_portfolio.accounts.forms import PasswordChangeForm
 from pm_portfolio.accounts.sign_in import sign_out
 from pm_portfolio.core import accounts
 from pm_portfolio.core import browser_sessions
+from pm_portfolio.core import calendar
 from pm_portfolio.core import media
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.profile import ProfileForm
 from pm_portfolio.web.access import owned_or_404
 from pm_portfolio.web.media_settings import media_limits
 from pm_portfolio.web.media_settings import media_storage
+from pm_portfolio.web.public_urls import public_url
 
 CHOOSE_PHOTO_AGAIN = "Choose the photo again: a page shown again cannot keep a chosen file."
 
@@ -115,6 +118,39 @@ def end_other_sessions():
         browser_sessions.end_all(current_user, keep_login_id=current_user.get_id())
         flash("Signed out everywhere else. This browser stays signed in.", "success")
     return redirect(url_for("accounts.settings_sessions"))
+
+
+@bp.get("/settings/calendar")
+@login_required
+def settings_calendar():
+    feed = calendar.feed_of(current_user.id)
+    return render_template(
+        "accounts/settings_calendar.html",
+        feed_url=public_url("calendar.feed", token=feed.token) if feed else None,
+        form=ConfirmForm(),
+    )
+
+
+@bp.post("/settings/calendar")
+@login_required
+def renew_calendar():
+    if ConfirmForm().validate_on_submit():
+        had_one = calendar.feed_of(current_user.id) is not None
+        calendar.renew_feed(current_user.id)
+        if had_one:
+            flash("New calendar address made. The old one no longer works.", "success")
+        else:
+            flash("Your calendar address is ready: add it to your calendar app.", "success")
+    return redirect(url_for("accounts.settings_calendar"))
+
+
+@bp.post("/settings/calendar/revoke")
+@login_required
+def revoke_calendar():
+    if ConfirmForm().validate_on_submit():
+        calendar.revoke_feed(current_user.id)
+        flash("Calendar address turned off. Calendars that used it get nothing now.", "info")
+    return redirect(url_for("accounts.settings_calendar"))
 
 
 @bp.route("/settings/account", methods=["GET", "POST"])

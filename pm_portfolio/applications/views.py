@@ -2,6 +2,7 @@
 the form, moving a stage, and the application's link."""
 
 from flask import Blueprint
+from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -10,7 +11,11 @@ from flask import url_for
 from flask_login import current_user
 
 from pm_portfolio import clock
+from pm_portfolio.applications.feed import application_url
+from pm_portfolio.applications.feed import calendar_response
+from pm_portfolio.applications.feed import uid_host
 from pm_portfolio.core import applications
+from pm_portfolio.core import calendar
 from pm_portfolio.core import share_links
 from pm_portfolio.forms.applications import ApplicationForm
 from pm_portfolio.forms.applications import StageForm
@@ -110,6 +115,17 @@ def edit(application_id: int):
             flash("Application saved.", "success")
             return redirect(url_for(".show", application_id=application.id))
     return _form_page(form, application)
+
+
+@bp.get("/applications/<id:application_id>/next-step.ics")
+def next_step_ics(application_id: int):
+    application = owned_or_404(applications.owned_application, application_id)
+    if application.next_step_on is None or not application.next_step:
+        abort(404)
+    body = calendar.next_steps_calendar(
+        [application], current_user.time_zone, clock.now(), uid_host(), application_url
+    )
+    return calendar_response(body, f"next-step-{application.id}.ics")
 
 
 @bp.post("/applications/<id:application_id>/stage")

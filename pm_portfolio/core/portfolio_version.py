@@ -26,6 +26,7 @@ from pm_portfolio.models import Application
 from pm_portfolio.models import ApplicationContact
 from pm_portfolio.models import ApplicationStageChange
 from pm_portfolio.models import BrowserSession
+from pm_portfolio.models import CalendarFeed
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import MediaFile
 from pm_portfolio.models import Product
@@ -41,10 +42,11 @@ from pm_portfolio.models import User
 # expire every cached page of the maker, nor must signing in. Skills are reference data;
 # a media file never changes (its key is its content) and comes and goes with its item;
 # revisions are the maker's private history, and so are applications (their link is a
-# ShareLink, which is followed) and the open log of links.
+# ShareLink, which is followed), their calendar feed and the open log of links.
 UNSHOWN_MODELS = (
     ProfileView, ProductView, ShareLinkView, ImportDraft, Skill, BrowserSession, MediaFile,
     ProductRevision, Application, ApplicationStageChange, ApplicationContact, ShareLinkOpen,
+    CalendarFeed,
 )  # fmt: skip
 _BUMPED = "portfolio_versions_bumped"
 # Usernames whose stamps go once the transaction commits.

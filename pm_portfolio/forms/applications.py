@@ -6,7 +6,6 @@ from wtforms import FieldList
 from wtforms import Form as SubForm
 from wtforms import FormField
 from wtforms import SelectField
-from wtforms import TimeField
 from wtforms import ValidationError
 from wtforms.validators import Email
 from wtforms.validators import Optional
@@ -16,6 +15,7 @@ from pm_portfolio.core.applications import STAGES
 from pm_portfolio.core.applications import ApplicationData
 from pm_portfolio.core.applications import ContactData
 from pm_portfolio.forms.fields import MARKDOWN_MAX
+from pm_portfolio.forms.fields import ClockTimeField
 from pm_portfolio.forms.fields import Form
 from pm_portfolio.forms.fields import IsoDateField
 from pm_portfolio.forms.fields import choices
@@ -78,7 +78,7 @@ class ApplicationForm(Form):
     )
     next_step = text_field("Next step", 200, "e.g. “Call with Eve” or “Send the take-home”.")
     next_step_on = IsoDateField("Next step on", validators=[Optional()])
-    next_step_time = TimeField(
+    next_step_time = ClockTimeField(
         "At", validators=[Optional()], description="Optional, in your time zone."
     )
     private_notes = long_text_field(

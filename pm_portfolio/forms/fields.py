@@ -9,6 +9,7 @@ from wtforms import Field
 from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import TextAreaField
+from wtforms import TimeField
 from wtforms import ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
@@ -136,6 +137,20 @@ class IsoDateField(DateField):
     def _value(self) -> str:
         # A date input can only hold a valid date; browsers never send anything else.
         return self.data.isoformat() if self.data else ""
+
+
+class ClockTimeField(TimeField):
+    """A time of day typed or picked as HH:MM, with a message people understand."""
+
+    def process_formdata(self, valuelist) -> None:
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError("Enter a time as HH:MM, e.g. 14:30.") from error
+
+    def _value(self) -> str:
+        # A time input can only hold a valid time: what could not be read is not sent back.
+        return self.data.strftime("%H:%M") if self.data else ""
 
 
 class MultiCheckboxField(SelectMultipleField):
