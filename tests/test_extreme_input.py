@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from pm_portfolio import clock
 from pm_portfolio.exports import csv_import
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Product
@@ -172,9 +173,9 @@ def test_confirming_the_same_import_twice_imports_it_once(app, user):
     with app.app_context():
         draft_id = csv_import.save_draft(user.id, "products", "f.csv", content).id
         plans = [csv_import.plan_import(user.id, "products", content) for _ in range(2)]
-        csv_import.complete_import(user.id, draft_id, plans[0])
+        csv_import.complete_import(user.id, draft_id, plans[0], clock.today())
         with pytest.raises(csv_import.BadImportFile, match="imported already"):
-            csv_import.complete_import(user.id, draft_id, plans[1])
+            csv_import.complete_import(user.id, draft_id, plans[1], clock.today())
         assert db.session.scalar(db.select(db.func.count(Product.id))) == 1
 
 

@@ -351,7 +351,9 @@ def test_a_restore_needs_an_account_without_media_too(app):
 
     response = restore(other_client, archive)
 
-    assert "already has products, learnings or media" in response.get_data(as_text=True)
+    assert "already has products, learnings, media or applications" in response.get_data(
+        as_text=True
+    )
     assert len(media_rows(app, other.id)) == 1
 
 

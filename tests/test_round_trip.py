@@ -1,21 +1,33 @@
 """Property-based round trips: export, import into a fresh account, export again, same bytes."""
 
+import csv
+import io
+from datetime import UTC
 from datetime import date
+from datetime import datetime
 
 from hypothesis import HealthCheck
 from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from pm_portfolio.core import share_links
+from pm_portfolio.core.applications import ApplicationData
+from pm_portfolio.core.applications import ContactData
+from pm_portfolio.core.applications import create_application
+from pm_portfolio.core.applications import import_key
 from pm_portfolio.core.learnings import LearningData
 from pm_portfolio.core.learnings import create_learning
 from pm_portfolio.core.products import MetricData
 from pm_portfolio.core.products import ProductData
 from pm_portfolio.core.products import create_product
 from pm_portfolio.extensions import db
+from pm_portfolio.models import Application
 from pm_portfolio.models import Learning
+from pm_portfolio.models import LinkOpenKind
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
+from pm_portfolio.models import ShareLinkOpen
 from tests.clients import AuthActions
 from tests.clients import signed_in_maker
 from tests.factories import make_user
@@ -115,11 +127,66 @@ def learnings(draw, product_count: int):
     )
 
 
+STAGES = ["saved", "applied", "screening", "interview", "offer", "rejected", "withdrawn"]
+
+
+@st.composite
+def applications(draw, product_count: int):
+    """An application, with the indexes of the products it sends (the shareable ones of
+    them are chosen), and whether its link was opened."""
+    stage = draw(st.sampled_from(STAGES))
+    days = sorted(draw(st.lists(DATES, min_size=1, max_size=3)))
+    history = [(day, draw(st.sampled_from(STAGES))) for day in days[:-1]] + [(days[-1], stage)]
+    next_step = draw(text(200))
+    next_step_on = draw(st.none() | DATES) if next_step else None
+    contacts = draw(
+        st.lists(
+            st.builds(
+                ContactData,
+                name=text(120),
+                role=text(120),
+                email=st.sampled_from(["", "eve@acme.example"]),
+                linkedin_url=URLS,
+            ).filter(lambda contact: not contact.is_empty),
+            max_size=2,
+        )
+    )
+    chosen = draw(st.lists(st.integers(0, 3), unique=True, max_size=3)) if product_count else []
+    data = ApplicationData(
+        company=draw(text(120, required=True)),
+        role=draw(text(120, required=True)),
+        stage=stage,
+        posting_url=draw(st.sampled_from(["", "https://boards.greenhouse.io/acme/jobs/1",
+                                          "https://acme.example/careers"])),
+        applied_on=draw(st.none() | DATES),
+        next_step=next_step,
+        next_step_on=next_step_on,
+        next_step_time=draw(st.none() | st.times().map(lambda t: t.replace(second=0,
+                                                                           microsecond=0)))
+        if next_step_on
+        else None,
+        private_notes=draw(text(300)),
+        note_to_reader=draw(text(200)),
+        contacts=contacts,
+        history=history,
+    )  # fmt: skip
+    return data, [index for index in chosen if index < product_count], draw(st.booleans())
+
+
 @st.composite
 def portfolios(draw):
     product_list = draw(st.lists(products(), max_size=4))
     learning_list = draw(st.lists(learnings(len(product_list)), max_size=4))
-    return product_list, learning_list
+    application_list = draw(
+        st.lists(
+            applications(len(product_list)),
+            max_size=3,
+            unique_by=lambda drawn: import_key(
+                drawn[0].company, drawn[0].role, drawn[0].posting_url
+            ),
+        )
+    )
+    return product_list, learning_list, application_list
 
 
 ROUND_TRIP_SETTINGS = settings(
@@ -129,14 +196,25 @@ ROUND_TRIP_SETTINGS = settings(
 )
 
 
+OPENED_AT = datetime(2026, 12, 2, 16, 5, 30, tzinfo=UTC)
+
+
 def make_maker(app, portfolio):
-    product_list, learning_list = portfolio
+    product_list, learning_list, application_list = portfolio
     with app.app_context():
         maker = make_user()
         ids = [create_product(maker.id, data).id for data in product_list]
         for product_index, data in learning_list:
             data.product_id = ids[product_index] if product_index is not None else None
             create_learning(maker.id, data)
+        for data, chosen, opened in application_list:
+            data.product_ids = [ids[i] for i in chosen if product_list[i].visibility != "private"]
+            application = create_application(maker.id, data, date(2026, 12, 3))
+            if opened and application.share_link is not None:
+                link = application.share_link
+                share_links.record_open(link, OPENED_AT, None, LinkOpenKind.PAGE)
+                shown = data.product_ids[0] if data.product_ids else None
+                share_links.record_open(link, OPENED_AT, shown, LinkOpenKind.PDF)
     client = app.test_client()
     AuthActions(client).login(maker.username, maker.password)
     return maker, client
@@ -188,7 +266,72 @@ def rows_of(app, owner_id: int):
                 db.select(Learning).where(Learning.user_id == owner_id).order_by(Learning.id)
             )
         ]
-        return product_rows, learning_rows
+        return product_rows, learning_rows, application_rows(owner_id)
+
+
+def application_rows(owner_id: int) -> list:
+    applications = db.session.scalars(
+        db.select(Application).where(Application.user_id == owner_id).order_by(Application.id)
+    ).all()
+    rows = []
+    for application in applications:
+        link = application.share_link
+        opens = (
+            db.session.execute(
+                db.select(ShareLinkOpen.opened_at, Product.slug, ShareLinkOpen.kind)
+                .outerjoin(Product, Product.id == ShareLinkOpen.product_id)
+                .where(ShareLinkOpen.share_link_id == link.id)
+                .order_by(ShareLinkOpen.id)
+            ).all()
+            if link
+            else []
+        )
+        rows.append(
+            (
+                {
+                    column: getattr(application, column)
+                    for column in (column.key for column in Application.__table__.columns)
+                    if column not in ("id", "user_id", "share_link_id")
+                },
+                [(change.changed_on, change.stage) for change in application.history],
+                [
+                    (contact.name, contact.role, contact.email, contact.linkedin_url)
+                    for contact in application.contacts
+                ],
+                (
+                    link.note,
+                    [item.product.slug for item in link.items],
+                    link.revoked_at is None,
+                    [tuple(row) for row in opens],
+                )
+                if link
+                else None,
+            )
+        )
+    return rows
+
+
+# What an applications CSV carries: not the link, its readers, the contacts or the time
+# of a next step, nor when a row was made.
+CSV_APPLICATION_FIELDS = [
+    "company", "role", "posting_url", "source", "stage", "applied_on", "next_step",
+    "next_step_on", "private_notes",
+]  # fmt: skip
+
+
+def csv_carried(rows) -> list:
+    return [
+        ({name: fields[name] for name in CSV_APPLICATION_FIELDS}, history)
+        for fields, history, _contacts, _link in rows
+    ]
+
+
+def without_link_columns(content: bytes) -> list[list[str]]:
+    """The applications CSV without what only the maker's own links can say."""
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    dropped = {"share_link", "first_opened_on", "last_opened_on", "opens"}
+    kept = [index for index, name in enumerate(rows[0]) if name not in dropped]
+    return [[row[index] for index in kept] for row in rows]
 
 
 @ROUND_TRIP_SETTINGS
@@ -197,14 +340,22 @@ def test_csv_export_import_export_is_identical(app, portfolio):
     maker, original = make_maker(app, portfolio)
     products_csv = original.get("/export/products.csv").get_data()
     learnings_csv = original.get("/export/learnings.csv").get_data()
+    applications_csv = original.get("/export/applications.csv").get_data()
 
     person, copy = signed_in_maker(app)
     import_csv(copy, "products", products_csv)
     import_csv(copy, "learnings", learnings_csv)
+    if portfolio[2]:
+        import_csv(copy, "applications", applications_csv)
 
     assert copy.get("/export/products.csv").get_data() == products_csv
     assert copy.get("/export/learnings.csv").get_data() == learnings_csv
-    assert rows_of(app, person.id) == rows_of(app, maker.id)
+    assert without_link_columns(
+        copy.get("/export/applications.csv").get_data()
+    ) == without_link_columns(applications_csv)
+    copied, original_rows = rows_of(app, person.id), rows_of(app, maker.id)
+    assert copied[:2] == original_rows[:2]
+    assert csv_carried(copied[2]) == csv_carried(original_rows[2])
 
 
 @ROUND_TRIP_SETTINGS

@@ -103,6 +103,8 @@ class ApplicationData:
     # The case studies the employer's link shows, in order.
     product_ids: list[int] = field(default_factory=list)
     contacts: list[ContactData] = field(default_factory=list)
+    # A whole timeline, oldest first (from an import); empty: the stage dates it.
+    history: list[tuple[date, str]] = field(default_factory=list)
 
 
 def detect_source(posting_url: str) -> ApplicationSource:
@@ -137,7 +139,9 @@ def _link_name(data: ApplicationData) -> str:
     return f"{data.company} — {data.role}"[:120]
 
 
-def _sync_link(application: Application, data: ApplicationData) -> None:
+def _sync_link(
+    application: Application, data: ApplicationData, shareable_only: bool = True
+) -> None:
     """The employer's link shows the chosen case studies and the note. It is made with
     the first case study chosen; without any it stays, showing none, so its address
     and what its readers did are kept for when the maker chooses again."""
@@ -150,7 +154,7 @@ def _sync_link(application: Application, data: ApplicationData) -> None:
     link.name = _link_name(data)
     link.note = data.note_to_reader.strip()
     if data.product_ids:
-        share_links.set_items(link, application.user_id, data.product_ids)
+        share_links.set_items(link, application.user_id, data.product_ids, shareable_only)
     else:
         link.items = []
 
@@ -159,7 +163,8 @@ def _record_stage(application: Application, stage: str, on: date) -> None:
     application.history.append(ApplicationStageChange(stage=stage, changed_on=on))
 
 
-def _apply(application: Application, data: ApplicationData) -> None:
+def _apply_fields(application: Application, data: ApplicationData) -> None:
+    """What the applications CSV holds too (the stage aside, which moves with its date)."""
     application.company = data.company.strip()
     application.role = data.role.strip()
     application.posting_url = data.posting_url
@@ -169,25 +174,110 @@ def _apply(application: Application, data: ApplicationData) -> None:
     application.next_step_on = data.next_step_on
     application.next_step_time = data.next_step_time if data.next_step_on else None
     application.private_notes = data.private_notes.strip()
+
+
+def _apply_contacts(application: Application, data: ApplicationData) -> None:
     contacts = [contact for contact in data.contacts if not contact.is_empty][:MAX_CONTACTS]
     application.contacts = [
         ApplicationContact(position=position, **vars(contact))
         for position, contact in enumerate(contacts)
     ]
+
+
+def _apply(application: Application, data: ApplicationData) -> None:
+    _apply_fields(application, data)
+    _apply_contacts(application, data)
     _sync_link(application, data)
 
 
 def create_application(owner_id: int, data: ApplicationData, today: date) -> Application:
-    """Save a new application; its timeline starts with its stage, dated the day it
-    was applied for when it says so, else today."""
+    """Save a new application; its timeline is the one given, or starts with its stage,
+    dated the day it was applied for when it says so, else today."""
     application = Application(user_id=owner_id, stage=data.stage)
     _apply(application, data)
+    _start_history(application, data, today)
+    db.session.add(application)
+    db.session.commit()
+    return application
+
+
+def _start_history(application: Application, data: ApplicationData, today: date) -> None:
+    if data.history:
+        application.history = [
+            ApplicationStageChange(stage=stage, changed_on=day) for day, stage in data.history
+        ]
+        return
     if data.stage in APPLIED_STAGES and application.applied_on is None:
         application.applied_on = today
     started_on = application.applied_on if data.stage != ApplicationStage.SAVED else None
     _record_stage(application, data.stage, started_on or today)
+
+
+def stage_imported(
+    owner_id: int, rows: list[tuple[ApplicationData, Application | None]], today: date
+) -> None:
+    """Put imported rows in the session (the caller commits): new applications, or what
+    the CSV holds of existing ones. Contacts, case studies and the link are not in the
+    CSV, so an existing application keeps its own; so does the time of a next step
+    whose day stays."""
+    for data, application in rows:
+        if application is None:
+            application = Application(user_id=owner_id, stage=data.stage)
+            _apply_fields(application, data)
+            _start_history(application, data, today)
+            db.session.add(application)
+            continue
+        keeps_time = application.next_step_on == data.next_step_on
+        data.next_step_time = application.next_step_time if keeps_time else None
+        _apply_fields(application, data)
+        if data.history:
+            application.stage = data.stage
+            _start_history(application, data, today)
+        else:
+            _move(application, data.stage, today)
+
+
+@dataclass(frozen=True)
+class RestoredOpen:
+    opened_at: datetime
+    product_id: int | None
+    kind: str
+
+
+def stage_restored(
+    owner_id: int,
+    data: ApplicationData,
+    opens: list[RestoredOpen],
+    revoked_at: datetime | None,
+    created_at: datetime | None,
+    updated_at: datetime | None,
+) -> Application:
+    """Put an application from a backup in the session (the caller commits), with its
+    whole timeline, and its link at a new address, with what its readers did."""
+    application = Application(user_id=owner_id, stage=data.stage)
+    _apply_fields(application, data)
+    _apply_contacts(application, data)
+    _sync_link(application, data, shareable_only=False)
+    application.history = [
+        ApplicationStageChange(stage=stage, changed_on=day) for day, stage in data.history
+    ]
+    application.created_at = created_at
+    application.updated_at = updated_at
+    link = application.share_link
+    if link is not None:
+        link.revoked_at = revoked_at
+        db.session.add(link)
+        db.session.flush()
+        db.session.add_all(
+            ShareLinkOpen(
+                share_link_id=link.id,
+                opened_at=restored.opened_at,
+                product_id=restored.product_id,
+                kind=restored.kind,
+            )
+            for restored in opens
+        )
     db.session.add(application)
-    db.session.commit()
     return application
 
 
@@ -223,6 +313,32 @@ def delete_application(application: Application, now: datetime) -> None:
     db.session.commit()
 
 
+def owned_applications(owner_id: int, ids) -> dict[int, Application]:
+    rows = db.session.scalars(
+        db.select(Application)
+        .where(Application.user_id == owner_id, Application.id.in_(list(ids)))
+        .options(selectinload(Application.history))
+    )
+    return {application.id: application for application in rows}
+
+
+def import_keys(owner_id: int) -> dict[tuple[str, str, str], int]:
+    """The maker's applications by what names one in a CSV: company and role (in any
+    case) and the posting's address."""
+    return {
+        import_key(company, role, posting_url): application_id
+        for application_id, company, role, posting_url in db.session.execute(
+            db.select(
+                Application.id, Application.company, Application.role, Application.posting_url
+            ).where(Application.user_id == owner_id)
+        )
+    }
+
+
+def import_key(company: str, role: str, posting_url: str) -> tuple[str, str, str]:
+    return (company.strip().casefold(), role.strip().casefold(), posting_url.strip())
+
+
 def application_data(application: Application) -> ApplicationData:
     """What the form shows for an application as saved."""
     link = application.share_link
@@ -242,6 +358,7 @@ def application_data(application: Application) -> ApplicationData:
             ContactData(contact.name, contact.role, contact.email, contact.linkedin_url)
             for contact in application.contacts
         ],
+        history=[(change.changed_on, change.stage) for change in application.history],
     )
 
 

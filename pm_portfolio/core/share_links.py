@@ -150,9 +150,16 @@ def shareable_products(owner_id: int) -> list[Product]:
     )
 
 
-def set_items(link: ShareLink, owner_id: int, product_ids: list[int]) -> None:
-    """Show these products, in this order; each must be the owner's and shareable."""
-    allowed = {product.id for product in shareable_products(owner_id)}
+def set_items(
+    link: ShareLink, owner_id: int, product_ids: list[int], shareable_only: bool = True
+) -> None:
+    """Show these products, in this order; each must be the owner's, and shareable
+    unless restoring a link as it was (a product made private later stays chosen,
+    hidden until it is shareable again)."""
+    if shareable_only:
+        allowed = {product.id for product in shareable_products(owner_id)}
+    else:
+        allowed = set(db.session.scalars(db.select(Product.id).where(Product.user_id == owner_id)))
     if not product_ids or any(product_id not in allowed for product_id in product_ids):
         raise ProductNotShareable
     link.items = [

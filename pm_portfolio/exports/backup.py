@@ -28,6 +28,8 @@ from pm_portfolio.core.media import lock_maker_limits
 from pm_portfolio.core.results import metric_record
 from pm_portfolio.core.storage import Storage
 from pm_portfolio.exports import media_backup
+from pm_portfolio.exports.application_backup import backup_applications
+from pm_portfolio.exports.application_backup import restore_applications
 from pm_portfolio.exports.csv_import import PRODUCT_TEXT_FIELDS
 from pm_portfolio.exports.csv_import import BadImportFile
 from pm_portfolio.exports.csv_import import Problem
@@ -47,6 +49,7 @@ from pm_portfolio.exports.media_backup import ARCHIVE_DOCUMENT
 from pm_portfolio.extensions import db
 from pm_portfolio.forms.profile import ProfileForm
 from pm_portfolio.models import CASE_STUDY_TEXTS
+from pm_portfolio.models import Application
 from pm_portfolio.models import Learning
 from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Product
@@ -165,6 +168,7 @@ def backup(user: User, now: datetime) -> dict[str, Any]:
             }
             for learning in learnings
         ],
+        "applications": backup_applications(user.id),
     }
 
 
@@ -185,6 +189,7 @@ class RestoreSummary:
     products: int
     learnings: int
     media: int = 0
+    applications: int = 0
 
     def __str__(self) -> str:
         def count(number: int, noun: str) -> str:
@@ -193,11 +198,15 @@ class RestoreSummary:
         parts = [count(self.products, "product"), count(self.learnings, "learning")]
         if self.media:
             parts.append(count(self.media, "media item"))
+        if self.applications:
+            parts.append(count(self.applications, "application"))
         return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _backup_items(backup: dict, key: str) -> list[dict]:
-    items = backup.get(key)
+def _backup_items(backup: dict, key: str, since_version: bool = False) -> list[dict]:
+    """The objects under `key`; `since_version`: a backup made before they were kept
+    has none."""
+    items = backup.get(key, [] if since_version else None)
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise BadImportFile(f"The backup's “{key}” is not a list of objects.")
     return items
@@ -372,7 +381,7 @@ def _restore_revisions(owner_id: int, products: list[dict], not_after: datetime)
 def _owns_anything(owner_id: int) -> bool:
     return any(
         db.session.scalar(db.select(model.id).where(model.user_id == owner_id).limit(1))
-        for model in (Product, Learning, MediaItem)
+        for model in (Product, Learning, MediaItem, Application)
     )
 
 
@@ -380,7 +389,7 @@ def _refuse_unless_empty(owner_id: int) -> None:
     if _owns_anything(owner_id):
         raise BadImportFile(
             "A backup is restored into an empty account, and this one already has products, "
-            "learnings or media. Restore it into a new account instead."
+            "learnings, media or applications. Restore it into a new account instead."
         )
 
 
@@ -448,14 +457,14 @@ def _restore_rows(
     products = plan_products(owner_id, _as_rows(_backup_items(backup, "products"), _product_values))
     if products.problems:
         raise BadImportFile(_problem_summary("product", products.problems))
-    stage_plan(owner_id, products)
+    stage_plan(owner_id, products, started.date())
     db.session.flush()
     learnings = plan_learnings(
         owner_id, _as_rows(_backup_items(backup, "learnings"), _learning_values)
     )
     if learnings.problems:
         raise BadImportFile(_problem_summary("learning", learnings.problems))
-    stage_plan(owner_id, learnings)
+    stage_plan(owner_id, learnings, started.date())
     media_plan = None
     if checked is not None:
         db.session.flush()
@@ -464,6 +473,10 @@ def _restore_rows(
         db.session.flush()
         _cite_restored_media(owner_id, _backup_items(backup, "products"), media_plan.items)
     _restore_revisions(owner_id, _backup_items(backup, "products"), not_after=started)
+    db.session.flush()
+    restored_applications = restore_applications(
+        owner_id, _backup_items(backup, "applications", since_version=True), started
+    )
     stage_profile(user, profile_form.to_data())
     for name in PUBLISHING_FIELDS:
         setattr(user, name, profile.get(name) is True)
@@ -472,4 +485,5 @@ def _restore_rows(
         products=len(products.products),
         learnings=len(learnings.learnings),
         media=len(media_plan.items) if media_plan else 0,
+        applications=restored_applications,
     )

@@ -1,4 +1,5 @@
-"""Streaming CSV exports of a maker's products and learnings, honouring the list filters.
+"""Streaming CSV exports of a maker's products, learnings (honouring the list filters)
+and applications.
 
 Rows are read as plain tuples in one pass, batch by batch, and written in chunks,
 so memory stays flat whatever the size of the export.
@@ -7,11 +8,15 @@ so memory stays flat whatever the size of the export.
 import codecs
 import csv
 import io
+from collections.abc import Callable
 from collections.abc import Iterable
 from collections.abc import Iterator
 from datetime import date
 from json.encoder import encode_basestring as _json_string
 
+from sqlalchemy import func
+
+from pm_portfolio.core.dates import local_moment
 from pm_portfolio.core.learnings import LearningFilters
 from pm_portfolio.core.learnings import filtered_learnings
 from pm_portfolio.core.products import ProductFilters
@@ -21,11 +26,16 @@ from pm_portfolio.exports.formats import SKILL_SEPARATOR
 from pm_portfolio.exports.formats import flag
 from pm_portfolio.exports.formats import iso_date
 from pm_portfolio.exports.formats import iso_datetime
+from pm_portfolio.exports.formats import stage_history_cell
 from pm_portfolio.exports.formats import to_cell
 from pm_portfolio.extensions import db
+from pm_portfolio.models import Application
+from pm_portfolio.models import ApplicationStageChange
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
+from pm_portfolio.models import ShareLink
+from pm_portfolio.models import ShareLinkOpen
 from pm_portfolio.models import Skill
 from pm_portfolio.models import learning_skills
 from pm_portfolio.models import product_skills
@@ -197,6 +207,76 @@ def learning_rows(owner_id: int, filters: LearningFilters) -> Iterator[list[str]
             body,
             iso_datetime(created_at),
             iso_datetime(updated_at),
+        ]
+
+
+APPLICATION_ORDER = (Application.created_at, Application.id)
+
+
+def application_rows(
+    owner_id: int, link_url: Callable[[str], str], time_zone: str
+) -> Iterator[list[str]]:
+    """The owner's applications as CSV rows, streamed in one pass with their stage
+    histories; what readers did comes from each link's open log (days in the maker's
+    zone, like the history)."""
+    opens = (
+        db.select(
+            ShareLinkOpen.share_link_id.label("link_id"),
+            func.min(ShareLinkOpen.opened_at).label("first"),
+            func.max(ShareLinkOpen.opened_at).label("last"),
+            func.count().label("opens"),
+        )
+        .join(Application, Application.share_link_id == ShareLinkOpen.share_link_id)
+        .where(Application.user_id == owner_id)
+        .group_by(ShareLinkOpen.share_link_id)
+        .subquery()
+    )
+    applications = _stream(
+        db.select(
+            Application.id, Application.company, Application.role, Application.posting_url,
+            Application.source, Application.stage, Application.applied_on,
+            Application.next_step, Application.next_step_on, ShareLink.token,
+            ShareLink.revoked_at, opens.c.first, opens.c.last, opens.c.opens,
+            Application.private_notes,
+        )
+        .outerjoin(ShareLink, ShareLink.id == Application.share_link_id)
+        .outerjoin(opens, opens.c.link_id == Application.share_link_id)
+        .where(Application.user_id == owner_id)
+        .order_by(*APPLICATION_ORDER)
+    )  # fmt: skip
+    history = _Children(
+        _stream(
+            db.select(
+                ApplicationStageChange.application_id,
+                ApplicationStageChange.changed_on,
+                ApplicationStageChange.stage,
+            )
+            .join(Application, Application.id == ApplicationStageChange.application_id)
+            .where(Application.user_id == owner_id)
+            .order_by(
+                *APPLICATION_ORDER, ApplicationStageChange.changed_on, ApplicationStageChange.id
+            )
+        )
+    )
+    for (
+        id_, company, role, posting_url, source, stage, applied_on, next_step, next_step_on,
+        token, revoked_at, first, last, count, private_notes,
+    ) in applications:  # fmt: skip
+        yield [
+            company,
+            role,
+            posting_url,
+            source,
+            stage,
+            iso_date(applied_on),
+            next_step,
+            iso_date(next_step_on),
+            link_url(token) if token and revoked_at is None else "",
+            iso_date(local_moment(first, time_zone).date()) if first else "",
+            iso_date(local_moment(last, time_zone).date()) if last else "",
+            str(count or 0),
+            stage_history_cell(history.of(id_)),
+            private_notes,
         ]
 
 

@@ -1,5 +1,5 @@
-"""Importing a CSV of products or learnings, or a JSON Resume's projects: upload,
-preview, then all rows or none.
+"""Importing a CSV of products, learnings or applications, or a JSON Resume's projects:
+upload, preview, then all rows or none.
 
 Rows are checked by the same forms that check what a maker types, so an import
 can never store what the pages would refuse. The upload waits as a draft (any
@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from dataclasses import fields
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -22,6 +23,13 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from pm_portfolio.core.accounts import fill_empty_profile
+from pm_portfolio.core.applications import STAGES
+from pm_portfolio.core.applications import ApplicationData
+from pm_portfolio.core.applications import application_data
+from pm_portfolio.core.applications import import_key
+from pm_portfolio.core.applications import import_keys
+from pm_portfolio.core.applications import owned_applications
+from pm_portfolio.core.applications import stage_imported
 from pm_portfolio.core.learnings import LearningData
 from pm_portfolio.core.learnings import ProductNotOwned
 from pm_portfolio.core.learnings import owned_learnings
@@ -36,6 +44,8 @@ from pm_portfolio.core.products import stage_products
 from pm_portfolio.core.skills import all_skills
 from pm_portfolio.database import read_only_transactions
 from pm_portfolio.exports import resume_import
+from pm_portfolio.exports.formats import APPLICATION_COLUMNS
+from pm_portfolio.exports.formats import APPLICATIONS
 from pm_portfolio.exports.formats import COLUMNS
 from pm_portfolio.exports.formats import LEARNING_COLUMNS
 from pm_portfolio.exports.formats import LEARNINGS
@@ -45,14 +55,17 @@ from pm_portfolio.exports.formats import PRODUCTS
 from pm_portfolio.exports.formats import RESUME
 from pm_portfolio.exports.formats import SKILL_SEPARATOR
 from pm_portfolio.exports.formats import from_cell
+from pm_portfolio.exports.formats import parse_stage_history
 from pm_portfolio.exports.formats import parse_timestamp
 from pm_portfolio.exports.json_input import load_json
 from pm_portfolio.extensions import db
 from pm_portfolio.flags import parse_flag
+from pm_portfolio.forms.applications import ApplicationForm
 from pm_portfolio.forms.fields import form_messages
 from pm_portfolio.forms.learnings import LearningForm
 from pm_portfolio.forms.products import ProductForm
 from pm_portfolio.models import CASE_STUDY_TEXTS
+from pm_portfolio.models import Application
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Product
@@ -103,6 +116,7 @@ class ImportPlan:
     rows: int = 0
     products: list[tuple[ProductData, int | None]] = field(default_factory=list)
     learnings: list[tuple[LearningData, int | None]] = field(default_factory=list)
+    applications: list[tuple[ApplicationData, int | None]] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     # Empty profile fields a JSON Resume fills in, by name.
     profile: dict[str, str] = field(default_factory=dict)
@@ -114,7 +128,7 @@ class ImportPlan:
 
     @property
     def _changes(self) -> list[tuple[Any, Any]]:
-        return [*self.products, *self.learnings]
+        return [*self.products, *self.learnings, *self.applications]
 
     @property
     def creates(self) -> int:
@@ -423,6 +437,89 @@ def _set_aside_unchanged_learnings(owner_id: int, plan: ImportPlan) -> None:
     plan.learnings = _changing(plan, plan.learnings, existing, _learning_as_compared)
 
 
+# The application form's fields the CSV fills, each from its column of the same name.
+APPLICATION_FORM_COLUMNS = [
+    "company", "role", "posting_url", "stage", "applied_on", "next_step", "next_step_on",
+    "private_notes",
+]  # fmt: skip
+
+
+def _stage_history(line: int, values: dict[str, str], problems: list[Problem]):
+    try:
+        changes = parse_stage_history(values["stage_history"])
+    except ValueError:
+        problems.append(
+            Problem(
+                line, "stage_history", "Write it as “2026-12-01 applied; 2026-12-05 interview”."
+            )
+        )
+        return []
+    unknown = sorted({stage for _day, stage in changes} - set(STAGES))
+    if unknown:
+        problems.append(
+            Problem(
+                line,
+                "stage_history",
+                f"Not a stage: {', '.join(map(_shortened, unknown))}. "
+                f"The stages are {', '.join(STAGES)}.",
+            )
+        )
+    elif changes and changes[-1][1] != values["stage"].strip():
+        problems.append(
+            Problem(line, "stage_history", "Its last entry must be the application's stage.")
+        )
+    elif [day for day, _stage in changes] != sorted(day for day, _stage in changes):
+        problems.append(Problem(line, "stage_history", "List the changes oldest first."))
+    return changes
+
+
+def plan_applications(owner_id: int, rows) -> ImportPlan:
+    """Check application rows; one naming an application the maker has (same company
+    and role, in any case, and the same posting address) updates it. The columns that
+    say what readers did, and the site (read from the address), are not imported."""
+    plan = ImportPlan(APPLICATIONS, rows=len(rows))
+    existing = import_keys(owner_id)
+    form = ApplicationForm(formdata=None, meta={"csrf": False})
+    first_line_of_key: dict[tuple[str, str, str], int] = {}
+    for line, values in rows:
+        if values is None:
+            plan.problems.append(Problem(line, "row", f"Needs {len(APPLICATION_COLUMNS)} cells."))
+            continue
+        problems: list[Problem] = []
+        history = _stage_history(line, values, problems)
+        form.refill(MultiDict({name: values[name] for name in APPLICATION_FORM_COLUMNS}))
+        if not form.validate():
+            problems.extend(form_problems(line, form.errors, {}))
+        if problems:
+            plan.problems.extend(problems)
+            continue
+        data = form.to_data()
+        data.history = history
+        key = import_key(data.company, data.role, data.posting_url)
+        if key in first_line_of_key:
+            plan.problems.append(
+                Problem(
+                    line, "company", f"The same application is on line {first_line_of_key[key]}."
+                )
+            )
+            continue
+        first_line_of_key[key] = line
+        plan.applications.append((data, existing.get(key)))
+    kept = owned_applications(owner_id, _existing_ids(plan.applications))
+    plan.applications = _changing(plan, plan.applications, kept, _application_as_compared)
+    return plan
+
+
+def _application_as_compared(item: Application | ApplicationData) -> tuple:
+    data = application_data(item) if isinstance(item, Application) else item
+    fields_compared = (
+        data.company, data.role, data.posting_url, data.stage, data.applied_on, data.next_step,
+        data.next_step_on, data.private_notes,
+    )  # fmt: skip
+    # A row without a history leaves the application's own.
+    return fields_compared, data.history or None
+
+
 def plan_resume(
     owner_id: int, text: str, schema_check: resume_import.SchemaCheck | None = None
 ) -> ImportPlan:
@@ -464,12 +561,15 @@ def plan_import(
     if kind == RESUME:
         return plan_resume(owner_id, text, schema_check)
     rows = read_rows(text, COLUMNS[kind])
+    if kind == APPLICATIONS:
+        return plan_applications(owner_id, rows)
     planner = plan_products if kind == PRODUCTS else plan_learnings
     return planner(owner_id, rows)
 
 
-def stage_plan(owner_id: int, plan: ImportPlan) -> None:
-    """Put a checked plan's rows in the session, in one batch per kind.
+def stage_plan(owner_id: int, plan: ImportPlan, today: date) -> None:
+    """Put a checked plan's rows in the session, in one batch per kind (`today` dates
+    the stage an imported application moves to without a history).
 
     Raises BadImportFile, with the session rolled back, if the maker's data changed
     since the check so that the plan no longer fits (a slug taken meanwhile, a
@@ -486,6 +586,10 @@ def stage_plan(owner_id: int, plan: ImportPlan) -> None:
             stage_learnings(
                 owner_id, [(data, learnings[id_] if id_ else None) for data, id_ in plan.learnings]
             )
+        if plan.applications:
+            kept = owned_applications(owner_id, _existing_ids(plan.applications))
+            rows = [(data, kept[id_] if id_ else None) for data, id_ in plan.applications]
+            stage_imported(owner_id, rows, today)
         if plan.profile:
             fill_empty_profile(db.session.get(User, owner_id), plan.profile)
     except (IntegrityError, KeyError, ProductNotOwned) as error:
@@ -541,7 +645,7 @@ def check_draft(draft: ImportDraft) -> ImportPlan:
             db.session.rollback()
 
 
-def complete_import(owner_id: int, draft_id: int, plan: ImportPlan) -> None:
+def complete_import(owner_id: int, draft_id: int, plan: ImportPlan, today: date) -> None:
     """Write every row of a checked plan and drop its draft, in one transaction.
 
     The draft is claimed first: a second click on "Import", or the same preview in
@@ -555,5 +659,5 @@ def complete_import(owner_id: int, draft_id: int, plan: ImportPlan) -> None:
     if claimed != 1:
         db.session.rollback()
         raise BadImportFile("This file was imported already; nothing was imported twice.")
-    stage_plan(owner_id, plan)
+    stage_plan(owner_id, plan, today)
     db.session.commit()

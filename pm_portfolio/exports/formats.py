@@ -20,6 +20,21 @@ LEARNING_COLUMNS = [
     "product_slug", "title", "kind", "learned_on", "skills", "public", "body", "created_at",
     "updated_at",
 ]  # fmt: skip
+APPLICATION_COLUMNS = [
+    "company", "role", "posting_url", "source", "stage", "applied_on", "next_step",
+    "next_step_on", "share_link", "first_opened_on", "last_opened_on", "opens", "stage_history",
+    "private_notes",
+]  # fmt: skip
+# Read from the application (source), or from what readers did: never imported.
+APPLICATION_COMPUTED_COLUMNS = [
+    "source",
+    "share_link",
+    "first_opened_on",
+    "last_opened_on",
+    "opens",
+]
+# A stage history cell: "2026-12-01 applied; 2026-12-05 interview".
+HISTORY_SEPARATOR = "; "
 # A metric in the products CSV's "metrics" cell (a JSON list of objects) and in the
 # metrics CSV. Label, value and note are always written; the rest only when filled.
 METRIC_KEYS = METRIC_TEXT_FIELDS
@@ -28,7 +43,12 @@ PRODUCTS = "products"
 # An import draft holding a JSON Resume (its projects become products).
 RESUME = "resume"
 LEARNINGS = "learnings"
-COLUMNS = {PRODUCTS: PRODUCT_COLUMNS, LEARNINGS: LEARNING_COLUMNS}
+APPLICATIONS = "applications"
+COLUMNS = {
+    PRODUCTS: PRODUCT_COLUMNS,
+    LEARNINGS: LEARNING_COLUMNS,
+    APPLICATIONS: APPLICATION_COLUMNS,
+}
 SKILL_SEPARATOR = ";"
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "'")
 
@@ -66,6 +86,21 @@ def parse_timestamp(value: str) -> datetime | None:
     except OverflowError as error:
         # 0001-01-01T00:00+05:00 is a valid time, but before the first one UTC can hold.
         raise ValueError(f"{value} is out of range") from error
+
+
+def stage_history_cell(changes: list[tuple[date, str]]) -> str:
+    return HISTORY_SEPARATOR.join(f"{iso_date(day)} {stage}" for day, stage in changes)
+
+
+def parse_stage_history(cell: str) -> list[tuple[date, str]]:
+    """The reverse of `stage_history_cell`; raises ValueError for a malformed entry."""
+    changes = []
+    for entry in cell.split(";"):
+        if not entry.strip():
+            continue
+        day, _space, stage = entry.strip().partition(" ")
+        changes.append((date.fromisoformat(day), stage.strip()))
+    return changes
 
 
 def flag(value: bool) -> str:

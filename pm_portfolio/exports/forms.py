@@ -2,6 +2,7 @@ from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
 from wtforms import RadioField
 
+from pm_portfolio.exports.formats import APPLICATIONS
 from pm_portfolio.exports.formats import LEARNINGS
 from pm_portfolio.exports.formats import PRODUCTS
 from pm_portfolio.exports.formats import RESUME
@@ -16,6 +17,7 @@ class ImportForm(Form):
             [
                 (PRODUCTS, "Products (CSV)"),
                 (LEARNINGS, "Learnings (CSV)"),
+                (APPLICATIONS, "Applications (CSV)"),
                 (RESUME, "A JSON Resume: its projects become private products"),
             ]
         ),

@@ -23,8 +23,11 @@ from pm_portfolio.exports import backup
 from pm_portfolio.exports import csv_export
 from pm_portfolio.exports import csv_import
 from pm_portfolio.exports import resume_import
+from pm_portfolio.exports.formats import APPLICATION_COLUMNS
+from pm_portfolio.exports.formats import APPLICATIONS
 from pm_portfolio.exports.formats import COLUMNS
 from pm_portfolio.exports.formats import LEARNING_COLUMNS
+from pm_portfolio.exports.formats import LEARNINGS
 from pm_portfolio.exports.formats import METRIC_COLUMNS
 from pm_portfolio.exports.formats import PRODUCT_COLUMNS
 from pm_portfolio.exports.formats import PRODUCTS
@@ -42,6 +45,7 @@ from pm_portfolio.web.access import require_login
 from pm_portfolio.web.media_settings import allows_uploads_up_to
 from pm_portfolio.web.media_settings import media_limits
 from pm_portfolio.web.media_settings import media_storage
+from pm_portfolio.web.public_urls import public_url
 
 bp = Blueprint("exports", __name__)
 require_login(bp)
@@ -87,6 +91,16 @@ def learnings_csv():
     )
     rows = csv_export.learning_rows(current_user.id, filters.to_filters())
     return _csv(rows, LEARNING_COLUMNS, "learnings")
+
+
+@bp.get("/export/applications.csv")
+def applications_csv():
+    rows = csv_export.application_rows(
+        current_user.id,
+        lambda token: public_url("portfolio.share", token=token),
+        current_user.time_zone,
+    )
+    return _csv(rows, APPLICATION_COLUMNS, "applications")
 
 
 # Beyond this, a ZIP being built goes to a temporary file.
@@ -181,14 +195,18 @@ def preview_import(draft_id: int):
     form = ConfirmForm()
     if form.validate_on_submit() and not plan.problems:
         try:
-            csv_import.complete_import(current_user.id, draft_id, plan)
+            csv_import.complete_import(current_user.id, draft_id, plan, clock.today())
         except csv_import.BadImportFile as error:
             flash(str(error), "error")
             return redirect(url_for("exports.data"))
         unchanged = f" ({plan.unchanged} unchanged)" if plan.unchanged else ""
         flash(f"Imported {plan.creates} new and {plan.updates} updated {plan.kind}{unchanged}"
               f"{' and filled in your profile' if plan.profile else ''}.", "success")  # fmt: skip
-        endpoint = "products.index" if plan.kind == PRODUCTS else "learnings.journal"
+        endpoint = {
+            PRODUCTS: "products.index",
+            LEARNINGS: "learnings.journal",
+            APPLICATIONS: "applications.index",
+        }[plan.kind]
         return redirect(url_for(endpoint))
     return render_template(
         "exports/preview.html",
