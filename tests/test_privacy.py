@@ -8,6 +8,7 @@ from pypdf import PdfReader
 from sqlalchemy import text
 
 from pm_portfolio.core import accounts
+from pm_portfolio.core import applications
 from pm_portfolio.core import media
 from pm_portfolio.core.products import MetricData
 from pm_portfolio.core.products import ProductData
@@ -100,6 +101,33 @@ def test_private_and_unlisted_data_never_leaks(app, client, pdf_renderer):
             link_id: db.session.get(ShareLink, link_id).token
             for link_id in (private_link_id, mixed_link_id)
         }
+        # An application's link shows its note and case studies, nothing of the application.
+        application_token = applications.create_application(
+            owner.id,
+            applications.ApplicationData(
+                company="zzprivate company",
+                role="zzprivate role",
+                stage="interview",
+                posting_url="https://zzprivate.example/job",
+                private_notes="zzprivate notes",
+                next_step="zzprivate step",
+                next_step_on=date(2026, 7, 1),
+                note_to_reader="zznote for the employer",
+                product_ids=[unlisted.id, public.id],
+                contacts=[
+                    applications.ContactData(
+                        "zzprivate Eve", "zzprivate recruiter", "zzprivate@acme.example"
+                    )
+                ],
+            ),
+            date(2026, 6, 1),
+        ).share_link.token
+        applications.create_application(
+            owner.id,
+            applications.ApplicationData(company="zzprivate other co", role="zzprivate other",
+                                         product_ids=[public.id]),
+            date(2026, 6, 1),
+        )  # fmt: skip
         # A private product cannot have an open share link, even if one was made earlier.
         db.session.add(ShareLink(user_id=owner.id, product_id=private.id, token="zzprivate-tok"))
         db.session.commit()
@@ -122,6 +150,11 @@ def test_private_and_unlisted_data_never_leaks(app, client, pdf_renderer):
         "link with an unlisted product": client.get(f"/s/{tokens[mixed_link_id]}").get_data(
             as_text=True
         ),
+        "application link": client.get(f"/s/{application_token}").get_data(as_text=True),
+        "case study of an application link": client.get(
+            f"/s/{application_token}/zzunlisted-slug"
+        ).get_data(as_text=True),
+        "PDF of an application link": pdf_text(client, f"/s/{application_token}.pdf"),
         "unlisted case study in a link": client.get(
             f"/s/{tokens[mixed_link_id]}/zzunlisted-slug"
         ).get_data(as_text=True),
@@ -136,6 +169,10 @@ def test_private_and_unlisted_data_never_leaks(app, client, pdf_renderer):
     assert "zzunlisted learning" in share_pages["product link"]
     assert "zzunlisted problem" in share_pages["unlisted case study in a link"]
     assert "zzpublic title" in share_pages["link with a private product"]
+    assert "zznote for the employer" in share_pages["application link"]
+    assert "zzunlisted title" in share_pages["PDF of an application link"]
+    for name, page in public_pages.items():
+        assert "zznote" not in page, f"an application's note on public {name}"
 
     # Blank pages make the same thumbnail: identical bytes are one file, public if any
     # public item uses it. What only private or unlisted items use is checked.

@@ -570,7 +570,11 @@ def _next_step_follow_up(application: Application, today: date, maker_name: str)
         application,
         "next-step",
         f"{application.company}: “{application.next_step}” {due} on {when}.",
-        [f"About the {application.role} role: {application.next_step}."],
+        [
+            f"A note about the next step for the {application.role} role "
+            f"({application.next_step}, {when}): I am looking forward to it, and glad to "
+            "send anything that would help beforehand."
+        ],
         maker_name,
     )
 
