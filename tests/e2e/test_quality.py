@@ -117,7 +117,7 @@ def lighthouse(
 @pytest.mark.slow
 def test_lighthouse_scores(live_server, app, browser):
     require(LIGHTHOUSE)
-    build_catalogue(app)
+    pages = {page.name: page.path for page in build_catalogue(app)}
     ARTIFACTS.mkdir(exist_ok=True)
     cookie = session_cookie(live_server, MAKER)
     scores = {
@@ -146,6 +146,22 @@ def test_lighthouse_scores(live_server, app, browser):
         ),
         "settings": lighthouse(
             f"{live_server}/settings", ARTIFACTS / "lighthouse-settings.json", {"Cookie": cookie}
+        ),
+        "applications board": lighthouse(
+            f"{live_server}/applications",
+            ARTIFACTS / "lighthouse-applications.json",
+            {"Cookie": cookie},
+        ),
+        "applications board, mobile": lighthouse(
+            f"{live_server}/applications",
+            ARTIFACTS / "lighthouse-applications-mobile.json",
+            {"Cookie": cookie},
+            mobile=True,
+        ),
+        "application": lighthouse(
+            f"{live_server}{pages['application']}",
+            ARTIFACTS / "lighthouse-application.json",
+            {"Cookie": cookie},
         ),
     }
     summary = "\n".join(
