@@ -5,12 +5,17 @@ Seeds by SQL (`generate_series`): 100,000 makers (a third published, a fifth sho
 ideas), 10 products each (1,000,000: public, unlisted and private; every status),
 3 metrics and 2 skills a product, 5 learnings a product (5,000,000, half public,
 one skill each), a share link of 3 products per maker, and a month of views for the
-published makers' profiles, a tenth of the products and every share link. Then adds
-the measured maker as bench/http.py does: 30 products with 5 learnings each.
+published makers' profiles, a tenth of the products and every share link; and 10
+applications a maker (1,000,000, every stage, a third with a next step), each with
+its own link of 2 case studies, 2 changes of stage and 5 openings (5,000,000), and
+a contact for every other one. Then
+adds the measured maker as bench/http.py does: 30 products with 5 learnings each,
+and 20 applications whose links were opened 1 to 60 times.
 
 Each page is asked for in process with every cache off (stamps, kept dashboard
 parts, rendered pages), so each request does all its database work: the public
-profile, a case study, the maker's dashboard and a share page. The same maker on a
+profile, a case study, the maker's dashboard (with its follow-ups), a share page,
+the applications board and table, and one application. The same maker on a
 database of their own gives the small figures. Then every statement those pages run
 is explained, and sequential scans of the large tables are flagged.
 
@@ -24,6 +29,7 @@ import statistics
 import tempfile
 import time
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 from sqlalchemy import event
@@ -33,8 +39,12 @@ from bench.common import PASSWORD
 from bench.common import migrate
 from bench.common import scratch_database
 from bench.common import seed_portfolio
+from pm_portfolio import clock
 from pm_portfolio import create_app
+from pm_portfolio.core import applications
+from pm_portfolio.core import share_links
 from pm_portfolio.extensions import db
+from pm_portfolio.models import LinkOpenKind
 from pm_portfolio.models import Product
 from pm_portfolio.models import User
 
@@ -44,7 +54,8 @@ REQUESTS = 200
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/130.0 Safari/537.36"
 LARGE_TABLES = re.compile(
     r"Seq Scan on (users|products|learnings|metrics|product_skills|learning_skills|"
-    r"share_links|share_link_products|profile_views|product_views|share_link_views)\b"
+    r"share_links|share_link_products|profile_views|product_views|share_link_views|"
+    r"applications|application_stage_changes|application_contacts|share_link_opens)\b"
 )
 TEXT = "A few sentences of Markdown about the product, as a maker writes them. " * 3
 
@@ -69,9 +80,9 @@ SEED = [
         p % 10 = 1, p % 10, now(), now()
     FROM generate_series(1, :makers * 10) AS p""",
     """INSERT INTO metrics (product_id, label, value, note, baseline, unit, time_window,
-        direction, source_url, caveat, position)
+        direction, source_url, caveat, target, position)
     SELECT p, (ARRAY['users', 'rating', 'revenue'])[k], (ARRAY['140', '4.6/5', '$90'])[k],
-        '', '', '', '', '', '', '', k
+        '', '', '', '', '', '', '', '', k
     FROM generate_series(1, :makers * 10) AS p, generate_series(1, 3) AS k""",
     """INSERT INTO product_skills (product_id, skill_id)
     SELECT p, skills.id FROM generate_series(1, :makers * 10) AS p
@@ -102,6 +113,38 @@ SEED = [
     """INSERT INTO share_link_views (share_link_id, day, source, count)
     SELECT n, current_date - d, 'mail.google.com', 1
     FROM generate_series(1, :makers) AS n, generate_series(0, 29, 3) AS d""",
+    # Ten applications a maker, each with a link of two case studies of its own.
+    """INSERT INTO share_links (id, user_id, token, product_id, name, note, created_at)
+    SELECT :makers + a, (a - 1) / 10 + 1, 'application-token-' || a, NULL,
+        'Company ' || a || ' — PM', 'Hello', now()
+    FROM generate_series(1, :makers * 10) AS a""",
+    """INSERT INTO share_link_products (share_link_id, product_id, position)
+    SELECT :makers + a, ((a - 1) / 10) * 10 + k, k
+    FROM generate_series(1, :makers * 10) AS a, generate_series(1, 2) AS k""",
+    """INSERT INTO applications (id, user_id, company, role, posting_url, source, stage,
+        applied_on, private_notes, next_step, next_step_on, share_link_id, created_at,
+        updated_at)
+    SELECT a, (a - 1) / 10 + 1, 'Company ' || a, 'Product Manager',
+        'https://boards.greenhouse.io/company/jobs/' || a, 'greenhouse',
+        (ARRAY['saved', 'applied', 'applied', 'screening', 'interview', 'offer', 'rejected',
+               'withdrawn'])[1 + a % 8],
+        current_date - (a % 60), :text, CASE WHEN a % 3 = 0 THEN 'Call' ELSE '' END,
+        CASE WHEN a % 3 = 0 THEN current_date + (a % 10) END, :makers + a, now(), now()
+    FROM generate_series(1, :makers * 10) AS a""",
+    """INSERT INTO application_stage_changes (application_id, stage, changed_on)
+    SELECT a, CASE WHEN k = 1 THEN 'saved' ELSE (ARRAY['saved', 'applied', 'applied',
+        'screening', 'interview', 'offer', 'rejected', 'withdrawn'])[1 + a % 8] END,
+        current_date - (a % 60) - (2 - k)
+    FROM generate_series(1, :makers * 10) AS a, generate_series(1, 2) AS k""",
+    """INSERT INTO application_contacts (application_id, position, name, role, email,
+        linkedin_url)
+    SELECT a, 0, 'Eve', 'Recruiter', 'eve' || a || '@company.example', ''
+    FROM generate_series(2, :makers * 10, 2) AS a""",
+    """INSERT INTO share_link_opens (share_link_id, opened_at, product_id, kind)
+    SELECT :makers + a, now() - make_interval(days => a % 50, hours => k),
+        CASE WHEN k % 2 = 0 THEN ((a - 1) / 10) * 10 + 1 END,
+        CASE WHEN k = 5 THEN 'pdf' ELSE 'page' END
+    FROM generate_series(1, :makers * 10) AS a, generate_series(1, 5) AS k""",
 ]
 
 
@@ -113,13 +156,17 @@ def seed_large(url: str) -> None:
             connection.execute(text(statement), {"makers": MAKERS, "text": TEXT})
             table = re.search(r"INSERT INTO (\w+)", statement).group(1)
             print(f"  {table:<20} {time.perf_counter() - started:6.1f} s", flush=True)
-        for table in ("users", "products", "metrics", "learnings", "share_links"):
+        for table in ("users", "products", "metrics", "learnings", "share_links", "applications",
+                      "application_stage_changes", "application_contacts",
+                      "share_link_opens"):  # fmt: skip
             connection.exec_driver_sql(
                 f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                 f"(SELECT max(id) FROM {table}))"
             )
     with app.app_context(), db.engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("ANALYZE")
+        # VACUUM too: otherwise autovacuum visits the freshly filled tables while the
+        # pages are measured, and the two share the machine's cores.
+        connection.execution_options(isolation_level="AUTOCOMMIT").exec_driver_sql("VACUUM ANALYZE")
         db.engine.dispose()
 
 
@@ -159,16 +206,55 @@ def add_measured_maker(url: str, folder: Path):
             )
         db.session.commit()
         slug = db.session.get(Product, product_ids[0]).slug
-    return app, slug
+        application_id = add_applications(owner.id, product_ids)
+    return app, slug, application_id
 
 
-def pages(slug: str) -> dict[str, tuple[str, bool]]:
+def add_applications(owner_id: int, product_ids: list[int]) -> int:
+    """The measured maker's 20 applications, their links opened 1 to 60 times over the
+    last weeks; returns the id of the most opened."""
+    public = db.session.scalars(
+        db.select(Product.id).where(
+            Product.user_id == owner_id, Product.visibility.in_(["public", "unlisted"])
+        )
+    ).all()
+    today = clock.today()
+    ids = []
+    for number in range(20):
+        application = applications.create_application(
+            owner_id,
+            applications.ApplicationData(
+                company=f"Company {number}", role="Product Manager",
+                stage=applications.STAGES[number % 7], applied_on=today - timedelta(days=number),
+                posting_url="https://jobs.lever.co/company/1",
+                next_step="Call" if number % 3 == 0 else "",
+                next_step_on=today + timedelta(days=number % 10) if number % 3 == 0 else None,
+                product_ids=public[:2],
+                contacts=[applications.ContactData("Eve", "Recruiter", "eve@company.example")],
+            ),
+            today,
+        )  # fmt: skip
+        for opening in range(1 + number * 3):
+            share_links.record_open(
+                application.share_link,
+                clock.now() - timedelta(hours=opening * 7),
+                public[opening % 2] if opening % 3 else None,
+                LinkOpenKind.PDF if opening % 5 == 4 else LinkOpenKind.PAGE,
+            )
+        ids.append(application.id)
+    return ids[-1]
+
+
+def pages(slug: str, application_id: int) -> dict[str, tuple[str, bool]]:
     """Each measured page: its path, and whether the maker asks for it."""
     return {
         "public profile": ("/u/measured", False),
         "case study": (f"/u/measured/{slug}", False),
         "dashboard": ("/dashboard", True),
         "share page": ("/s/measured-token", False),
+        "applications": ("/applications", True),
+        "table by opened": ("/applications?view=table&sort=opened", True),
+        "application": (f"/applications/{application_id}", True),
     }
 
 
@@ -188,7 +274,9 @@ def statements_of(app):
         event.remove(engine, "before_cursor_execute", record)
 
 
-def measure(app, slug: str) -> tuple[dict[str, tuple[float, float]], dict[str, list]]:
+def measure(
+    app, slug: str, application_id: int
+) -> tuple[dict[str, tuple[float, float]], dict[str, list]]:
     """Each page's (median ms, p95 ms), and the statements it runs."""
     reader, maker = app.test_client(), app.test_client()
     page = maker.get("/login").get_data(as_text=True)
@@ -197,7 +285,7 @@ def measure(app, slug: str) -> tuple[dict[str, tuple[float, float]], dict[str, l
     if maker.post("/login", data=form).status_code != 302:
         raise RuntimeError("the measured maker could not log in")
     timings, queries = {}, {}
-    for name, (path, signed_in) in pages(slug).items():
+    for name, (path, signed_in) in pages(slug, application_id).items():
         client = maker if signed_in else reader
         with statements_of(app) as seen:
             status = client.get(path, headers={"User-Agent": BROWSER}).status_code
@@ -237,28 +325,29 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         with scratch_database(Path(folder), POSTGRES) as url:
             migrate(url)
-            app, slug = add_measured_maker(url, Path(folder))
-            small, _queries = measure(app, slug)
+            app, slug, application_id = add_measured_maker(url, Path(folder))
+            small, _queries = measure(app, slug, application_id)
             with app.app_context():
                 db.engine.dispose()
         with scratch_database(Path(folder), POSTGRES) as url:
             migrate(url)
             print(f"Seeding {MAKERS:,} makers, {MAKERS * 10:,} products, "
-                  f"{MAKERS * 50:,} learnings:", flush=True)  # fmt: skip
+                  f"{MAKERS * 50:,} learnings, {MAKERS * 10:,} applications, "
+                  f"{MAKERS * 50:,} link openings:", flush=True)  # fmt: skip
             started = time.perf_counter()
             seed_large(url)
             print(f"  in all {time.perf_counter() - started:6.1f} s")
-            app, slug = add_measured_maker(url, Path(folder))
-            large, queries = measure(app, slug)
+            app, slug, application_id = add_measured_maker(url, Path(folder))
+            large, queries = measure(app, slug, application_id)
             flagged = explain(app, queries)
             with app.app_context():
                 db.engine.dispose()
 
     print(f"\nIn process, every cache off, {REQUESTS} requests a page (median / p95 ms):")
-    print(f"{'page':<16} {'small':>15} {'large':>15} {'change':>8}")
+    print(f"{'page':<18} {'small':>15} {'large':>15} {'change':>8}")
     for name in small:
         change = large[name][0] / small[name][0] - 1
-        print(f"{name:<16} {small[name][0]:>7.2f} / {small[name][1]:>5.2f} "
+        print(f"{name:<18} {small[name][0]:>7.2f} / {small[name][1]:>5.2f} "
               f"{large[name][0]:>7.2f} / {large[name][1]:>5.2f} {change:>+8.0%}")  # fmt: skip
     print(f"\nSequential scans of large tables: {flagged}")
 

@@ -588,7 +588,8 @@ class Application(db.Model):
     private_notes: Mapped[str] = mapped_column(Text, default="")
     next_step: Mapped[str] = mapped_column(String(200), default="")
     next_step_on: Mapped[date | None]
-    # A wall-clock time in the maker's time zone, as they typed it.
+    # A wall-clock time in the maker's time zone, as they typed it: a call at 14:30
+    # stays at 14:30 when the maker moves to another zone (and changes it in Settings).
     next_step_time: Mapped[time | None]
     # Kept (revoked) when the application goes, so what its readers did stays counted.
     share_link_id: Mapped[int | None] = mapped_column(

@@ -11,10 +11,13 @@ import pytest
 import time_machine
 
 from pm_portfolio.core import applications
+from pm_portfolio.core import share_links
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Application
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkOpen
+from pm_portfolio.models import User
+from tests.clients import AuthActions
 from tests.factories import make_application
 from tests.factories import make_product
 from tests.factories import make_user
@@ -157,6 +160,7 @@ def test_only_public_or_unlisted_case_studies_can_be_sent(app, logged_in_client,
         ({"next_step_on": "2026-07-01"}, "Say what the next step is, or clear its date."),
         ({"next_step": "Call", "next_step_time": "14:30"}, "Choose the day of the next step too."),
         ({"contacts-0-email": "not an address"}, "Enter an address like eve@acme.com."),
+        ({"note_to_reader": "Hi"}, "The note goes with the case studies: choose at least one."),
         (
             {"next_step": "Call", "next_step_on": "2026-07-01", "next_step_time": "25:00"},
             "Enter a time as HH:MM, e.g. 14:30.",
@@ -283,6 +287,13 @@ def test_moving_a_card_records_the_history(hard_day, app, logged_in_client, user
     )
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/applications#application-{application_id}")
+    closed = logged_in_client.post(
+        f"/applications/{application_id}/stage",
+        data={"csrf_token": token, "stage": "applied", "back": "closed"},
+    )
+    assert closed.headers["Location"].endswith(
+        f"/applications?show=closed#application-{application_id}"
+    )
     logged_in_client.post(
         f"/applications/{application_id}/stage", data={"csrf_token": token, "stage": "interview"}
     )
@@ -391,10 +402,9 @@ def test_deleting_an_application_kills_its_link_for_good(app, logged_in_client, 
     assert app.test_client().get(f"/s/{link.token}", headers=BROWSER).status_code == 404
     assert logged_in_client.get(f"/applications/{application_id}").status_code == 404
     with app.app_context():
-        assert db.session.get(ShareLink, link.id).revoked_at is not None
-        assert db.session.scalar(db.select(db.func.count()).select_from(ShareLinkOpen)) == 1
-    # Nor does the share links page offer it.
-    assert link.token not in logged_in_client.get("/share-links").get_data(as_text=True)
+        # Nothing of it is kept: the link's name and note said the company and role.
+        assert db.session.get(ShareLink, link.id) is None
+        assert db.session.scalar(db.select(db.func.count()).select_from(ShareLinkOpen)) == 0
 
 
 def test_an_applications_link_is_managed_on_the_application(
@@ -479,3 +489,39 @@ def test_the_dashboard_and_board_cost_the_same_however_many_applications(
                 contacts=[applications.ContactData("Ann", email="a@b.example")],
             )
     assert statements() == few
+
+
+def test_a_stage_is_dated_by_the_makers_own_day(app, user, client):
+    with app.app_context():
+        db.session.get(User, user.id).time_zone = "Asia/Tokyo"
+        db.session.commit()
+        application_id = make_application(user.id, stage="saved")
+    # 23:30 UTC on 31 December is 08:30 on 1 January in Tokyo.
+    with time_machine.travel(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)):
+        AuthActions(client).login(user.username, user.password)
+        client.submit(f"/applications/{application_id}/stage", {"stage": "applied"},
+                      page="/applications")  # fmt: skip
+
+    with app.app_context():
+        application = db.session.get(Application, application_id)
+        assert application.applied_on == date(2027, 1, 1)
+        assert application.history[-1].changed_on == date(2027, 1, 1)
+
+
+def test_an_application_page_costs_the_same_however_many_case_studies(app, logged_in_client, user):
+    def statements(application_id: int) -> int:
+        with counted_queries(app) as executed:
+            assert logged_in_client.get(f"/applications/{application_id}").status_code == 200
+        return len(executed)
+
+    with app.app_context():
+        products = [make_product(user.id, visibility="public") for _ in range(6)]
+        one = make_application(user.id, products[:1], company="One")
+        six = make_application(user.id, products, company="Six")
+        for application_id in (one, six):
+            link = db.session.get(Application, application_id).share_link
+            for product_id in products:
+                share_links.record_open(link, datetime(2026, 12, 2, tzinfo=UTC), product_id,
+                                        "page")  # fmt: skip
+
+    assert statements(one) == statements(six)

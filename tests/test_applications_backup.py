@@ -6,6 +6,9 @@ from datetime import UTC
 from datetime import date
 from datetime import datetime
 
+import pytest
+
+from pm_portfolio.core import applications
 from pm_portfolio.core import share_links
 from pm_portfolio.core.applications import ContactData
 from pm_portfolio.extensions import db
@@ -40,7 +43,7 @@ def test_a_backup_carries_applications_but_no_link_address(app, logged_in_client
     assert item["link"] == {
         "case_studies": ["queue"],
         "note": "Hello Acme",
-        "revoked": False,
+        "revoked_at": None,
         "opens": [{"at": "2026-12-02T09:00:00.000000+00:00", "case_study": "queue",
                    "kind": "page"}],
     }  # fmt: skip
@@ -76,7 +79,52 @@ def test_a_revoked_link_is_restored_revoked(app, logged_in_client, user):
             db.select(Application).where(Application.user_id == person.id)
         ).all()
         token = restored.share_link.token
+        assert restored.share_link.revoked_at.replace(tzinfo=UTC) == datetime(
+            2026, 12, 1, tzinfo=UTC
+        )
     assert app.test_client().get(f"/s/{token}", headers=BROWSER).status_code == 404
+
+
+def test_a_link_showing_no_case_study_is_restored_with_its_note(app, logged_in_client, user):
+    with app.app_context():
+        product_id = make_product(user.id, visibility="public")
+        application = db.session.get(Application, make_application(user.id, [product_id]))
+        applications.update_application(
+            application,
+            applications.ApplicationData(
+                company="Acme", role="PM", stage="applied", note_to_reader="Still here"
+            ),
+            date(2026, 12, 2),
+        )
+    content = logged_in_client.get("/export/backup.json").get_data()
+
+    person, copy = signed_in_maker(app)
+    assert restore(copy, content).status_code == 302
+    with app.app_context():
+        (restored,) = db.session.scalars(
+            db.select(Application).where(Application.user_id == person.id)
+        ).all()
+        assert (restored.share_link.note, restored.share_link.items) == ("Still here", [])
+
+
+@pytest.mark.parametrize(
+    ("history", "message"),
+    [
+        ([{"stage": "applied"}], "application 1, row: A value is missing or wrong"),
+        ([{"stage": "hired", "changed_on": "2026-12-01"}], "not a stage: hired"),
+    ],
+)
+def test_a_bad_history_in_a_backup_is_named(app, logged_in_client, user, history, message):
+    with app.app_context():
+        make_application(user.id)
+    document = logged_in_client.get("/export/backup.json").get_json()
+    document["applications"][0]["history"] = history
+
+    _person, copy = signed_in_maker(app)
+    response = restore(copy, json.dumps(document).encode())
+
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
 
 
 def test_a_backup_from_before_applications_restores(app, logged_in_client):

@@ -203,3 +203,20 @@ def test_the_same_application_twice_in_a_file_is_refused(logged_in_client):
     preview = logged_in_client.get(response.headers["Location"]).get_data(as_text=True)
 
     assert "line 3, company: The same application is on line 2." in preview
+
+
+def test_a_row_without_a_history_that_changes_nothing_is_unchanged(app, logged_in_client, user):
+    with app.app_context():
+        make_application(user.id, company="Acme", role="PM", stage="applied",
+                         applied_on=date(2026, 11, 2))  # fmt: skip
+    row = {"company": "acme", "role": "pm", "stage": "applied", "applied_on": "2026-11-02"}
+
+    response = upload(logged_in_client, csv_bytes(APPLICATION_COLUMNS, [row]), "applications")
+    preview = logged_in_client.get(response.headers["Location"]).get_data(as_text=True)
+
+    # Company and role match in any case, but the case is part of what a row sets.
+    assert re.search(r"To update</dt><dd>1</dd>", preview)
+    row.update(company="Acme", role="PM")
+    response = upload(logged_in_client, csv_bytes(APPLICATION_COLUMNS, [row]), "applications")
+    preview = logged_in_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r"Unchanged</dt><dd>1</dd>", preview)

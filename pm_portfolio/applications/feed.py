@@ -9,6 +9,7 @@ from flask import abort
 
 from pm_portfolio import clock
 from pm_portfolio.core import calendar
+from pm_portfolio.core.dates import local_date
 from pm_portfolio.extensions import db
 from pm_portfolio.models import User
 from pm_portfolio.web.public_urls import public_base_url
@@ -43,7 +44,7 @@ def feed(token: str):
         abort(404)
     owner = db.session.get(User, subscription.user_id)
     body = calendar.next_steps_calendar(
-        calendar.upcoming_next_steps(owner.id, clock.today()),
+        calendar.upcoming_next_steps(owner.id, local_date(clock.now(), owner.time_zone)),
         owner.time_zone,
         clock.now(),
         uid_host(),

@@ -21,6 +21,7 @@ from pm_portfolio.forms.applications import ApplicationForm
 from pm_portfolio.forms.applications import StageForm
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.models import Application
+from pm_portfolio.web.access import makers_today
 from pm_portfolio.web.access import owned_or_404
 from pm_portfolio.web.access import require_login
 from pm_portfolio.web.public_urls import public_url
@@ -72,7 +73,7 @@ def new():
     elif form.validate():
         try:
             application = applications.create_application(
-                current_user.id, form.to_data(), clock.today()
+                current_user.id, form.to_data(), makers_today()
             )
         except share_links.ProductNotShareable:
             form.case_studies.errors.append(NOT_SHAREABLE)
@@ -104,11 +105,12 @@ def show(application_id: int):
 def edit(application_id: int):
     application = owned_or_404(applications.owned_application, application_id)
     form = ApplicationForm(obj=applications.application_data(application))
+    form.has_link = application.share_link is not None
     if not form.is_submitted():
         form.fill(share_links.shareable_products(current_user.id), application)
     elif form.validate():
         try:
-            applications.update_application(application, form.to_data(), clock.today())
+            applications.update_application(application, form.to_data(), makers_today())
         except share_links.ProductNotShareable:
             form.case_studies.errors.append(NOT_SHAREABLE)
         else:
@@ -133,12 +135,15 @@ def move(application_id: int):
     application = owned_or_404(applications.owned_application, application_id)
     form = StageForm()
     if form.validate_on_submit() and applications.move_stage(
-        application, form.stage.data, clock.today()
+        application, form.stage.data, makers_today()
     ):
         flash(f"{application.company}: moved to {application.stage_label}.", "success")
+    anchor = f"application-{application.id}"
     back = request.form.get("back")
     if back == "board":
-        return redirect(url_for(".index", _anchor=f"application-{application.id}"))
+        return redirect(url_for(".index", _anchor=anchor))
+    if back == "closed":
+        return redirect(url_for(".index", show="closed", _anchor=anchor))
     return redirect(url_for(".show", application_id=application.id))
 
 
@@ -148,7 +153,7 @@ def delete(application_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         company = application.company
-        applications.delete_application(application, clock.now())
+        applications.delete_application(application)
         flash(f"Deleted your application to {company}; its link no longer opens.", "info")
         return redirect(url_for(".index"))
     return render_template("applications/delete.html", application=application, form=form)

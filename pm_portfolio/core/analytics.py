@@ -27,6 +27,7 @@ from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import joinedload
 
+from pm_portfolio.core.share_links import is_application_link
 from pm_portfolio.core.view_buffer import PRODUCT
 from pm_portfolio.core.view_buffer import PROFILE
 from pm_portfolio.core.view_buffer import SHARE_LINK
@@ -37,7 +38,6 @@ from pm_portfolio.core.view_buffer import open_view_buffer
 from pm_portfolio.database import writing_transactions
 from pm_portfolio.extensions import cache
 from pm_portfolio.extensions import db
-from pm_portfolio.models import Application
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductView
 from pm_portfolio.models import ProfileView
@@ -357,7 +357,7 @@ def _summarise_views(
 
 
 def share_link_stats(owner_id: int) -> list[ShareLinkStats]:
-    """Every live product or portfolio link of the maker with its total views and the
+    """Every product or portfolio link of the maker with its total views and the
     first and last days it was opened, the views not written yet included."""
     totals = (
         db.select(
@@ -376,9 +376,8 @@ def share_link_stats(owner_id: int) -> list[ShareLinkStats]:
         .outerjoin(totals, totals.c.share_link_id == ShareLink.id)
         .where(
             ShareLink.user_id == owner_id,
-            ShareLink.revoked_at.is_(None),
             # An application shows its own link's activity.
-            ~db.select(Application.id).where(Application.share_link_id == ShareLink.id).exists(),
+            ~is_application_link(ShareLink.id),
         )
         .options(joinedload(ShareLink.product))
         .order_by(ShareLink.created_at.desc(), ShareLink.id.desc())

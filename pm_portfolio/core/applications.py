@@ -6,7 +6,6 @@ its pages, PDF and card are the same as any other link's. The open log
 (ShareLinkOpen) tells the maker which of them the employer opened, and when.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -21,8 +20,6 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
 from pm_portfolio.core import share_links
-from pm_portfolio.core.dates import date_label
-from pm_portfolio.core.dates import local_moment
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Application
 from pm_portfolio.models import ApplicationContact
@@ -33,6 +30,7 @@ from pm_portfolio.models import LinkOpenKind
 from pm_portfolio.models import Product
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkOpen
+from pm_portfolio.models import ShareLinkProduct
 
 STAGES = tuple(ApplicationStage)
 ACTIVE_STAGES = tuple(stage for stage in STAGES if not stage.is_closed)
@@ -69,10 +67,6 @@ SOURCE_DOMAINS = {
 }
 # Opens of one link with a shorter gap between them are one visit.
 VISIT_GAP = timedelta(minutes=30)
-# How long a maker waits before a follow-up is worth sending.
-FOLLOW_UP_AFTER = timedelta(days=7)
-# How far ahead the dashboard looks for next steps.
-NEXT_STEPS_AHEAD = timedelta(days=7)
 MAX_CONTACTS = 5
 
 
@@ -120,7 +114,7 @@ def detect_source(posting_url: str) -> ApplicationSource:
 
 
 def source_label(source: str) -> str:
-    return SOURCE_LABELS.get(ApplicationSource(source), "Company site")
+    return SOURCE_LABELS[ApplicationSource(source)]
 
 
 def owned_application(owner_id: int, application_id: int) -> Application | None:
@@ -128,7 +122,9 @@ def owned_application(owner_id: int, application_id: int) -> Application | None:
         db.select(Application)
         .where(Application.id == application_id, Application.user_id == owner_id)
         .options(
-            joinedload(Application.share_link),
+            joinedload(Application.share_link)
+            .selectinload(ShareLink.items)
+            .joinedload(ShareLinkProduct.product),
             selectinload(Application.history),
             selectinload(Application.contacts),
         )
@@ -202,10 +198,16 @@ def create_application(owner_id: int, data: ApplicationData, today: date) -> App
 
 
 def _start_history(application: Application, data: ApplicationData, today: date) -> None:
+    """The timeline given (an import's or a backup's; it dates the application, if that
+    has no date, by its first applied stage), or one starting with the stage."""
     if data.history:
         application.history = [
             ApplicationStageChange(stage=stage, changed_on=day) for day, stage in data.history
         ]
+        if application.applied_on is None:
+            application.applied_on = next(
+                (day for day, stage in data.history if stage in APPLIED_STAGES), None
+            )
         return
     if data.stage in APPLIED_STAGES and application.applied_on is None:
         application.applied_on = today
@@ -244,38 +246,53 @@ class RestoredOpen:
     kind: str
 
 
+@dataclass
+class RestoredLink:
+    """An application's link as a backup keeps it: not its address, which is new."""
+
+    opens: list[RestoredOpen] = field(default_factory=list)
+    revoked_at: datetime | None = None
+
+
 def stage_restored(
     owner_id: int,
     data: ApplicationData,
-    opens: list[RestoredOpen],
-    revoked_at: datetime | None,
+    link: RestoredLink | None,
     created_at: datetime | None,
     updated_at: datetime | None,
+    today: date,
 ) -> Application:
     """Put an application from a backup in the session (the caller commits), with its
-    whole timeline, and its link at a new address, with what its readers did."""
+    timeline, and its link (even one showing no case study) at a new address, with
+    what its readers did. Its case studies are restored as chosen, even those made
+    private since, which the link hides as before."""
     application = Application(user_id=owner_id, stage=data.stage)
     _apply_fields(application, data)
     _apply_contacts(application, data)
     _sync_link(application, data, shareable_only=False)
-    application.history = [
-        ApplicationStageChange(stage=stage, changed_on=day) for day, stage in data.history
-    ]
+    _start_history(application, data, created_at.date() if created_at else today)
     application.created_at = created_at
     application.updated_at = updated_at
-    link = application.share_link
     if link is not None:
-        link.revoked_at = revoked_at
-        db.session.add(link)
+        if application.share_link is None:
+            application.share_link = ShareLink(
+                user_id=owner_id,
+                token=share_links.new_token(),
+                name=_link_name(data),
+                note=data.note_to_reader.strip(),
+            )
+        shared = application.share_link
+        shared.revoked_at = link.revoked_at
+        db.session.add(shared)
         db.session.flush()
         db.session.add_all(
             ShareLinkOpen(
-                share_link_id=link.id,
+                share_link_id=shared.id,
                 opened_at=restored.opened_at,
                 product_id=restored.product_id,
                 kind=restored.kind,
             )
-            for restored in opens
+            for restored in link.opens
         )
     db.session.add(application)
     return application
@@ -294,6 +311,8 @@ def _move(application: Application, stage: str, today: date) -> bool:
 def update_application(application: Application, data: ApplicationData, today: date) -> None:
     _apply(application, data)
     _move(application, data.stage, today)
+    if application.stage in APPLIED_STAGES and application.applied_on is None:
+        application.applied_on = today
     db.session.commit()
 
 
@@ -304,11 +323,11 @@ def move_stage(application: Application, stage: str, today: date) -> bool:
     return moved
 
 
-def delete_application(application: Application, now: datetime) -> None:
-    """Delete the application and revoke its link: an address sent to an employer stays
-    dead, and what its readers did stays with the maker's link history."""
-    if application.share_link is not None and application.share_link.revoked_at is None:
-        application.share_link.revoked_at = now
+def delete_application(application: Application) -> None:
+    """Delete the application with its link and what the link's readers did: the
+    address sent to the employer answers 404 for good (a token is never made twice)."""
+    if application.share_link is not None:
+        db.session.delete(application.share_link)
     db.session.delete(application)
     db.session.commit()
 
@@ -415,7 +434,8 @@ def link_activity(link: ShareLink | None) -> LinkActivity:
     return activity
 
 
-def _last_opened():
+def last_opened():
+    """A column: when the application's link was last opened, from the open log."""
     return (
         db.select(func.max(ShareLinkOpen.opened_at))
         .where(ShareLinkOpen.share_link_id == Application.share_link_id)
@@ -424,7 +444,8 @@ def _last_opened():
     )
 
 
-def _last_moved():
+def last_moved():
+    """A column: the day the application last changed stage."""
     return (
         db.select(func.max(ApplicationStageChange.changed_on))
         .where(ApplicationStageChange.application_id == Application.id)
@@ -459,7 +480,7 @@ def board_cards(owner_id: int, closed: bool, sort: str = "stage") -> list[BoardC
     opened, sorted by `sort` (one of SORTS), newest first among equals."""
     stages = CLOSED_STAGES if closed else ACTIVE_STAGES
     rows = db.session.execute(
-        db.select(Application, _last_opened())
+        db.select(Application, last_opened())
         .where(Application.user_id == owner_id, Application.stage.in_(stages))
         .order_by(Application.created_at.desc(), Application.id.desc())
     ).all()
@@ -476,135 +497,3 @@ def active_and_closed_counts(owner_id: int) -> tuple[int, int]:
     ).all()
     closed = sum(count for stage, count in rows if ApplicationStage(stage).is_closed)
     return sum(count for _stage, count in rows) - closed, closed
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    """Something worth doing about an application now, with a message ready to send."""
-
-    application: Application
-    kind: str  # "not-opened", "opened" or "next-step"
-    text: str
-    subject: str
-    body: str
-    to: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.kind}-{self.application.id}"
-
-
-def _greeting(application: Application) -> str:
-    named = next((contact for contact in application.contacts if contact.name), None)
-    return f"Hello {named.name.split()[0]}," if named else "Hello,"
-
-
-def _recipient(application: Application) -> str:
-    return next((contact.email for contact in application.contacts if contact.email), "")
-
-
-def _follow_up(
-    application: Application, kind: str, text: str, lines: list[str], maker_name: str
-) -> FollowUp:
-    body = "\n\n".join([_greeting(application), *lines, f"Best regards,\n{maker_name}"])
-    return FollowUp(
-        application=application,
-        kind=kind,
-        text=text,
-        subject=f"{application.role} application: following up",
-        body=body,
-        to=_recipient(application),
-    )
-
-
-def follow_ups(
-    owner_id: int,
-    maker_name: str,
-    today: date,
-    time_zone: str,
-    link_url: Callable[[ShareLink], str],
-) -> list[FollowUp]:
-    """What to follow up on among the active applications, in three statements (with
-    the links' products and the contacts):
-    applied a week ago or more and never opened; opened, with no change of stage for a
-    week; and next steps due within the coming week (or overdue)."""
-    week_ago = today - FOLLOW_UP_AFTER
-    horizon = today + NEXT_STEPS_AHEAD
-    rows = db.session.execute(
-        db.select(Application, _last_opened(), _last_moved())
-        .where(
-            Application.user_id == owner_id,
-            Application.stage.in_(ACTIVE_STAGES),
-            (Application.applied_on <= week_ago)
-            | ((Application.next_step_on <= horizon) & (Application.next_step != "")),
-        )
-        .options(
-            joinedload(Application.share_link).selectinload(ShareLink.items),
-            selectinload(Application.contacts),
-        )
-        .order_by(Application.next_step_on, Application.applied_on, Application.id)
-    ).all()
-    found = []
-    for application, last_opened_at, last_moved_on in rows:
-        due_on = application.next_step_on
-        if application.next_step and due_on is not None and due_on <= horizon:
-            found.append(_next_step_follow_up(application, today, maker_name))
-        link = application.share_link
-        if link is None or link.revoked_at is not None or not link.items:
-            continue
-        if last_opened_at is None:
-            if application.applied_on and application.applied_on <= week_ago:
-                found.append(_not_opened_follow_up(application, link_url(link), maker_name))
-        elif last_moved_on is not None and last_moved_on <= week_ago:
-            opened_on = local_moment(last_opened_at, time_zone).date()
-            found.append(_opened_follow_up(application, opened_on, link_url(link), maker_name))
-    return found
-
-
-def _next_step_follow_up(application: Application, today: date, maker_name: str) -> FollowUp:
-    when = date_label(application.next_step_on)
-    if application.next_step_time:
-        when += f", {application.next_step_time:%H:%M}"
-    due = "was due" if application.next_step_on < today else "is due"
-    return _follow_up(
-        application,
-        "next-step",
-        f"{application.company}: “{application.next_step}” {due} on {when}.",
-        [
-            f"A note about the next step for the {application.role} role "
-            f"({application.next_step}, {when}): I am looking forward to it, and glad to "
-            "send anything that would help beforehand."
-        ],
-        maker_name,
-    )
-
-
-def _not_opened_follow_up(application: Application, url: str, maker_name: str) -> FollowUp:
-    applied = date_label(application.applied_on)
-    return _follow_up(
-        application,
-        "not-opened",
-        f"{application.company} has not opened your case studies yet (sent for the "
-        f"{application.role} role on {applied}): send them again, or to someone else?",
-        [
-            f"I applied for the {application.role} role on {applied}, and wanted to make "
-            f"sure my case studies reached you: {url}",
-            "I would be glad to talk them through.",
-        ],
-        maker_name,
-    )
-
-
-def _opened_follow_up(
-    application: Application, opened_on: date, url: str, maker_name: str
-) -> FollowUp:
-    return _follow_up(
-        application,
-        "opened",
-        f"{application.company} opened it on {date_label(opened_on)}: a good moment to follow up.",
-        [
-            f"Thank you for reading my case studies for the {application.role} role ({url}).",
-            "I would be glad to answer any questions, or to talk about next steps.",
-        ],
-        maker_name,
-    )

@@ -35,12 +35,20 @@ def _event(application: Application, time_zone: str, now: datetime, uid_host: st
     day = application.next_step_on
     if application.next_step_time is None:
         event.add("dtstart", day)
-        event.add("dtend", day + timedelta(days=1))
+        event.add("dtend", _after(day, timedelta(days=1)))
     else:
         start = datetime.combine(day, application.next_step_time, ZoneInfo(time_zone))
         event.add("dtstart", start)
-        event.add("dtend", start + TIMED_STEP)
+        event.add("dtend", _after(start, TIMED_STEP))
     return event
+
+
+def _after(start, length: timedelta):
+    """`start` + `length`, or `start` on the calendar's last day (31 December 9999)."""
+    try:
+        return start + length
+    except OverflowError:
+        return start
 
 
 def next_steps_calendar(

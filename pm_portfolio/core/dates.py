@@ -41,6 +41,11 @@ def local_moment(value: datetime, time_zone: str = DEFAULT_TIME_ZONE) -> datetim
     return value.astimezone(ZoneInfo(known_time_zone(time_zone)))
 
 
+def local_date(now: datetime, time_zone: str) -> date:
+    """The day it is at `now` where the maker is: what dates the maker's own records."""
+    return local_moment(now, time_zone).date()
+
+
 def moment_label(value: datetime | None, time_zone: str = DEFAULT_TIME_ZONE) -> str:
     """A moment people read at a glance, in their zone: 3 Mar 2026, 15:05 CET."""
     if value is None:

@@ -5,12 +5,14 @@ from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
 
+from sqlalchemy import ColumnElement
 from sqlalchemy.orm import joinedload
 
 from pm_portfolio.core.publishing import CARD_LOADING
 from pm_portfolio.core.publishing import CASE_STUDY_LOADING
 from pm_portfolio.core.publishing import portfolio_order
 from pm_portfolio.core.publishing import reachable_by_link
+from pm_portfolio.database import writing_transactions
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Application
 from pm_portfolio.models import LinkOpenKind
@@ -93,14 +95,16 @@ def regenerate_product_link(product: Product) -> ShareLink:
     return link
 
 
-def delete_product_link(link: ShareLink) -> None:
-    """A product's own link goes for good: the product page offers a new one."""
+def delete_link(link: ShareLink) -> None:
+    """The link goes for good, with what its readers did: its address answers 404 (a
+    product page then offers a new link)."""
     db.session.delete(link)
     db.session.commit()
 
 
 def revoke_link(link: ShareLink, now: datetime) -> None:
-    """Its address answers 404 from now on; the link stays, with what its readers did."""
+    """Its address answers 404 from now on; the link stays, with what its readers did,
+    for its application's page (which can open it again at a new address)."""
     link.revoked_at = now
     db.session.commit()
 
@@ -113,30 +117,37 @@ def renew_link(link: ShareLink) -> None:
     db.session.commit()
 
 
-def is_application_link(link_id) -> object:
+def is_application_link(link_id) -> ColumnElement[bool]:
     """A condition: the link belongs to an application, which manages it."""
     return db.select(Application.id).where(Application.share_link_id == link_id).exists()
 
 
 def owned_link(owner_id: int, link_id: int) -> ShareLink | None:
-    """One of the maker's own product or portfolio links, unless revoked; an
-    application's link is changed through its application."""
+    """One of the maker's own product or portfolio links; an application's link is
+    changed through its application."""
     return db.session.scalar(
         db.select(ShareLink).where(
             ShareLink.id == link_id,
             ShareLink.user_id == owner_id,
-            ShareLink.revoked_at.is_(None),
             ~is_application_link(ShareLink.id),
         )
     )
 
 
 def record_open(link: ShareLink, at: datetime, product_id: int | None, kind: LinkOpenKind) -> None:
-    """Log one opening of the link's page or PDF (`product_id`: the case study, if one)."""
-    db.session.add(
-        ShareLinkOpen(share_link_id=link.id, opened_at=at, product_id=product_id, kind=kind)
-    )
+    """Log one opening of the link's page or PDF (`product_id`: the case study, if one).
+
+    Ends the caller's transaction first (a reader's request has only read), and writes
+    in one of its own that takes SQLite's write lock up front: a transaction that reads
+    and then writes fails at once on SQLite if another worker wrote meanwhile.
+    """
+    link_id = link.id
     db.session.commit()
+    with writing_transactions():
+        db.session.add(
+            ShareLinkOpen(share_link_id=link_id, opened_at=at, product_id=product_id, kind=kind)
+        )
+        db.session.commit()
 
 
 def shareable_products(owner_id: int) -> list[Product]:

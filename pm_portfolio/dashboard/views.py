@@ -20,9 +20,10 @@ from markupsafe import Markup
 
 from pm_portfolio import clock
 from pm_portfolio.core import analytics
-from pm_portfolio.core import applications
+from pm_portfolio.core import follow_ups
 from pm_portfolio.dashboard import charts
 from pm_portfolio.dashboard import figures
+from pm_portfolio.web.access import makers_today
 from pm_portfolio.web.access import require_login
 from pm_portfolio.web.public_urls import public_base_url
 from pm_portfolio.web.public_urls import public_url
@@ -81,13 +82,13 @@ def _views_card() -> Markup:
     return from_shared_cache(key, render)
 
 
-def _follow_ups() -> list[applications.FollowUp]:
+def _follow_ups() -> list[follow_ups.FollowUp]:
     # Not kept with the other parts: a link opened or a day passing changes it, and it
     # costs two statements.
-    return applications.follow_ups(
+    return follow_ups.follow_ups(
         current_user.id,
         current_user.name,
-        clock.today(),
+        makers_today(),
         current_user.time_zone,
         lambda link: public_url("portfolio.share", token=link.token),
     )

@@ -2,7 +2,7 @@
 note of its link, and what the link's readers did. No token is kept (as for every
 link): a restore gives each link a new address, which opens unless it was revoked."""
 
-from datetime import datetime
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import joinedload
@@ -13,6 +13,7 @@ from pm_portfolio.core import applications
 from pm_portfolio.exports.csv_import import BadImportFile
 from pm_portfolio.exports.csv_import import Problem
 from pm_portfolio.exports.csv_import import form_problems
+from pm_portfolio.exports.csv_import import problem_summary
 from pm_portfolio.exports.formats import iso_date
 from pm_portfolio.exports.formats import iso_datetime
 from pm_portfolio.exports.formats import parse_timestamp
@@ -26,6 +27,12 @@ from pm_portfolio.models import ShareLinkOpen
 from pm_portfolio.models import ShareLinkProduct
 
 BATCH_SIZE = 1000
+
+
+class UnknownSlug(Exception):
+    """A link names a case study that is not among the backup's products."""
+
+
 # The application form's fields a backup holds, by the same names.
 FORM_FIELDS = [
     "company", "role", "posting_url", "stage", "applied_on", "next_step", "next_step_on",
@@ -60,7 +67,7 @@ def _link_json(link: ShareLink | None, opens: list[dict[str, Any]]) -> dict[str,
     return {
         "case_studies": [item.product.slug for item in link.items],
         "note": link.note,
-        "revoked": link.revoked_at is not None,
+        "revoked_at": iso_datetime(link.revoked_at) if link.revoked_at else None,
         "opens": opens,
     }
 
@@ -125,7 +132,7 @@ def _formdata(item: dict, product_ids: dict[str, int]) -> MultiDict:
     formdata["note_to_reader"] = _text(link.get("note"))
     for index, slug in enumerate(link.get("case_studies") or []):
         if _text(slug) not in product_ids:
-            raise KeyError(slug)
+            raise UnknownSlug(slug)
         formdata[f"case_studies-{index}-product_id"] = str(product_ids[slug])
         formdata[f"case_studies-{index}-include"] = "y"
         formdata[f"case_studies-{index}-position"] = str(index + 1)
@@ -136,25 +143,35 @@ def _formdata(item: dict, product_ids: dict[str, int]) -> MultiDict:
 
 
 def _history(item: dict) -> list:
-    return [
-        (datetime.fromisoformat(_text(change["changed_on"])).date(), _text(change["stage"]))
-        for change in item.get("history") or []
-    ]
+    history = []
+    for change in item.get("history") or []:
+        stage = _text(change.get("stage"))
+        if stage not in applications.STAGES:
+            raise ValueError(f"not a stage: {stage}")
+        history.append((date.fromisoformat(_text(change.get("changed_on"))), stage))
+    return history
 
 
-def _opens(link: dict, product_ids: dict[str, int]) -> list[applications.RestoredOpen]:
-    restored = []
+def _link(item: dict, product_ids: dict[str, int]) -> applications.RestoredLink | None:
+    link = item.get("link")
+    if link is None:
+        return None
+    opens = []
     for entry in link.get("opens") or []:
-        kind = LinkOpenKind(_text(entry.get("kind")))
-        slug = entry.get("case_study")
         opened_at = parse_timestamp(_text(entry.get("at")))
         if opened_at is None:
             raise ValueError("an opening without its time")
-        restored.append(applications.RestoredOpen(opened_at, product_ids.get(slug), kind))
-    return restored
+        opens.append(
+            applications.RestoredOpen(
+                opened_at,
+                product_ids.get(_text(entry.get("case_study"))),
+                LinkOpenKind(_text(entry.get("kind"))),
+            )
+        )
+    return applications.RestoredLink(opens, parse_timestamp(_text(link.get("revoked_at"))))
 
 
-def restore_applications(owner_id: int, items: list[dict], now: datetime) -> int:
+def restore_applications(owner_id: int, items: list[dict], today: date) -> int:
     """Stage the backup's applications (the caller commits), after its products, whose
     slugs the links name; BadImportFile if any is refused."""
     product_ids = dict(
@@ -167,33 +184,28 @@ def restore_applications(owner_id: int, items: list[dict], now: datetime) -> int
     restored = []
     for number, item in enumerate(items, start=1):
         try:
+            form.has_link = item.get("link") is not None
             form.refill(_formdata(item, product_ids))
             history = _history(item)
-            link = item.get("link") or {}
-            opens = _opens(link, product_ids)
+            link = _link(item, product_ids)
             stamps = (
                 parse_timestamp(_text(item.get("created_at"))),
                 parse_timestamp(_text(item.get("updated_at"))),
             )
-        except KeyError as error:
-            problems.append(Problem(number, "link", f"No product has the slug {error}."))
+        except UnknownSlug as error:
+            problems.append(Problem(number, "link", f"No product has the slug “{error}”."))
             continue
-        except (TypeError, ValueError, AttributeError):
-            problems.append(Problem(number, "row", "A value is missing or of the wrong type."))
+        except (TypeError, ValueError, AttributeError) as error:
+            problems.append(Problem(number, "row", f"A value is missing or wrong ({error})."))
             continue
         if not form.validate():
             problems.extend(form_problems(number, form.errors, {}))
             continue
         data = form.to_data()
         data.history = history
-        restored.append((data, opens, bool(link.get("revoked")), stamps))
+        restored.append((data, link, stamps))
     if problems:
-        shown = "; ".join(
-            f"application {problem.line}, {problem.column}: {problem.message}"
-            for problem in problems[:5]
-        )
-        raise BadImportFile(f"The backup has problems, so nothing was restored: {shown}.")
-    for data, opens, revoked, (created_at, updated_at) in restored:
-        revoked_at = now if revoked else None
-        applications.stage_restored(owner_id, data, opens, revoked_at, created_at, updated_at)
+        raise BadImportFile(problem_summary("application", problems))
+    for data, link, (created_at, updated_at) in restored:
+        applications.stage_restored(owner_id, data, link, created_at, updated_at, today)
     return len(restored)

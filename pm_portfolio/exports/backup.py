@@ -32,11 +32,11 @@ from pm_portfolio.exports.application_backup import backup_applications
 from pm_portfolio.exports.application_backup import restore_applications
 from pm_portfolio.exports.csv_import import PRODUCT_TEXT_FIELDS
 from pm_portfolio.exports.csv_import import BadImportFile
-from pm_portfolio.exports.csv_import import Problem
 from pm_portfolio.exports.csv_import import decode_upload
 from pm_portfolio.exports.csv_import import form_problems
 from pm_portfolio.exports.csv_import import plan_learnings
 from pm_portfolio.exports.csv_import import plan_products
+from pm_portfolio.exports.csv_import import problem_summary
 from pm_portfolio.exports.csv_import import stage_plan
 from pm_portfolio.exports.formats import METRIC_KEYS
 from pm_portfolio.exports.formats import SKILL_SEPARATOR
@@ -255,14 +255,6 @@ def _as_rows(items: list[dict], convert) -> list[tuple[int, dict[str, str] | Non
     return rows
 
 
-def _problem_summary(kind: str, problems: list[Problem]) -> str:
-    shown = "; ".join(
-        f"{kind} {problem.line}, {problem.column}: {problem.message}" for problem in problems[:5]
-    )
-    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
-    return f"The backup has problems, so nothing was restored: {shown}{more}."
-
-
 def _document(content: bytes, limits: Limits) -> tuple[dict, dict[str, bytes] | None]:
     """The backup document, and the media files when it came as a ZIP."""
     files = None
@@ -452,18 +444,18 @@ def _restore_rows(
     profile_form = ProfileForm(formdata=formdata, meta={"csrf": False})
     if not profile_form.validate():
         problems = list(form_problems(1, profile_form.errors, {}))
-        raise BadImportFile(_problem_summary("profile", problems))
+        raise BadImportFile(problem_summary("profile", problems))
 
     products = plan_products(owner_id, _as_rows(_backup_items(backup, "products"), _product_values))
     if products.problems:
-        raise BadImportFile(_problem_summary("product", products.problems))
+        raise BadImportFile(problem_summary("product", products.problems))
     stage_plan(owner_id, products, started.date())
     db.session.flush()
     learnings = plan_learnings(
         owner_id, _as_rows(_backup_items(backup, "learnings"), _learning_values)
     )
     if learnings.problems:
-        raise BadImportFile(_problem_summary("learning", learnings.problems))
+        raise BadImportFile(problem_summary("learning", learnings.problems))
     stage_plan(owner_id, learnings, started.date())
     media_plan = None
     if checked is not None:
@@ -475,7 +467,7 @@ def _restore_rows(
     _restore_revisions(owner_id, _backup_items(backup, "products"), not_after=started)
     db.session.flush()
     restored_applications = restore_applications(
-        owner_id, _backup_items(backup, "applications", since_version=True), started
+        owner_id, _backup_items(backup, "applications", since_version=True), started.date()
     )
     stage_profile(user, profile_form.to_data())
     for name in PUBLISHING_FIELDS:

@@ -143,6 +143,15 @@ class ImportPlan:
         return len({problem.line for problem in self.problems})
 
 
+def problem_summary(kind: str, problems: list[Problem]) -> str:
+    """A restore's first problems, in one message: "product 2, title: …"."""
+    shown = "; ".join(
+        f"{kind} {problem.line}, {problem.column}: {problem.message}" for problem in problems[:5]
+    )
+    more = f" (and {len(problems) - 5} more)" if len(problems) > 5 else ""
+    return f"The backup has problems, so nothing was restored: {shown}{more}."
+
+
 def decode_upload(content: bytes) -> str:
     if len(content) > MAX_IMPORT_BYTES:
         raise RequestEntityTooLarge()
@@ -506,18 +515,29 @@ def plan_applications(owner_id: int, rows) -> ImportPlan:
         first_line_of_key[key] = line
         plan.applications.append((data, existing.get(key)))
     kept = owned_applications(owner_id, _existing_ids(plan.applications))
-    plan.applications = _changing(plan, plan.applications, kept, _application_as_compared)
+    changing = []
+    for data, application_id in plan.applications:
+        application = kept.get(application_id) if application_id is not None else None
+        if application is not None and _leaves_unchanged(data, application):
+            plan.unchanged += 1
+        else:
+            changing.append((data, application_id))
+    plan.applications = changing
     return plan
 
 
-def _application_as_compared(item: Application | ApplicationData) -> tuple:
-    data = application_data(item) if isinstance(item, Application) else item
-    fields_compared = (
-        data.company, data.role, data.posting_url, data.stage, data.applied_on, data.next_step,
-        data.next_step_on, data.private_notes,
-    )  # fmt: skip
+# What an applications CSV row may change (the history apart).
+_APPLICATION_FIELDS_COMPARED = [
+    "company", "role", "posting_url", "stage", "applied_on", "next_step", "next_step_on",
+    "private_notes",
+]  # fmt: skip
+
+
+def _leaves_unchanged(data: ApplicationData, application: Application) -> bool:
+    saved = application_data(application)
+    same = all(getattr(data, name) == getattr(saved, name) for name in _APPLICATION_FIELDS_COMPARED)
     # A row without a history leaves the application's own.
-    return fields_compared, data.history or None
+    return same and (not data.history or data.history == saved.history)
 
 
 def plan_resume(

@@ -93,9 +93,10 @@ def stage_history_cell(changes: list[tuple[date, str]]) -> str:
 
 
 def parse_stage_history(cell: str) -> list[tuple[date, str]]:
-    """The reverse of `stage_history_cell`; raises ValueError for a malformed entry."""
+    """The reverse of `stage_history_cell`; raises ValueError for a malformed entry.
+    Entries typed in a spreadsheet as "a;b" (no space) read too."""
     changes = []
-    for entry in cell.split(";"):
+    for entry in cell.split(HISTORY_SEPARATOR.strip()):
         if not entry.strip():
             continue
         day, _space, stage = entry.strip().partition(" ")

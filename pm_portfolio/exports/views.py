@@ -40,6 +40,7 @@ from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.filters import JournalFilterForm
 from pm_portfolio.forms.filters import ProductFilterForm
 from pm_portfolio.forms.profile import ProfileForm
+from pm_portfolio.web.access import makers_today
 from pm_portfolio.web.access import owned_or_404
 from pm_portfolio.web.access import require_login
 from pm_portfolio.web.media_settings import allows_uploads_up_to
@@ -195,7 +196,7 @@ def preview_import(draft_id: int):
     form = ConfirmForm()
     if form.validate_on_submit() and not plan.problems:
         try:
-            csv_import.complete_import(current_user.id, draft_id, plan, clock.today())
+            csv_import.complete_import(current_user.id, draft_id, plan, makers_today())
         except csv_import.BadImportFile as error:
             flash(str(error), "error")
             return redirect(url_for("exports.data"))

@@ -106,6 +106,15 @@ class ApplicationForm(Form):
             if len(self.contacts) < MAX_CONTACTS:
                 self.contacts.append_entry()
 
+    # Set when the application has a link already: a note may then stay while no case
+    # study is chosen (the link keeps its address for when one is again).
+    has_link = False
+
+    def validate_note_to_reader(self, field) -> None:
+        chosen = any(row.form.include.data for row in self.case_studies)
+        if field.data and not chosen and not self.has_link:
+            raise ValidationError("The note goes with the case studies: choose at least one.")
+
     def validate_next_step_on(self, field) -> None:
         if field.data and not self.next_step.data:
             raise ValidationError("Say what the next step is, or clear its date.")

@@ -133,9 +133,9 @@ def _share_response(link: ShareLink, etag: str, render) -> Response:
     page = kept_page(etag, render)
     if page is None:
         abort(404)
-    log_open(link, LinkOpenKind.PAGE, page.product_id)
     if _counts_as_view(link.user_id):
         analytics.count_share_link_view(link.user_id, link.id, clock.today(), _view_source())
+    log_open(link, LinkOpenKind.PAGE, page.product_id)
     response = make_response(page.body)
     response.headers["X-Robots-Tag"] = NOINDEX
     return cacheable(response, etag)

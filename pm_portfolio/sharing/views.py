@@ -8,7 +8,6 @@ from flask import render_template
 from flask import url_for
 from flask_login import current_user
 
-from pm_portfolio import clock
 from pm_portfolio.core import share_links
 from pm_portfolio.core.analytics import share_link_stats
 from pm_portfolio.core.products import owned_product
@@ -35,7 +34,7 @@ def revoke_product_link(product_id: int):
     product = owned_or_404(owned_product, product_id)
     link = share_links.product_link(product.id)
     if link is not None and ConfirmForm().validate_on_submit():
-        share_links.delete_product_link(link)
+        share_links.delete_link(link)
         flash("Share link revoked. Anyone who opens it now finds nothing.", "info")
     return redirect(url_for("products.show", product_id=product.id, _anchor="sharing"))
 
@@ -90,7 +89,7 @@ def revoke(link_id: int):
     link = owned_or_404(share_links.owned_link, link_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        share_links.revoke_link(link, clock.now())
+        share_links.delete_link(link)
         flash("Share link revoked. Anyone who opens it now finds nothing.", "info")
         return redirect(url_for("sharing.index"))
     return render_template("sharing/revoke.html", link=link, form=form)

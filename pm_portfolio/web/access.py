@@ -1,6 +1,7 @@
 """Who is asking, and what they may open: signed-in pages, and a maker's own objects."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import TypeVar
 
 from flask import Blueprint
@@ -8,6 +9,9 @@ from flask import abort
 from flask import request
 from flask_login import current_user
 from flask_login import login_required
+
+from pm_portfolio import clock
+from pm_portfolio.core.dates import local_date
 
 Owned = TypeVar("Owned")
 
@@ -23,6 +27,12 @@ def signed_in_user_id() -> int | None:
     if not request.cookies:
         return None
     return current_user.id if current_user.is_authenticated else None
+
+
+def makers_today() -> date:
+    """The signed-in maker's day, in their time zone: a stage moved at 08:00 in Tokyo is
+    dated that day, though it is still the day before in UTC."""
+    return local_date(clock.now(), current_user.time_zone)
 
 
 def owned_or_404(find: Callable[[int, int], Owned | None], object_id: int) -> Owned:
