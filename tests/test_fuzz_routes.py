@@ -4,6 +4,7 @@ import csv
 import io
 import json
 import re
+from datetime import date
 
 import pytest
 from flask import current_app
@@ -22,6 +23,7 @@ from pm_portfolio.core.products import SLUG_PATTERN
 from pm_portfolio.exports.csv_import import save_draft
 from pm_portfolio.extensions import db
 from pm_portfolio.models import SHIPPED_STATUSES
+from pm_portfolio.models import Application
 from pm_portfolio.models import BrowserSession
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
@@ -34,6 +36,7 @@ from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkProduct
 from pm_portfolio.models import User
 from tests.clients import AuthActions
+from tests.factories import make_application
 from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
@@ -173,6 +176,9 @@ def make_world(app, draft: bytes = b"x") -> dict:
             "session_id": start_session(maker),
             "item_id": make_image(product_id),
             "revision_id": make_revision(product_id),
+            "application_id": make_application(
+                maker.id, [product_id], next_step="Call", next_step_on=date(2026, 7, 1)
+            ),
             "token": account_links.reset_token(db.session.get(User, maker.id)),
         }
 
@@ -185,6 +191,7 @@ MODELS_BY_ARGUMENT = {
     "session_id": BrowserSession,
     "item_id": MediaItem,
     "revision_id": ProductRevision,
+    "application_id": Application,
 }
 
 
@@ -226,6 +233,11 @@ def assert_consistent(app) -> None:
             .where(Product.user_id != ShareLink.user_id)
         )
         assert foreign_items == 0
+        for application in db.session.scalars(db.select(Application)):
+            assert application.company.strip() == application.company != ""
+            assert application.history[-1].stage == application.stage
+            link = application.share_link
+            assert link is None or link.user_id == application.user_id
         for item in db.session.scalars(db.select(MediaItem)):
             assert item.product.user_id == item.user_id
             assert item.media_type != "image" or item.alt_text.strip()
