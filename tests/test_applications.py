@@ -495,9 +495,10 @@ def test_a_stage_is_dated_by_the_makers_own_day(app, user, client):
     with app.app_context():
         db.session.get(User, user.id).time_zone = "Asia/Tokyo"
         db.session.commit()
-        application_id = make_application(user.id, stage="saved")
     # 23:30 UTC on 31 December is 08:30 on 1 January in Tokyo.
     with time_machine.travel(datetime(2026, 12, 31, 23, 30, tzinfo=UTC)):
+        with app.app_context():
+            application_id = make_application(user.id, stage="saved")
         AuthActions(client).login(user.username, user.password)
         client.submit(f"/applications/{application_id}/stage", {"stage": "applied"},
                       page="/applications")  # fmt: skip
