@@ -19,6 +19,14 @@ from tests.factories import make_application
 from tests.factories import make_product
 from tests.test_exports import restore
 
+
+def only_application_of(owner_id: int) -> Application:
+    (application,) = db.session.scalars(
+        db.select(Application).where(Application.user_id == owner_id)
+    ).all()
+    return application
+
+
 BROWSER = {"User-Agent": "Mozilla/5.0 (iPhone) Mobile Safari/604.1"}
 
 
@@ -54,9 +62,7 @@ def test_a_backup_carries_applications_but_no_link_address(app, logged_in_client
     person, copy = signed_in_maker(app)
     assert restore(copy, content).status_code == 302
     with app.app_context():
-        (restored,) = db.session.scalars(
-            db.select(Application).where(Application.user_id == person.id)
-        ).all()
+        restored = only_application_of(person.id)
         new_token = restored.share_link.token
         assert new_token != token
     reader = app.test_client()
@@ -75,9 +81,7 @@ def test_a_revoked_link_is_restored_revoked(app, logged_in_client, user):
     person, copy = signed_in_maker(app)
     assert restore(copy, content).status_code == 302
     with app.app_context():
-        (restored,) = db.session.scalars(
-            db.select(Application).where(Application.user_id == person.id)
-        ).all()
+        restored = only_application_of(person.id)
         token = restored.share_link.token
         assert restored.share_link.revoked_at.replace(tzinfo=UTC) == datetime(
             2026, 12, 1, tzinfo=UTC
@@ -101,9 +105,7 @@ def test_a_link_showing_no_case_study_is_restored_with_its_note(app, logged_in_c
     person, copy = signed_in_maker(app)
     assert restore(copy, content).status_code == 302
     with app.app_context():
-        (restored,) = db.session.scalars(
-            db.select(Application).where(Application.user_id == person.id)
-        ).all()
+        restored = only_application_of(person.id)
         assert (restored.share_link.note, restored.share_link.items) == ("Still here", [])
 
 
