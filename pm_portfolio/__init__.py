@@ -27,6 +27,8 @@ from pm_portfolio.extensions import db
 from pm_portfolio.extensions import login_manager
 from pm_portfolio.extensions import mail
 from pm_portfolio.extensions import migrate
+from pm_portfolio.feedback.reviewing import bp as review_bp
+from pm_portfolio.feedback.views import bp as feedback_bp
 from pm_portfolio.learnings.views import bp as learnings_bp
 from pm_portfolio.main.errors import bp as errors_bp
 from pm_portfolio.main.views import bp as main_bp
@@ -89,6 +91,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(sharing_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(feedback_bp)
+    app.register_blueprint(review_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(portfolio_bp)

@@ -4,6 +4,7 @@ seed-demo      a demo maker with a realistic portfolio
 import-backup  restore a backup into an empty account
 media gc       delete stored files no item refers to
 views flush    write the counted views waiting in Redis
+feedback send  email makers the reviewers' comments they have not heard of
 """
 
 import secrets
@@ -12,13 +13,16 @@ from pathlib import Path
 
 import click
 from flask import Flask
+from flask import current_app
 from flask.cli import AppGroup
 from flask.cli import with_appcontext
 
 from pm_portfolio import clock
 from pm_portfolio.core import accounts
 from pm_portfolio.core import analytics
+from pm_portfolio.core import mail
 from pm_portfolio.core import media
+from pm_portfolio.core import reviews
 from pm_portfolio.database import writing_transactions
 from pm_portfolio.demo.seed import DEMO_EMAIL
 from pm_portfolio.demo.seed import seed_demo_portfolio
@@ -26,9 +30,11 @@ from pm_portfolio.exports import backup
 from pm_portfolio.exports import csv_import
 from pm_portfolio.web.media_settings import media_limits
 from pm_portfolio.web.media_settings import media_storage
+from pm_portfolio.web.public_urls import public_url
 
 media_commands = AppGroup("media", help="Stored media files.")
 views_commands = AppGroup("views", help="Counted views of public pages.")
+feedback_commands = AppGroup("feedback", help="Reviewers' comments on drafts.")
 
 
 @click.command("seed-demo")
@@ -104,6 +110,33 @@ def flush_views_command() -> None:
     click.echo(f"Wrote {analytics.flush_views()} views.")
 
 
+@feedback_commands.command("send")
+def send_feedback_command() -> None:
+    """Email each maker their new comments in one message, at most hourly (run it from
+    cron, e.g. every 10 minutes)."""
+    now = clock.now()
+    sent = 0
+    # Links in the emails are built as pages build them, from PUBLIC_URL (unset in
+    # development, where `make run` serves here).
+    base_url = current_app.config["PUBLIC_URL"] or "http://127.0.0.1:5000"
+    with current_app.test_request_context(base_url=base_url):
+        for notice in reviews.due_notices(now):
+            message = mail.compose(
+                notice.maker.email,
+                f"{len(notice.comments)} new comment{'s' if len(notice.comments) != 1 else ''} "
+                "on your drafts",
+                "new_feedback",
+                maker=notice.maker,
+                comments=notice.comments,
+                feedback_url=public_url("feedback.index"),
+            )
+            if mail.deliver(message):
+                reviews.mark_notified(notice.comments, now)
+                sent += 1
+    click.echo(f"Sent {sent} feedback emails.")
+
+
 def init_commands(app: Flask) -> None:
-    for command in (seed_demo_command, import_backup_command, media_commands, views_commands):
+    for command in (seed_demo_command, import_backup_command, media_commands, views_commands,
+                    feedback_commands):  # fmt: skip
         app.cli.add_command(command)

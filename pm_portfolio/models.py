@@ -666,6 +666,84 @@ class CalendarFeed(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
 
 
+class ReviewLink(db.Model):
+    """A private address where a reviewer, without an account, reads draft case studies
+    (of any visibility) and comments on them. Revoking keeps the link and its comments;
+    its address answers 404, like an expired one."""
+
+    __tablename__ = "review_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    # A word from the maker to the reviewer: "Could you look at the problem section?"
+    note: Mapped[str] = mapped_column(String(500), default="")
+    expires_on: Mapped[date]
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
+
+    user: Mapped[User] = relationship()
+    items: Mapped[list["ReviewLinkProduct"]] = relationship(
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ReviewLinkProduct.position",
+    )
+
+
+class ReviewLinkProduct(db.Model):
+    """A product a review link shows, in the maker's order."""
+
+    __tablename__ = "review_link_products"
+
+    review_link_id: Mapped[int] = mapped_column(
+        ForeignKey("review_links.id", ondelete="CASCADE"), primary_key=True
+    )
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(default=0)
+
+    product: Mapped[Product] = relationship()
+
+
+class ReviewComment(db.Model):
+    """A reviewer's comment on one section of a draft, with the maker's resolution and
+    reply. The reviewer's email (optional) is kept only to send them that reply."""
+
+    __tablename__ = "review_comments"
+    __table_args__ = (Index("ix_review_comments_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The maker, so their feedback is found without going through links and products.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    review_link_id: Mapped[int] = mapped_column(
+        ForeignKey("review_links.id", ondelete="CASCADE"), index=True
+    )
+    # "problem", "result:2", "whole"...; and what that section was called then, since a
+    # product's results are replaced on every save.
+    section: Mapped[str] = mapped_column(String(20))
+    section_label: Mapped[str] = mapped_column(String(120))
+    author_name: Mapped[str] = mapped_column(String(80))
+    author_email: Mapped[str] = mapped_column(String(254), default="")
+    body: Mapped[str] = mapped_column(Text)
+    # The hash of the token in the reviewer's confirmation page, which lets them edit
+    # or delete the comment for a while, without a cookie or an account.
+    edit_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reply: Mapped[str] = mapped_column(Text, default="")
+    replied_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the maker was emailed about it (comments are sent in hourly batches).
+    notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    product: Mapped[Product] = relationship()
+    review_link: Mapped[ReviewLink] = relationship()
+
+
 class BrowserSession(db.Model):
     """One browser a maker is signed in on. The cookie holds its id and a token whose
     hash is kept here; deleting the row signs that browser out. No IP address is kept."""

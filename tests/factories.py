@@ -4,6 +4,7 @@ import io
 import itertools
 from dataclasses import dataclass
 from datetime import date
+from datetime import timedelta
 
 from flask import current_app
 from PIL import Image
@@ -15,6 +16,7 @@ from pm_portfolio.core import accounts
 from pm_portfolio.core import applications
 from pm_portfolio.core import browser_sessions
 from pm_portfolio.core import media
+from pm_portfolio.core import reviews
 from pm_portfolio.core import revisions
 from pm_portfolio.core.share_links import new_token
 from pm_portfolio.core.skills import skills_with_keys
@@ -205,3 +207,21 @@ def make_application(owner_id: int, product_ids=(), stage="applied", note="", **
         stage=stage, note_to_reader=note, product_ids=list(product_ids), **fields
     )
     return applications.create_application(owner_id, data, clock.today()).id
+
+
+def make_review_link(owner_id: int, product_ids: list[int], note: str = "", days: int = 30):
+    """A review link showing these products (any visibility); returns it."""
+    data = reviews.ReviewLinkData(list(product_ids), clock.today() + timedelta(days=days), note)
+    return reviews.create_review_link(owner_id, data)
+
+
+def make_review_comment(
+    link, product_id: int, section: str = "whole", body: str = "Good.", name="Rae", email=""
+) -> tuple[int, str]:
+    """A reviewer's comment through the link; returns its id and its edit token."""
+    product = db.session.get(Product, product_id)
+    sections = reviews.sections_of(product, has_build_log=True)
+    comment, edit_token = reviews.add_comment(
+        link, product, sections, reviews.CommentData(name, email, section, body), clock.now()
+    )
+    return comment.id, edit_token

@@ -10,6 +10,8 @@ from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
+from tests.factories import make_review_comment
+from tests.factories import make_review_link
 from tests.factories import make_revision
 from tests.factories import make_user
 from tests.factories import start_session
@@ -18,7 +20,7 @@ from tests.infrastructure import database_snapshot
 # Route arguments that name an object some maker owns.
 OBJECT_ARGUMENTS = {
     "product_id", "learning_id", "link_id", "draft_id", "session_id", "item_id", "revision_id",
-    "application_id",
+    "application_id", "review_link_id", "comment_id",
 }  # fmt: skip
 
 
@@ -35,6 +37,9 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         sent_id = make_product(owner.id, visibility="public")
         application_id = make_application(owner.id, [sent_id], next_step="Call",
                                           next_step_on=date(2026, 7, 1))  # fmt: skip
+        review_link = make_review_link(owner.id, [product_id])
+        comment_id, _edit_token = make_review_comment(review_link, product_id)
+        review_link_id = review_link.id
         intruder = make_user()
     AuthActions(client).login(intruder.username, intruder.password)
     token = client.csrf_token("/dashboard")
@@ -47,6 +52,8 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         "item_id": item_id,
         "revision_id": revision_id,
         "application_id": application_id,
+        "review_link_id": review_link_id,
+        "comment_id": comment_id,
     }
     rules = [rule for rule in app.url_map.iter_rules() if rule.arguments & OBJECT_ARGUMENTS]
     assert {rule.endpoint for rule in rules} >= {
@@ -79,6 +86,10 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         "applications.delete",
         "applications.renew_link",
         "applications.revoke_link",
+        "feedback.revoke_link",
+        "feedback.resolve",
+        "feedback.reopen",
+        "feedback.reply",
     }
     before = database_snapshot(app)
 

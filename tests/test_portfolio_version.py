@@ -43,7 +43,8 @@ from tests.factories import make_user
 UNSHOWN = {
     "ProfileView", "ProductView", "ShareLinkView", "ImportDraft", "Skill", "BrowserSession",
     "MediaFile", "ProductRevision", "Application", "ApplicationStageChange",
-    "ApplicationContact", "ShareLinkOpen", "CalendarFeed",
+    "ApplicationContact", "ShareLinkOpen", "CalendarFeed", "ReviewLink", "ReviewLinkProduct",
+    "ReviewComment",
 }  # fmt: skip
 # Values the schema's CHECK constraints allow, to change a column to another allowed one.
 ALLOWED = {

@@ -18,6 +18,8 @@ from pm_portfolio.models import User
 from tests.factories import make_image
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
+from tests.factories import make_review_comment
+from tests.factories import make_review_link
 from tests.factories import make_user
 from tests.infrastructure import database_snapshot
 
@@ -52,7 +54,13 @@ PUBLIC_ENDPOINTS = frozenset(
         "portfolio.robots",
         "media.file",
         "media.shared_file",
+        "media.review_file",
         "calendar.feed",
+        "review.review",
+        "review.case_study",
+        "review.comment",
+        "review.own_comment",
+        "review.delete_own_comment",
     }
 )
 # The headers every response carries, written out: weakening one must fail this test.
@@ -67,6 +75,11 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
+# Routes whose token is a review link's.
+REVIEW_TOKEN_ENDPOINTS = (
+    "review.review", "review.case_study", "review.comment", "review.own_comment",
+    "media.review_file",
+)  # fmt: skip
 SAMPLE_VALUES = {
     "filename": "css/app.css",
     "product_id": 1,
@@ -77,11 +90,14 @@ SAMPLE_VALUES = {
     "item_id": 1,
     "revision_id": 1,
     "application_id": 1,
+    "review_link_id": 1,
+    "comment_id": 1,
     "page": 1,
     "key": "0" * 64,
     "username": "maker",
     "slug": "a-product",
     "token": "not-a-real-token",
+    "edit_token": "not-a-real-token",
 }
 
 
@@ -145,6 +161,11 @@ def published_values(app, pdf_renderer) -> dict:
         token = db.session.get(ShareLink, make_portfolio_link(maker.id, [product_id])).token
         user = db.session.get(User, maker.id)
         unconfirmed = db.session.get(User, make_user(username="new").id)
+        private_id = make_product(maker.id, slug="draft", visibility="private")
+        private_item = db.session.get(MediaItem, make_image(private_id))
+        review_link = make_review_link(maker.id, [product_id, private_id])
+        _comment_id, edit_token = make_review_comment(review_link, private_id)
+        review_token = review_link.token
         return {
             "username": "ada",
             "slug": "bot",
@@ -158,6 +179,11 @@ def published_values(app, pdf_renderer) -> dict:
                 user, "ada.new@example.com"
             ),
             ("calendar.feed", "token"): calendar.renew_feed(maker.id).token,
+            **{(endpoint, "token"): review_token for endpoint in REVIEW_TOKEN_ENDPOINTS},
+            ("review.case_study", "slug"): "draft",
+            ("review.comment", "slug"): "draft",
+            ("media.review_file", "key"): private_item.files[0].key,
+            "edit_token": edit_token,
         }
 
 

@@ -29,12 +29,13 @@ USERNAME_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?")
 # Words that are, or may become, paths of the app or look official on a profile URL.
 RESERVED_USERNAMES = frozenset(
     """
-    about account accounts admin administrator api app applications apply assets auth blog
-    calendar dashboard delete docs edit email export exports favicon feed help healthz home
-    import imports index journal learnings login logout me media new null password portfolio
-    portfolios pricing privacy products profile register reset robots root s security settings
-    share share-links signin signout signup sitemap sitemaps static status support system terms
-    u user users www
+    about account accounts admin administrator api app applications apply assets auth
+    blog calendar dashboard delete docs edit email endorsements export exports favicon
+    feed feedback help healthz home import imports index journal learnings login logout
+    me media new null password portfolio portfolios pricing privacy products profile r
+    register reset review reviews robots root s security settings share share-links
+    signin signout signup sitemap sitemaps static status support system terms u user
+    users www
     """.split()  # noqa: SIM905 - a word list reads better than 60 quoted strings
 )
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from collections.abc import Iterable
 from dataclasses import dataclass
+from dataclasses import field
 
 from sqlalchemy import func
 from sqlalchemy import or_
@@ -21,6 +22,7 @@ from pm_portfolio.models import LearningKind
 from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
+from pm_portfolio.models import ReviewComment
 from pm_portfolio.models import Visibility
 
 # Journal entries that show the work behind a result.
@@ -93,6 +95,8 @@ class CaseStudyFacts:
     # those kept from them (a learning is private until the maker shows it).
     story_entries: int = 0
     hidden_story_entries: int = 0
+    # Reviewers' comments on it that the maker resolved.
+    resolved_reviews: int = 0
 
 
 @dataclass(frozen=True)
@@ -103,14 +107,16 @@ class Check:
     # What to do, in one line; empty when passed.
     suggestion: str
     # Where to do it: a product form field's name, "metrics" (its results), "media" (its
-    # pictures and files), "learning" (a new build-log entry), or SHOW_BUILD_LOG (one
-    # click shows the hidden entries).
+    # pictures and files), "learning" (a new build-log entry), SHOW_BUILD_LOG (one
+    # click shows the hidden entries), or "feedback" (a review link).
     target: str
 
 
 @dataclass(frozen=True)
 class Readiness:
     checks: list[Check]
+    # Worth doing, never counted against readiness: a case study can be ready without.
+    advice: list[Check] = field(default_factory=list)
 
     @property
     def passed(self) -> int:
@@ -213,13 +219,22 @@ def _cover(study: CaseStudyFacts) -> Check:
     return Check("cover", title, False, "Choose a picture as the cover of its card.", "media")
 
 
+def _feedback(study: CaseStudyFacts) -> Check:
+    title = "Feedback: at least one review resolved"
+    if study.resolved_reviews:
+        return Check("feedback", title, True, "", "feedback")
+    return Check("feedback", title, False, "Ask a working PM to review it, and act on what "
+                 "they say.", "feedback")  # fmt: skip
+
+
 RULES: list[Callable[[CaseStudyFacts], Check]] = [
     _problem, _outcome, _evidence, _hypothesis, _tradeoffs, _role, _build_log, _cover,
 ]  # fmt: skip
+ADVICE: list[Callable[[CaseStudyFacts], Check]] = [_feedback]
 
 
 def readiness(study: CaseStudyFacts) -> Readiness:
-    return Readiness([rule(study) for rule in RULES])
+    return Readiness([rule(study) for rule in RULES], [rule(study) for rule in ADVICE])
 
 
 @dataclass(frozen=True)
@@ -294,14 +309,27 @@ def _facts_columns():
         )
         .scalar_subquery()
     )
+    resolved_reviews = (
+        db.select(func.count(ReviewComment.id))
+        .where(ReviewComment.product_id == Product.id, ReviewComment.resolved_at.is_not(None))
+        .scalar_subquery()
+    )
     return (
         story(public=True), story(public=False), media_count, covers, in_context, other_notes,
-        sourced,
+        sourced, resolved_reviews,
     )  # fmt: skip
 
 
 def _facts(
-    product: Product, story, hidden_story, media_count, covers, in_context, other_notes, sourced
+    product: Product,
+    story,
+    hidden_story,
+    media_count,
+    covers,
+    in_context,
+    other_notes,
+    sourced,
+    resolved_reviews,
 ) -> CaseStudyFacts:
     notes = other_notes.split(NOTE_SEPARATOR) if other_notes else []
     return CaseStudyFacts(
@@ -318,6 +346,7 @@ def _facts(
         metrics_with_source=sourced,
         story_entries=story,
         hidden_story_entries=hidden_story,
+        resolved_reviews=resolved_reviews,
     )
 
 

@@ -13,12 +13,20 @@ ALLOWED_TAGS = frozenset(
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 ALLOWED_URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow noopener noreferrer"
+# Links written by guests (reviewers), not the maker: user-generated content.
+GUEST_LINK_REL = "nofollow ugc noopener noreferrer"
 # User text sits inside a page section; its "# Heading" must not compete with the page's own.
 HEADING_OFFSET = 2
 
 # Raw HTML is off, and images would pull third-party trackers into a reader's browser.
 _parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 _parser.disable("image")
+# Guests paste bare addresses; they become links too.
+_guest_parser = (
+    MarkdownIt("commonmark", {"html": False, "linkify": True})
+    .enable(["strikethrough", "linkify"])
+    .disable("image")
+)
 
 
 def _shift_headings(tokens) -> None:
@@ -30,17 +38,27 @@ def _shift_headings(tokens) -> None:
 
 def render_markdown(text: str | None) -> Markup:
     """Render Markdown to HTML that is safe to put in any page."""
+    return _render(_parser, text, LINK_REL)
+
+
+def render_guest_markdown(text: str | None) -> Markup:
+    """A guest's text (a reviewer's comment): bare addresses become links, marked as
+    user-generated so that search engines give them no weight."""
+    return _render(_guest_parser, text, GUEST_LINK_REL)
+
+
+def _render(parser: MarkdownIt, text: str | None, link_rel: str) -> Markup:
     if not text:
         return Markup("")
-    tokens = _parser.parse(text)
+    tokens = parser.parse(text)
     _shift_headings(tokens)
-    html = _parser.renderer.render(tokens, _parser.options, {})
+    html = parser.renderer.render(tokens, parser.options, {})
     sanitised = nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
         url_schemes=set(ALLOWED_URL_SCHEMES),
-        link_rel=LINK_REL,
+        link_rel=link_rel,
     )
     # nh3 has kept only the tags and attributes above, so this HTML is safe to mark.
     return Markup(sanitised)  # noqa: S704 # nosec B704

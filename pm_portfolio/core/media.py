@@ -425,6 +425,17 @@ def file_for_link(key: str, link_id: int, link_owner_id: int, link_product_id: i
     return None
 
 
+def file_for_review(key: str, owner_id: int, product_ids: set[int]) -> ServedFile | None:
+    """The file `key` if it belongs to one of a review link's products, whatever their
+    visibility (drafts are what is reviewed), or is its maker's avatar."""
+    for row in _file_rows(key):
+        if row.user_id != owner_id:
+            continue
+        if row.media_type == MediaType.AVATAR or row.product_id in product_ids:
+            return _served(row, public=False)
+    return None
+
+
 def image_files(item: MediaItem) -> list[MediaFile]:
     return [file for file in item.files if file.role == "image"]
 

@@ -33,6 +33,9 @@ from pm_portfolio.models import Product
 from pm_portfolio.models import ProductRevision
 from pm_portfolio.models import ProductView
 from pm_portfolio.models import ProfileView
+from pm_portfolio.models import ReviewComment
+from pm_portfolio.models import ReviewLink
+from pm_portfolio.models import ReviewLinkProduct
 from pm_portfolio.models import ShareLinkOpen
 from pm_portfolio.models import ShareLinkView
 from pm_portfolio.models import Skill
@@ -46,7 +49,7 @@ from pm_portfolio.models import User
 UNSHOWN_MODELS = (
     ProfileView, ProductView, ShareLinkView, ImportDraft, Skill, BrowserSession, MediaFile,
     ProductRevision, Application, ApplicationStageChange, ApplicationContact, ShareLinkOpen,
-    CalendarFeed,
+    CalendarFeed, ReviewLink, ReviewLinkProduct, ReviewComment,
 )  # fmt: skip
 _BUMPED = "portfolio_versions_bumped"
 # Usernames whose stamps go once the transaction commits.

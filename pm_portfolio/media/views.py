@@ -17,6 +17,7 @@ from flask_login import login_required
 
 from pm_portfolio import clock
 from pm_portfolio.core import media
+from pm_portfolio.core import reviews
 from pm_portfolio.core.products import owned_product_with_media
 from pm_portfolio.core.share_links import find_open_link
 from pm_portfolio.core.storage import KEY_PATTERN
@@ -221,3 +222,13 @@ def shared_file(token: str, key: str):
         abort(404)
     served = media.file_for_link(key, link.id, link.user_id, link.product_id)
     return _send(key, served)
+
+
+@bp.get("/r/<token>/media/<key>")
+def review_file(token: str, key: str):
+    """A file of a product a review link shows, private ones included."""
+    link = reviews.find_open_link(token, clock.today())
+    if link is None or not KEY_PATTERN.fullmatch(key):
+        abort(404)
+    product_ids = {item.product_id for item in link.items}
+    return _send(key, media.file_for_review(key, link.user_id, product_ids))

@@ -9,10 +9,12 @@ from flask import request
 from flask import url_for
 from flask_login import current_user
 
+from pm_portfolio import clock
 from pm_portfolio.core import coach
 from pm_portfolio.core import learnings
 from pm_portfolio.core import media
 from pm_portfolio.core import products
+from pm_portfolio.core import reviews
 from pm_portfolio.core import revisions
 from pm_portfolio.core.dates import moment_label
 from pm_portfolio.core.publishing import reach
@@ -86,6 +88,8 @@ def show(product_id: int):
         share_link=product_link(product.id),
         readiness=coach.readiness_of(current_user.id, [product.id])[product.id],
         hidden_entries=learnings.hidden_build_log(current_user.id, product.id),
+        comments=reviews.comments_on(current_user.id, product.id),
+        review_links=reviews.open_review_links(current_user.id, product.id, clock.today()),
         confirm_form=ConfirmForm(),
     )
 

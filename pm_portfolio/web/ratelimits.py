@@ -41,6 +41,12 @@ ACCOUNT_EMAILS_PER_ADDRESS = "10 per hour"
 ACCOUNT_EMAILS_PER_MAILBOX = "3 per hour"
 # Confirmation and address-change emails a signed-in maker asks for.
 EMAILS_PER_USER = "5 per hour"
+# A reviewer comments on a few sections and changes a few words; a script posting
+# through one address, or to one link from many, stops soon.
+REVIEW_POSTS_PER_ADDRESS = "20 per hour"
+REVIEW_POSTS_PER_LINK = "60 per hour"
+# Each reply to a reviewer who left an address is an email.
+REPLIES_PER_USER = "30 per hour"
 
 
 def account_and_address() -> str:
@@ -82,17 +88,39 @@ def site_wide_account_emails() -> str:
 
 
 ACCOUNT_EMAILS = [
-    {"limit_value": ACCOUNT_EMAILS_PER_ADDRESS, "scope": "account-emails:address"},
+    {
+        "limit_value": ACCOUNT_EMAILS_PER_ADDRESS,
+        "scope": "account-emails:address",
+        "deduct_when": asked_for_an_account_email,
+    },
     {
         "limit_value": ACCOUNT_EMAILS_PER_MAILBOX,
         "scope": "account-emails:mailbox",
+        "deduct_when": asked_for_an_account_email,
         "key_func": mailbox_asked_for,
     },
     {
         "limit_value": site_wide_account_emails,
         "scope": "account-emails:site",
+        "deduct_when": asked_for_an_account_email,
         "key_func": lambda: "site",
         "error_message": "sign-up and password emails the site sends in an hour",
+    },
+]
+
+
+def review_link_named() -> str:
+    """One key per review link, whoever posts to it."""
+    return "review-link:" + (request.view_args or {}).get("token", "")[:64]
+
+
+REVIEW_POSTS = [
+    {"limit_value": REVIEW_POSTS_PER_ADDRESS, "methods": ["POST"], "scope": "review:address"},
+    {
+        "limit_value": REVIEW_POSTS_PER_LINK,
+        "methods": ["POST"],
+        "scope": "review:link",
+        "key_func": review_link_named,
     },
 ]
 
@@ -142,6 +170,10 @@ ROUTE_LIMITS = {
             "key_func": signed_in_user,
         }
     ],
+    "review.comment": REVIEW_POSTS,
+    "review.own_comment": REVIEW_POSTS,
+    "review.delete_own_comment": REVIEW_POSTS,
+    "feedback.reply": [{"limit_value": REPLIES_PER_USER, **PER_USER_POST}],
     "exports.upload_import": [{"limit_value": IMPORTS_PER_USER, "key_func": signed_in_user}],
     "exports.restore": [{"limit_value": IMPORTS_PER_USER, "key_func": signed_in_user}],
     "media.upload": [{"limit_value": UPLOADS_PER_USER, "key_func": signed_in_user}],
@@ -190,8 +222,7 @@ def init_rate_limits(app: Flask) -> Limiter:
         for options in limits:
             if "scope" in options:
                 # One count shared by every endpoint that names the scope.
-                options = {"methods": ["POST"], "deduct_when": asked_for_an_account_email,
-                           **options}  # fmt: skip
+                options = {"methods": ["POST"], **options}
                 view = limiter.shared_limit(**options)(view)
             else:
                 view = limiter.limit(**options)(view)

@@ -18,6 +18,7 @@ from pm_portfolio.core import analytics
 from pm_portfolio.core import media
 from pm_portfolio.core.dates import date_label
 from pm_portfolio.core.dates import moment_label
+from pm_portfolio.core.markdown import render_guest_markdown
 from pm_portfolio.core.markdown import render_markdown
 from pm_portfolio.core.publishing import card_metrics
 from pm_portfolio.core.publishing import empty_portfolio_advice
@@ -25,6 +26,7 @@ from pm_portfolio.core.results import headline_metric
 from pm_portfolio.core.results import metric_facts
 from pm_portfolio.core.results import metric_source
 from pm_portfolio.core.results import with_unit
+from pm_portfolio.models import ReviewLink
 from pm_portfolio.web.public_urls import public_url
 
 
@@ -100,7 +102,9 @@ def host_label(url: str) -> str:
 
 
 def media_url(key: str, share_link=None) -> str:
-    """A media file's address: through the share link a reader came by, if any."""
+    """A media file's address: through the share or review link a reader came by, if any."""
+    if isinstance(share_link, ReviewLink):
+        return url_for("media.review_file", token=share_link.token, key=key)
     if share_link is not None:
         return url_for("media.shared_file", token=share_link.token, key=key)
     return url_for("media.file", key=key)
@@ -124,6 +128,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["media_embed"] = media.embed_of
     app.jinja_env.globals["size_label"] = media.size_label
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["guest_markdown"] = render_guest_markdown
     app.jinja_env.filters["date_label"] = date_label
     app.jinja_env.filters["host"] = host_label
     app.jinja_env.filters["source_label"] = analytics.source_label
