@@ -10,6 +10,7 @@ from pm_portfolio import clock
 from pm_portfolio.accounts import links as account_links
 from pm_portfolio.core import analytics
 from pm_portfolio.core import calendar
+from pm_portfolio.core import reviews
 from pm_portfolio.core import share_links
 from pm_portfolio.core.applications import ContactData
 from pm_portfolio.demo.seed import seed_demo_portfolio
@@ -21,11 +22,14 @@ from pm_portfolio.models import LinkOpenKind
 from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductRevision
+from pm_portfolio.models import ReviewComment
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import User
 from tests.factories import PASSWORD
 from tests.factories import make_application
 from tests.factories import make_portfolio_link
+from tests.factories import make_review_comment
+from tests.factories import make_review_link
 from tests.factories import make_user
 
 MAKER = "demo"
@@ -114,6 +118,18 @@ def build_catalogue(app) -> list[Page]:
         share_links.record_open(sent, clock.now(), shown[0], LinkOpenKind.PAGE)
         share_links.record_open(sent, clock.now(), None, LinkOpenKind.PDF)
         calendar.renew_feed(maker_id)
+        review_pair = make_review_link(maker_id, [product_id, hidden_log_id], note="Be frank.")
+        review_token = review_pair.token
+        single_review_token = make_review_link(maker_id, [hidden_log_id]).token
+        make_review_comment(review_pair, product_id, "problem", "Who said so? See https://example.com",
+                            "Rae Reviewer", "rae@example.com")  # fmt: skip
+        replied_id, _ = make_review_comment(
+            review_pair, product_id, "whole", "Lead with the result."
+        )
+        reviews.reply(db.session.get(ReviewComment, replied_id), "Done, thanks!", clock.now())
+        resolved_id, _ = make_review_comment(review_pair, product_id, "result:1", "Which week?")
+        reviews.resolve(db.session.get(ReviewComment, resolved_id), clock.now())
+        _comment_id, edit_token = make_review_comment(review_pair, hidden_log_id, "whole")
     with app.app_context():
         # Readers from a few sites, so "Who is looking" lists them and the share link
         # says when it was opened.
@@ -208,5 +224,20 @@ def build_catalogue(app) -> list[Page]:
         Page("products-empty", "/products", NEWCOMER),
         Page("journal-empty", "/learnings", NEWCOMER),
         Page("share-links-empty", "/share-links", NEWCOMER),
+        Page("feedback", "/feedback", MAKER),
+        Page("feedback-resolved", "/feedback?show=resolved", MAKER),
+        Page("feedback-empty", "/feedback", NEWCOMER),
+        Page("review-link-new", f"/feedback/links/new?product={product_id}", MAKER),
+        Page("review-link-errors", "/feedback/links/new", MAKER, {"days": "0"}),
+        Page("review-drafts", f"/r/{review_token}"),
+        Page("review-draft", f"/r/{review_token}/{slug}"),
+        Page("review-single-draft", f"/r/{single_review_token}"),
+        Page("review-comment", f"/r/{review_token}/comment/{slug}?section=problem"),
+        Page(
+            "review-comment-errors",
+            f"/r/{review_token}/comment/{slug}",
+            form={"name": "", "email": "x", "section": "whole", "comment": ""},
+        ),
+        Page("review-own-comment", f"/r/{review_token}/comments/{edit_token}"),
     ]
     return pages

@@ -32,6 +32,8 @@ from pm_portfolio.models import MediaItem
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductRevision
+from pm_portfolio.models import ReviewComment
+from pm_portfolio.models import ReviewLink
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkProduct
 from pm_portfolio.models import User
@@ -41,6 +43,8 @@ from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
+from tests.factories import make_review_comment
+from tests.factories import make_review_link
 from tests.factories import make_revision
 from tests.factories import make_user
 from tests.factories import png_bytes
@@ -180,7 +184,27 @@ def make_world(app, draft: bytes = b"x") -> dict:
                 maker.id, [product_id], next_step="Call", next_step_on=date(2026, 7, 1)
             ),
             "token": account_links.reset_token(db.session.get(User, maker.id)),
+            **review_world(maker.id, product_id),
         }
+
+
+def review_world(maker_id: int, product_id: int) -> dict:
+    """A review link of the maker's product with a comment on it, and its edit token."""
+    link = make_review_link(maker_id, [product_id])
+    comment_id, edit_token = make_review_comment(link, product_id)
+    return {
+        "review_link_id": link.id,
+        "slug": db.session.get(Product, product_id).slug,
+        "comment_id": comment_id,
+        "edit_token": edit_token,
+        ("review", "token"): link.token,
+    }
+
+
+def argument(world: dict, endpoint: str, name: str):
+    """The world's value for a route argument; a reviewer's routes take the review link's
+    token where others take an emailed one."""
+    return world.get((endpoint.split(".")[0], name), world[name])
 
 
 MODELS_BY_ARGUMENT = {
@@ -192,6 +216,8 @@ MODELS_BY_ARGUMENT = {
     "item_id": MediaItem,
     "revision_id": ProductRevision,
     "application_id": Application,
+    "review_link_id": ReviewLink,
+    "comment_id": ReviewComment,
 }
 
 
@@ -238,6 +264,13 @@ def assert_consistent(app) -> None:
             assert application.history[-1].stage == application.stage
             link = application.share_link
             assert link is None or link.user_id == application.user_id
+        for comment in db.session.scalars(db.select(ReviewComment)):
+            assert comment.product.user_id == comment.user_id == comment.review_link.user_id
+            assert comment.author_name.strip() == comment.author_name != ""
+            assert comment.body.strip() == comment.body != ""
+        # A review link loses a product with the product (and may be left with none).
+        for review_link in db.session.scalars(db.select(ReviewLink)):
+            assert all(item.product.user_id == review_link.user_id for item in review_link.items)
         for item in db.session.scalars(db.select(MediaItem)):
             assert item.product.user_id == item.user_id
             assert item.media_type != "image" or item.alt_text.strip()
@@ -261,7 +294,9 @@ def post(app, client, rule, world: dict, values: list[str], content: bytes, toke
     would, with `content` as the file where the route takes one."""
     assert_named_objects_exist(app, world, rule.arguments)
     with app.test_request_context():
-        url = url_for(rule.endpoint, **{name: world[name] for name in rule.arguments})
+        url = url_for(
+            rule.endpoint, **{name: argument(world, rule.endpoint, name) for name in rule.arguments}
+        )
     names = []
     if "GET" in rule.methods:
         names = [

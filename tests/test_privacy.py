@@ -20,6 +20,8 @@ from pm_portfolio.models import User
 from tests.factories import MEDIA_LIMITS
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
+from tests.factories import make_review_comment
+from tests.factories import make_review_link
 from tests.factories import make_user
 from tests.factories import pdf_bytes
 from tests.factories import png_bytes
@@ -128,6 +130,16 @@ def test_private_and_unlisted_data_never_leaks(app, client, pdf_renderer):
                                          product_ids=[public.id]),
             date(2026, 6, 1),
         )  # fmt: skip
+        # Reviewers' comments, names and emails are the maker's alone; a review link
+        # shows its own drafts and nothing else.
+        review = make_review_link(owner.id, [private.id], note="zzreview note")
+        review_token = review.token
+        for product in (private, public):
+            reviewed = make_review_link(owner.id, [product.id])
+            make_review_comment(
+                reviewed, product.id, "problem", "zzprivate comment", name="zzprivate reviewer",
+                email="zzprivate@reviewer.example",
+            )  # fmt: skip
         # A private product cannot have an open share link, even if one was made earlier.
         db.session.add(ShareLink(user_id=owner.id, product_id=private.id, token="zzprivate-tok"))
         db.session.commit()
@@ -160,8 +172,14 @@ def test_private_and_unlisted_data_never_leaks(app, client, pdf_renderer):
         ).get_data(as_text=True),
     }
 
+    review_page = client.get(f"/r/{review_token}").get_data(as_text=True)
+    assert "zzprivate problem" in review_page
+    assert "zzreview note" in review_page
+    for other in ("zzpublic", "zzunlisted", "zzprivate comment", "zzprivate reviewer"):
+        assert other not in review_page, f"{other} on a review link of another product"
     for name, page in {**public_pages, **share_pages}.items():
         assert "zzprivate" not in page, f"private data on {name}"
+        assert "zzreview" not in page, f"a review link's note on {name}"
     for name, page in public_pages.items():
         assert "zzunlisted" not in page, f"unlisted data on public {name}"
         if name.startswith("/u/") or name.endswith("PDF"):

@@ -14,6 +14,7 @@ from pm_portfolio.web.ratelimits import ROUTE_LIMITS
 from tests.clients import AuthActions
 from tests.factories import PASSWORD
 from tests.factories import make_product
+from tests.factories import make_review_link
 from tests.factories import make_user
 from tests.infrastructure import make_app
 
@@ -275,3 +276,35 @@ def test_limits_are_shared_by_every_server_through_redis(migrated_database_url, 
     assert statuses[10:] == [429, 429]
     store = redis.Redis.from_url(redis_url)
     store.delete(*store.keys(f"*{prefix}*"))
+
+
+def comment_from(app, address: str, token: str):
+    """A reviewer's comment on the draft `token` shows, from `address`."""
+    client = app.test_client()
+    client.environ_base["HTTP_X_FORWARDED_FOR"] = address
+    csrf = client.csrf_token(f"/r/{token}/comment/draft")
+    return client.post(
+        f"/r/{token}/comment/draft",
+        data={"csrf_token": csrf, "name": "Rae", "section": "whole", "comment": "Hm."},
+    )
+
+
+def test_review_comments_are_limited_per_address_and_per_link(behind_a_proxy):
+    with behind_a_proxy.app_context():
+        maker = make_user()
+        product_id = make_product(maker.id, slug="draft")
+        token = make_review_link(maker.id, [product_id]).token
+        other_token = make_review_link(maker.id, [product_id]).token
+
+    from_one = [comment_from(behind_a_proxy, "203.0.113.7", token).status_code for _ in range(21)]
+    assert from_one == [303] * 20 + [429]
+    assert comment_from(behind_a_proxy, "203.0.113.8", token).status_code == 303
+
+    # Many addresses posting to one link stop at its own limit; other links go on.
+    from_many = [
+        comment_from(behind_a_proxy, f"198.51.100.{number}", token).status_code
+        for number in range(1, 41)
+    ]
+    assert 20 + 1 + from_many.count(303) == 60
+    assert from_many[-1] == 429
+    assert comment_from(behind_a_proxy, "198.51.100.99", other_token).status_code == 303
