@@ -37,6 +37,8 @@ from pm_portfolio.portfolio import bp as portfolio_bp
 from pm_portfolio.portfolio.page_cache import PageCache
 from pm_portfolio.portfolio.reader_revalidation import ReaderRevalidation
 from pm_portfolio.products.views import bp as products_bp
+from pm_portfolio.proof.endorsing import bp as endorse_bp
+from pm_portfolio.proof.views import bp as proof_bp
 from pm_portfolio.sharing.views import bp as sharing_bp
 from pm_portfolio.web.cookie_sessions import CookieSessions
 from pm_portfolio.web.media_settings import apply_upload_limit
@@ -93,6 +95,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(proof_bp)
+    app.register_blueprint(endorse_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(portfolio_bp)

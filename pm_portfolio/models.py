@@ -231,6 +231,17 @@ class Product(db.Model):
         passive_deletes=True,
         order_by=lambda: [MediaItem.position, MediaItem.id],
     )
+    # Read-only: the confirmations the maker approved, which readers may see beside
+    # their claims (core/endorsements.py decides which still apply).
+    approved_endorsements: Mapped[list["Endorsement"]] = relationship(
+        primaryjoin=lambda: and_(
+            Endorsement.product_id == Product.id,
+            Endorsement.approved.is_(True),
+            Endorsement.state == EndorsementState.CONFIRMED,
+        ),
+        viewonly=True,
+        order_by=lambda: [Endorsement.responded_at, Endorsement.id],
+    )
     # Read-only: the cover, loaded with a product list in the same query.
     cover: Mapped["MediaItem | None"] = relationship(
         primaryjoin=lambda: and_(MediaItem.product_id == Product.id, MediaItem.is_cover.is_(True)),
@@ -688,6 +699,12 @@ class ReviewLink(db.Model):
         passive_deletes=True,
         order_by="ReviewLinkProduct.position",
     )
+    comments: Mapped[list["ReviewComment"]] = relationship(
+        back_populates="review_link",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ReviewComment.created_at",
+    )
 
 
 class ReviewLinkProduct(db.Model):
@@ -741,7 +758,73 @@ class ReviewComment(db.Model):
     notified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     product: Mapped[Product] = relationship()
-    review_link: Mapped[ReviewLink] = relationship()
+    review_link: Mapped[ReviewLink] = relationship(back_populates="comments")
+
+
+class ClaimKind(StrEnum):
+    """What an endorser confirms: one result, the maker's role, or the outcome."""
+
+    RESULT = "result"
+    ROLE = "role"
+    OUTCOME = "outcome"
+
+
+class EndorsementState(StrEnum):
+    SENT = "sent"
+    OPENED = "opened"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class Endorsement(db.Model):
+    """A named person's confirmation of one claim of a case study, asked for by its
+    maker through a link, and shown to readers only once the maker approves it.
+
+    The claim is kept as text, as it was sent and as it was confirmed: a product's
+    results are replaced on every save, so their ids mean nothing later. When the
+    claim's text changes, the endorsement no longer shows until confirmed again.
+    """
+
+    __tablename__ = "endorsements"
+    __table_args__ = (
+        _one_of("claim_kind", ClaimKind),
+        _one_of("state", EndorsementState),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    claim_kind: Mapped[str] = mapped_column(String(8))
+    # The result's label, which finds it again among the product's results ("" for the
+    # role and the outcome).
+    claim_label: Mapped[str] = mapped_column(String(60), default="")
+    claim_text: Mapped[str] = mapped_column(Text)
+    # Who the maker asks, and where the request went (if sent by the app).
+    asked_name: Mapped[str] = mapped_column(String(80))
+    asked_email: Mapped[str] = mapped_column(String(254), default="")
+    state: Mapped[str] = mapped_column(String(10), default=EndorsementState.SENT)
+    # What the endorser gave on confirming, and the claim's text as they confirmed it.
+    name: Mapped[str] = mapped_column(String(80), default="")
+    relation_to_maker: Mapped[str] = mapped_column(String(120), default="")
+    quote: Mapped[str] = mapped_column(String(200), default="")
+    confirmed_text: Mapped[str] = mapped_column(Text, default="")
+    # The maker's decision: readers see a confirmation only once it is approved.
+    approved: Mapped[bool] = mapped_column(default=False)
+    expires_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reminded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    product: Mapped[Product] = relationship()
+
+    @property
+    def state_label(self) -> str:
+        return EndorsementState(self.state).value.capitalize()
 
 
 class BrowserSession(db.Model):

@@ -15,6 +15,7 @@ from pm_portfolio import clock
 from pm_portfolio.core import accounts
 from pm_portfolio.core import applications
 from pm_portfolio.core import browser_sessions
+from pm_portfolio.core import endorsements
 from pm_portfolio.core import media
 from pm_portfolio.core import reviews
 from pm_portfolio.core import revisions
@@ -225,3 +226,18 @@ def make_review_comment(
         link, product, sections, reviews.CommentData(name, email, section, body), clock.now()
     )
     return comment.id, edit_token
+
+
+def make_endorsement(product_id: int, claim_key: str = "result:1", name: str = "Eve Endorser",
+                     email: str = "", confirmed: bool = False, approved: bool = False):  # fmt: skip
+    """A request to confirm one claim of the product (confirmed as Eve, engineering
+    manager, and approved, if asked); returns it."""
+    product = db.session.get(Product, product_id)
+    endorsement = endorsements.ask(product, claim_key, name, email, clock.today())
+    if confirmed:
+        endorsements.confirm(
+            endorsement, name, "Engineering manager at Queue Co", "Saw it weekly.", clock.now()
+        )
+    if approved:
+        endorsements.set_approved(endorsement, True)
+    return endorsement

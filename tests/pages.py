@@ -10,6 +10,7 @@ from pm_portfolio import clock
 from pm_portfolio.accounts import links as account_links
 from pm_portfolio.core import analytics
 from pm_portfolio.core import calendar
+from pm_portfolio.core import endorsements
 from pm_portfolio.core import reviews
 from pm_portfolio.core import share_links
 from pm_portfolio.core.applications import ContactData
@@ -27,6 +28,7 @@ from pm_portfolio.models import ShareLink
 from pm_portfolio.models import User
 from tests.factories import PASSWORD
 from tests.factories import make_application
+from tests.factories import make_endorsement
 from tests.factories import make_portfolio_link
 from tests.factories import make_review_comment
 from tests.factories import make_review_link
@@ -130,6 +132,12 @@ def build_catalogue(app) -> list[Page]:
         resolved_id, _ = make_review_comment(review_pair, product_id, "result:1", "Which week?")
         reviews.resolve(db.session.get(ReviewComment, resolved_id), clock.now())
         _comment_id, edit_token = make_review_comment(review_pair, hidden_log_id, "whole")
+        # Proof: a request waiting, one confirmed and shown, one declined, one changed.
+        awaiting_token = make_endorsement(product_id, "result:1", email="eve@queue.example").token
+        confirmed_token = make_endorsement(product_id, "result:1", confirmed=True,
+                                           approved=True).token  # fmt: skip
+        declined = make_endorsement(product_id, "result:1", name="Dee")
+        endorsements.decline(declined, clock.now())
     with app.app_context():
         # Readers from a few sites, so "Who is looking" lists them and the share link
         # says when it was opened.
@@ -239,5 +247,8 @@ def build_catalogue(app) -> list[Page]:
             form={"name": "", "email": "x", "section": "whole", "comment": ""},
         ),
         Page("review-own-comment", f"/r/{review_token}/comments/{edit_token}"),
+        Page("endorse", f"/e/{awaiting_token}"),
+        Page("endorse-errors", f"/e/{awaiting_token}", form={"name": "", "relationship": ""}),
+        Page("endorse-confirmed", f"/e/{confirmed_token}"),
     ]
     return pages

@@ -25,6 +25,7 @@ from pm_portfolio.extensions import db
 from pm_portfolio.models import SHIPPED_STATUSES
 from pm_portfolio.models import Application
 from pm_portfolio.models import BrowserSession
+from pm_portfolio.models import Endorsement
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
 from pm_portfolio.models import MediaFile
@@ -39,6 +40,7 @@ from pm_portfolio.models import ShareLinkProduct
 from pm_portfolio.models import User
 from tests.clients import AuthActions
 from tests.factories import make_application
+from tests.factories import make_endorsement
 from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
@@ -198,6 +200,8 @@ def review_world(maker_id: int, product_id: int) -> dict:
         "comment_id": comment_id,
         "edit_token": edit_token,
         ("review", "token"): link.token,
+        "endorsement_id": make_endorsement(product_id).id,
+        ("endorse", "token"): make_endorsement(product_id, confirmed=True).token,
     }
 
 
@@ -218,6 +222,7 @@ MODELS_BY_ARGUMENT = {
     "application_id": Application,
     "review_link_id": ReviewLink,
     "comment_id": ReviewComment,
+    "endorsement_id": Endorsement,
 }
 
 
@@ -268,6 +273,10 @@ def assert_consistent(app) -> None:
             assert comment.product.user_id == comment.user_id == comment.review_link.user_id
             assert comment.author_name.strip() == comment.author_name != ""
             assert comment.body.strip() == comment.body != ""
+        for endorsement in db.session.scalars(db.select(Endorsement)):
+            assert endorsement.product.user_id == endorsement.user_id
+            assert not endorsement.approved or endorsement.state == "confirmed"
+            assert endorsement.state != "confirmed" or endorsement.confirmed_text
         # A review link loses a product with the product (and may be left with none).
         for review_link in db.session.scalars(db.select(ReviewLink)):
             assert all(item.product.user_id == review_link.user_id for item in review_link.items)

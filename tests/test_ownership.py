@@ -6,6 +6,7 @@ from pm_portfolio.exports.csv_import import save_draft
 from tests.clients import AuthActions
 from tests.clients import without_csrf_tokens
 from tests.factories import make_application
+from tests.factories import make_endorsement
 from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
@@ -20,7 +21,7 @@ from tests.infrastructure import database_snapshot
 # Route arguments that name an object some maker owns.
 OBJECT_ARGUMENTS = {
     "product_id", "learning_id", "link_id", "draft_id", "session_id", "item_id", "revision_id",
-    "application_id", "review_link_id", "comment_id",
+    "application_id", "review_link_id", "comment_id", "endorsement_id",
 }  # fmt: skip
 
 
@@ -40,6 +41,7 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         review_link = make_review_link(owner.id, [product_id])
         comment_id, _edit_token = make_review_comment(review_link, product_id)
         review_link_id = review_link.id
+        endorsement_id = make_endorsement(product_id, confirmed=True).id
         intruder = make_user()
     AuthActions(client).login(intruder.username, intruder.password)
     token = client.csrf_token("/dashboard")
@@ -54,6 +56,7 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         "application_id": application_id,
         "review_link_id": review_link_id,
         "comment_id": comment_id,
+        "endorsement_id": endorsement_id,
     }
     rules = [rule for rule in app.url_map.iter_rules() if rule.arguments & OBJECT_ARGUMENTS]
     assert {rule.endpoint for rule in rules} >= {
@@ -90,6 +93,12 @@ def test_every_route_with_an_object_answers_404_to_another_maker(app, client):
         "feedback.resolve",
         "feedback.reopen",
         "feedback.reply",
+        "proof.ask",
+        "proof.approve",
+        "proof.hide",
+        "proof.ask_again",
+        "proof.remind",
+        "proof.delete",
     }
     before = database_snapshot(app)
 

@@ -406,7 +406,8 @@ def test_public_pages_cost_a_fixed_few_queries(app, client):
         small_count = public_page_queries(app, client, path.format("small"))
         large_count = public_page_queries(app, client, path.format("large"))
         assert small_count == large_count, path
-        assert large_count <= 6, path
+        # A case study also asks for the confirmations readers see beside its claims.
+        assert large_count <= (7 if path.endswith("case") else 6), path
 
 
 def page(owner_id: int, size: int, label: str = "") -> CachedPage:

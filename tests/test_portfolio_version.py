@@ -22,6 +22,7 @@ from pm_portfolio.core import share_links
 from pm_portfolio.core.portfolio_version import UntrackedBulkChange
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Application
+from pm_portfolio.models import Endorsement
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import Learning
 from pm_portfolio.models import MediaItem
@@ -33,6 +34,7 @@ from pm_portfolio.models import ShareLinkProduct
 from pm_portfolio.models import Skill
 from pm_portfolio.models import User
 from tests.factories import make_application
+from tests.factories import make_endorsement
 from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
@@ -52,6 +54,8 @@ ALLOWED = {
     "visibility": ["private", "unlisted", "public"],
     "kind": ["insight", "decision", "experiment", "user_interview", "mistake"],
     "direction": ["", "up", "down"],
+    "claim_kind": ["result", "role", "outcome"],
+    "state": ["sent", "opened", "confirmed", "declined", "withdrawn"],
 }
 # The version itself, the owner of a row (ownership never moves), and what kind of
 # media an item is (fixed when it is uploaded: its stored files depend on it).
@@ -75,6 +79,7 @@ def world(app):
         db.session.add(ShareLink(user_id=maker.id, product_id=other_id, token="product-link"))
         db.session.add(ProductSlugRedirect(user_id=maker.id, product_id=product_id, old_slug="b"))
         db.session.commit()
+        make_endorsement(product_id, confirmed=True, approved=True)
     return {"maker_id": maker.id, "product_id": product_id, "other_id": other_id}
 
 
@@ -189,6 +194,15 @@ ADDITIONS = {
     ),
     "ProductSlugRedirect": lambda w: ProductSlugRedirect(
         user_id=w["maker_id"], product_id=w["product_id"], old_slug="older"
+    ),
+    "Endorsement": lambda w: Endorsement(
+        user_id=w["maker_id"],
+        product_id=w["product_id"],
+        token="another-endorsement",
+        claim_kind="role",
+        claim_text="Solo",
+        asked_name="Eve",
+        expires_on=date(2099, 1, 1),
     ),
     "MediaItem": lambda w: MediaItem(
         user_id=w["maker_id"],

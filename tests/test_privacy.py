@@ -7,8 +7,10 @@ from flask import current_app
 from pypdf import PdfReader
 from sqlalchemy import text
 
+from pm_portfolio import clock
 from pm_portfolio.core import accounts
 from pm_portfolio.core import applications
+from pm_portfolio.core import endorsements
 from pm_portfolio.core import media
 from pm_portfolio.core.products import MetricData
 from pm_portfolio.core.products import ProductData
@@ -18,6 +20,7 @@ from pm_portfolio.extensions import db
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import User
 from tests.factories import MEDIA_LIMITS
+from tests.factories import make_endorsement
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
 from tests.factories import make_review_comment
@@ -140,6 +143,22 @@ def test_private_and_unlisted_data_never_leaks(app, client, pdf_renderer):
                 reviewed, product.id, "problem", "zzprivate comment", name="zzprivate reviewer",
                 email="zzprivate@reviewer.example",
             )  # fmt: skip
+        # Only approved confirmations reach readers: requests, unapproved, declined and
+        # withdrawn answers, and every endorser's email, never do.
+        for product in (public, unlisted):
+            make_endorsement(
+                product.id, "role", name="zzprivate asked", email="zzprivate@e.example"
+            )
+            make_endorsement(product.id, "result:1", name="zzprivate unapproved", confirmed=True)
+            declined = make_endorsement(product.id, "outcome", name="zzprivate declined")
+            endorsements.decline(declined, clock.now())
+            withdrawn = make_endorsement(product.id, "result:1", name="zzprivate withdrawn",
+                                         confirmed=True, approved=True)  # fmt: skip
+            endorsements.withdraw(withdrawn, clock.now())
+        make_endorsement(public.id, "result:1", name="zzshown Eve", email="zzprivate@eve.example",
+                         confirmed=True, approved=True)  # fmt: skip
+        make_endorsement(private.id, "result:1", name="zzprivate Pat", confirmed=True,
+                         approved=True)  # fmt: skip
         # A private product cannot have an open share link, even if one was made earlier.
         db.session.add(ShareLink(user_id=owner.id, product_id=private.id, token="zzprivate-tok"))
         db.session.commit()
@@ -184,6 +203,9 @@ def test_private_and_unlisted_data_never_leaks(app, client, pdf_renderer):
         assert "zzunlisted" not in page, f"unlisted data on public {name}"
         if name.startswith("/u/") or name.endswith("PDF"):
             assert "zzpublic" in page
+    assert "zzshown Eve" in public_pages["/u/owner/zzpublic-slug"]
+    assert "zzshown Eve" in " ".join(public_pages["case study PDF"].split())
+    assert "zzshown Eve" in public_pages["/u/owner/resume.json"]
     assert "zzunlisted learning" in share_pages["product link"]
     assert "zzunlisted problem" in share_pages["unlisted case study in a link"]
     assert "zzpublic title" in share_pages["link with a private product"]

@@ -11,6 +11,8 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from pm_portfolio.core import endorsements
+from pm_portfolio.core import reviews
 from pm_portfolio.core import share_links
 from pm_portfolio.core.applications import ApplicationData
 from pm_portfolio.core.applications import ContactData
@@ -23,10 +25,12 @@ from pm_portfolio.core.products import ProductData
 from pm_portfolio.core.products import create_product
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Application
+from pm_portfolio.models import Endorsement
 from pm_portfolio.models import Learning
 from pm_portfolio.models import LinkOpenKind
 from pm_portfolio.models import Metric
 from pm_portfolio.models import Product
+from pm_portfolio.models import ReviewLink
 from pm_portfolio.models import ShareLinkOpen
 from tests.clients import AuthActions
 from tests.clients import signed_in_maker
@@ -173,6 +177,34 @@ def applications(draw, product_count: int):
     return data, [index for index in chosen if index < product_count], draw(st.booleans())
 
 
+STATES = ["sent", "opened", "confirmed", "declined", "withdrawn"]
+
+
+@st.composite
+def feedback(draw, product_count: int):
+    """Review links (products by index, a note, revoked or not, comments) and requests
+    to confirm a product's first claim (its state, whether shown)."""
+    if not product_count:
+        return [], []
+    product_indexes = st.integers(0, product_count - 1)
+    comments = st.tuples(
+        text(80, required=True),
+        st.sampled_from(["", "rae@example.com"]),
+        text(300, required=True),
+        st.booleans(),
+        text(200),
+    )
+    links = draw(st.lists(st.tuples(
+        st.lists(product_indexes, min_size=1, max_size=2, unique=True), text(500),
+        st.booleans(), st.lists(comments, max_size=2),
+    ), max_size=2))  # fmt: skip
+    requests = draw(st.lists(st.tuples(
+        product_indexes, st.sampled_from(STATES), st.booleans(), text(80, required=True),
+        text(120, required=True), text(200),
+    ), max_size=2))  # fmt: skip
+    return links, requests
+
+
 @st.composite
 def portfolios(draw):
     product_list = draw(st.lists(products(), max_size=4))
@@ -186,7 +218,7 @@ def portfolios(draw):
             ),
         )
     )
-    return product_list, learning_list, application_list
+    return product_list, learning_list, application_list, draw(feedback(len(product_list)))
 
 
 ROUND_TRIP_SETTINGS = settings(
@@ -199,8 +231,43 @@ ROUND_TRIP_SETTINGS = settings(
 OPENED_AT = datetime(2026, 12, 2, 16, 5, 30, tzinfo=UTC)
 
 
+def make_feedback(maker_id: int, ids: list[int], drawn) -> None:
+    links, requests = drawn
+    for indexes, note, revoked, comments in links:
+        link = reviews.create_review_link(
+            maker_id, reviews.ReviewLinkData([ids[i] for i in indexes], date(2027, 1, 1), note)
+        )
+        if revoked:
+            reviews.revoke_review_link(link, OPENED_AT)
+        product = db.session.get(Product, ids[indexes[0]])
+        sections = reviews.sections_of(product, has_build_log=False)
+        for name, email, body, resolved, reply in comments:
+            comment, _ = reviews.add_comment(
+                link, product, sections, reviews.CommentData(name, email, "whole", body), OPENED_AT
+            )
+            if resolved:
+                reviews.resolve(comment, OPENED_AT)
+            if reply:
+                reviews.reply(comment, reply, OPENED_AT)
+    for index, state, approved, name, relation, quote in requests:
+        product = db.session.get(Product, ids[index])
+        claims = endorsements.claims_of(product)
+        if not claims:
+            continue
+        request = endorsements.ask(product, claims[0].key, name, "", date(2026, 12, 3))
+        if state != "sent":
+            endorsements.mark_opened(request, OPENED_AT)
+        if state in ("confirmed", "withdrawn"):
+            endorsements.confirm(request, name, relation, quote, OPENED_AT)
+            endorsements.set_approved(request, approved)
+        if state == "declined":
+            endorsements.decline(request, OPENED_AT)
+        if state == "withdrawn":
+            endorsements.withdraw(request, OPENED_AT)
+
+
 def make_maker(app, portfolio):
-    product_list, learning_list, application_list = portfolio
+    product_list, learning_list, application_list, drawn_feedback = portfolio
     with app.app_context():
         maker = make_user()
         ids = [create_product(maker.id, data).id for data in product_list]
@@ -215,6 +282,7 @@ def make_maker(app, portfolio):
                 share_links.record_open(link, OPENED_AT, None, LinkOpenKind.PAGE)
                 shown = data.product_ids[0] if data.product_ids else None
                 share_links.record_open(link, OPENED_AT, shown, LinkOpenKind.PDF)
+        make_feedback(maker.id, ids, drawn_feedback)
     client = app.test_client()
     AuthActions(client).login(maker.username, maker.password)
     return maker, client
@@ -266,7 +334,39 @@ def rows_of(app, owner_id: int):
                 db.select(Learning).where(Learning.user_id == owner_id).order_by(Learning.id)
             )
         ]
-        return product_rows, learning_rows, application_rows(owner_id)
+        return product_rows, learning_rows, application_rows(owner_id), feedback_rows(owner_id)
+
+
+def columns_of(row, *skipped: str) -> dict:
+    return {
+        column.key: getattr(row, column.key)
+        for column in row.__table__.columns
+        if column.key not in ("id", "user_id", "token", *skipped)
+    }
+
+
+def feedback_rows(owner_id: int) -> list:
+    """Review links with their comments, and endorsements; without ids or tokens."""
+    links = db.session.scalars(
+        db.select(ReviewLink).where(ReviewLink.user_id == owner_id).order_by(ReviewLink.id)
+    ).all()
+    requests = db.session.scalars(
+        db.select(Endorsement).where(Endorsement.user_id == owner_id).order_by(Endorsement.id)
+    ).all()
+    return [
+        (
+            columns_of(link),
+            [item.product.slug for item in link.items],
+            [
+                (
+                    columns_of(comment, "product_id", "review_link_id", "edit_token_hash"),
+                    comment.product.slug,
+                )
+                for comment in link.comments
+            ],
+        )
+        for link in links
+    ] + [(columns_of(request, "product_id"), request.product.slug) for request in requests]
 
 
 def application_rows(owner_id: int) -> list:

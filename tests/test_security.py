@@ -15,6 +15,7 @@ from pm_portfolio.extensions import db
 from pm_portfolio.models import MediaItem
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import User
+from tests.factories import make_endorsement
 from tests.factories import make_image
 from tests.factories import make_portfolio_link
 from tests.factories import make_product
@@ -61,6 +62,9 @@ PUBLIC_ENDPOINTS = frozenset(
         "review.comment",
         "review.own_comment",
         "review.delete_own_comment",
+        "endorse.claim",
+        "endorse.decline",
+        "endorse.withdraw",
     }
 )
 # The headers every response carries, written out: weakening one must fail this test.
@@ -92,6 +96,7 @@ SAMPLE_VALUES = {
     "application_id": 1,
     "review_link_id": 1,
     "comment_id": 1,
+    "endorsement_id": 1,
     "page": 1,
     "key": "0" * 64,
     "username": "maker",
@@ -156,7 +161,8 @@ def published_values(app, pdf_renderer) -> dict:
         maker = make_user(username="ada", email="ada@example.com", display_name="Ada",
                           contact_email="ada@example.com", is_published=True)  # fmt: skip
         product_id = make_product(maker.id, slug="bot", visibility="public", status="shipped",
-                                  shipped_on=date(2026, 3, 1))  # fmt: skip
+                                  shipped_on=date(2026, 3, 1),
+                                  metrics=[("users", "140")])  # fmt: skip
         item = db.session.get(MediaItem, make_image(product_id))
         token = db.session.get(ShareLink, make_portfolio_link(maker.id, [product_id])).token
         user = db.session.get(User, maker.id)
@@ -166,6 +172,7 @@ def published_values(app, pdf_renderer) -> dict:
         review_link = make_review_link(maker.id, [product_id, private_id])
         _comment_id, edit_token = make_review_comment(review_link, private_id)
         review_token = review_link.token
+        endorsement_token = make_endorsement(product_id).token
         return {
             "username": "ada",
             "slug": "bot",
@@ -180,6 +187,7 @@ def published_values(app, pdf_renderer) -> dict:
             ),
             ("calendar.feed", "token"): calendar.renew_feed(maker.id).token,
             **{(endpoint, "token"): review_token for endpoint in REVIEW_TOKEN_ENDPOINTS},
+            ("endorse.claim", "token"): endorsement_token,
             ("review.case_study", "slug"): "draft",
             ("review.comment", "slug"): "draft",
             ("media.review_file", "key"): private_item.files[0].key,

@@ -21,9 +21,12 @@ from pm_portfolio.models import User
 from tests.clients import AuthActions
 from tests.factories import PASSWORD
 from tests.factories import make_application
+from tests.factories import make_endorsement
 from tests.factories import make_image
 from tests.factories import make_learning
 from tests.factories import make_portfolio_link
+from tests.factories import make_review_comment
+from tests.factories import make_review_link
 from tests.infrastructure import REFERENCE_TABLES
 
 NEW_PASSWORD = "a brand new passphrase"
@@ -206,6 +209,9 @@ def test_delete_account_removes_every_row_the_user_owns(logged_in_client, auth, 
         sent = db.session.get(Application, application_id).share_link
         share_links.record_open(sent, clock.now(), product.id, LinkOpenKind.PAGE)
         calendar.renew_feed(user.id)
+        review_link = make_review_link(user.id, [product.id])
+        make_review_comment(review_link, product.id, email="rae@example.com")
+        make_endorsement(product.id, email="eve@queue.example", confirmed=True)
         save_draft(user.id, "products", "products.csv", "slug,title\n")
         make_image(product.id)
         assert stored_keys(app)

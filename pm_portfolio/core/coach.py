@@ -17,6 +17,8 @@ from sqlalchemy import func
 from sqlalchemy import or_
 
 from pm_portfolio.extensions import db
+from pm_portfolio.models import Endorsement
+from pm_portfolio.models import EndorsementState
 from pm_portfolio.models import Learning
 from pm_portfolio.models import LearningKind
 from pm_portfolio.models import MediaItem
@@ -97,6 +99,8 @@ class CaseStudyFacts:
     hidden_story_entries: int = 0
     # Reviewers' comments on it that the maker resolved.
     resolved_reviews: int = 0
+    # Confirmations of its claims that the maker shows readers.
+    endorsements: int = 0
 
 
 @dataclass(frozen=True)
@@ -183,7 +187,7 @@ def _outcome(study: CaseStudyFacts) -> Check:
 
 def _evidence(study: CaseStudyFacts) -> Check:
     title = "There is evidence to look at"
-    if study.has_link or study.media_count or study.metrics_with_source:
+    if study.has_link or study.media_count or study.metrics_with_source or study.endorsements:
         return Check("evidence", title, True, "", "media")
     return Check("evidence", title, False, "Add a live or source link, a screenshot, or the "
                  "PRD.", "media")  # fmt: skip
@@ -314,9 +318,18 @@ def _facts_columns():
         .where(ReviewComment.product_id == Product.id, ReviewComment.resolved_at.is_not(None))
         .scalar_subquery()
     )
+    shown_endorsements = (
+        db.select(func.count(Endorsement.id))
+        .where(
+            Endorsement.product_id == Product.id,
+            Endorsement.approved.is_(True),
+            Endorsement.state == EndorsementState.CONFIRMED,
+        )
+        .scalar_subquery()
+    )
     return (
         story(public=True), story(public=False), media_count, covers, in_context, other_notes,
-        sourced, resolved_reviews,
+        sourced, resolved_reviews, shown_endorsements,
     )  # fmt: skip
 
 
@@ -330,6 +343,7 @@ def _facts(
     other_notes,
     sourced,
     resolved_reviews,
+    shown_endorsements,
 ) -> CaseStudyFacts:
     notes = other_notes.split(NOTE_SEPARATOR) if other_notes else []
     return CaseStudyFacts(
@@ -347,6 +361,7 @@ def _facts(
         story_entries=story,
         hidden_story_entries=hidden_story,
         resolved_reviews=resolved_reviews,
+        endorsements=shown_endorsements,
     )
 
 

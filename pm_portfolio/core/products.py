@@ -207,6 +207,7 @@ def owned_product_with_details(owner_id: int, product_id: int) -> Product | None
             selectinload(Product.skills),
             selectinload(Product.learnings).selectinload(Learning.skills),
             selectinload(Product.media).selectinload(MediaItem.files),
+            selectinload(Product.approved_endorsements),
         )
     )
 

@@ -286,7 +286,10 @@ CASE_STUDY_LOADING = (
     joinedload(Product.metrics),
     joinedload(Product.skills),
     selectinload(Product.media).selectinload(MediaItem.files),
+    selectinload(Product.approved_endorsements),
 )
+# What JSON Resume gives: the cards, with approved confirmations as references.
+RESUME_LOADING = (*CARD_LOADING, selectinload(Product.approved_endorsements))
 
 
 def public_products(owner: PublicOwner, loading=CARD_LOADING) -> list[Product]:

@@ -38,6 +38,9 @@ from pm_portfolio.exports.csv_import import plan_learnings
 from pm_portfolio.exports.csv_import import plan_products
 from pm_portfolio.exports.csv_import import problem_summary
 from pm_portfolio.exports.csv_import import stage_plan
+from pm_portfolio.exports.feedback_backup import backup_endorsements
+from pm_portfolio.exports.feedback_backup import backup_review_links
+from pm_portfolio.exports.feedback_backup import restore_feedback
 from pm_portfolio.exports.formats import METRIC_KEYS
 from pm_portfolio.exports.formats import SKILL_SEPARATOR
 from pm_portfolio.exports.formats import flag
@@ -169,6 +172,8 @@ def backup(user: User, now: datetime) -> dict[str, Any]:
             for learning in learnings
         ],
         "applications": backup_applications(user.id),
+        "review_links": backup_review_links(user.id),
+        "endorsements": backup_endorsements(user.id),
     }
 
 
@@ -190,6 +195,8 @@ class RestoreSummary:
     learnings: int
     media: int = 0
     applications: int = 0
+    # Review comments and endorsements: what others said.
+    feedback: int = 0
 
     def __str__(self) -> str:
         def count(number: int, noun: str) -> str:
@@ -200,6 +207,12 @@ class RestoreSummary:
             parts.append(count(self.media, "media item"))
         if self.applications:
             parts.append(count(self.applications, "application"))
+        if self.feedback:
+            parts.append(
+                "1 comment or endorsement"
+                if self.feedback == 1
+                else f"{self.feedback} comments and endorsements"
+            )
         return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
@@ -469,6 +482,11 @@ def _restore_rows(
     restored_applications = restore_applications(
         owner_id, _backup_items(backup, "applications", since_version=True), started.date()
     )
+    restored_feedback = restore_feedback(
+        owner_id,
+        _backup_items(backup, "review_links", since_version=True),
+        _backup_items(backup, "endorsements", since_version=True),
+    )
     stage_profile(user, profile_form.to_data())
     for name in PUBLISHING_FIELDS:
         setattr(user, name, profile.get(name) is True)
@@ -478,4 +496,5 @@ def _restore_rows(
         learnings=len(learnings.learnings),
         media=len(media_plan.items) if media_plan else 0,
         applications=restored_applications,
+        feedback=restored_feedback,
     )

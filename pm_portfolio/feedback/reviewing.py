@@ -81,7 +81,8 @@ def review(token: str):
 @bp.get("/r/<token>/<slug>")
 def case_study(token: str, slug: str):
     link = _open_link_or_404(token)
-    return _case_study_page(link, _product_or_404(link, slug), several=True)
+    product = _product_or_404(link, slug)
+    return _case_study_page(link, product, several=reviews.product_of(link) is None)
 
 
 def _sections(product: Product) -> list[reviews.Section]:

@@ -168,7 +168,7 @@ def json_resume(username: str):
         return answer
     resume = build_resume(
         owner,
-        publishing.public_products(owner),
+        publishing.public_products(owner, publishing.RESUME_LOADING),
         public_url("portfolio.profile", username=owner.username),
     )
     response = current_app.response_class(

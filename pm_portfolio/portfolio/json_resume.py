@@ -3,10 +3,12 @@
 from datetime import date
 from typing import Any
 
+from pm_portfolio.core import endorsements
 from pm_portfolio.core.publishing import PublicOwner
 from pm_portfolio.core.results import RESUME_METRICS_KEY
 from pm_portfolio.core.results import metric_record
 from pm_portfolio.core.results import metric_sentence
+from pm_portfolio.models import Endorsement
 from pm_portfolio.models import Product
 
 SCHEMA = "https://raw.githubusercontent.com/jsonresume/resume-schema/v1.0.0/schema.json"
@@ -58,5 +60,21 @@ def build_resume(owner: PublicOwner, products: list[Product], profile_url: str) 
             )
             for product in products
         ],
+        "references": [
+            _reference(product, endorsement)
+            for product in products
+            for endorsements_of_claim in endorsements.shown(product).values()
+            for endorsement in endorsements_of_claim
+        ],
         "meta": {"canonical": profile_url},
+    }
+
+
+def _reference(product: Product, endorsement: Endorsement) -> dict[str, str]:
+    """An approved confirmation as a JSON Resume reference: who, and what they confirmed."""
+    who = ", ".join(part for part in (endorsement.name, endorsement.relation_to_maker) if part)
+    said = f" “{endorsement.quote}”" if endorsement.quote else ""
+    return {
+        "name": who,
+        "reference": f"Confirmed “{endorsement.confirmed_text}” ({product.title}).{said}",
     }

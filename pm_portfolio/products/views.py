@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from pm_portfolio import clock
 from pm_portfolio.core import coach
+from pm_portfolio.core import endorsements
 from pm_portfolio.core import learnings
 from pm_portfolio.core import media
 from pm_portfolio.core import products
@@ -20,6 +21,7 @@ from pm_portfolio.core.dates import moment_label
 from pm_portfolio.core.publishing import reach
 from pm_portfolio.core.share_links import product_link
 from pm_portfolio.core.skills import all_skills
+from pm_portfolio.forms.endorsements import EndorsementRequestForm
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.fields import form_messages
 from pm_portfolio.forms.filters import ProductFilterForm
@@ -81,6 +83,8 @@ def new():
 @bp.get("/<id:product_id>")
 def show(product_id: int):
     product = owned_or_404(products.owned_product_with_details, product_id)
+    request_form = EndorsementRequestForm(formdata=None)
+    request_form.offer(endorsements.claims_of(product))
     return render_template(
         "products/show.html",
         product=product,
@@ -90,6 +94,9 @@ def show(product_id: int):
         hidden_entries=learnings.hidden_build_log(current_user.id, product.id),
         comments=reviews.comments_on(current_user.id, product.id),
         review_links=reviews.open_review_links(current_user.id, product.id, clock.today()),
+        endorsement_requests=endorsements.requests_for(current_user.id, product.id),
+        claim_texts=endorsements.current_texts(product),
+        request_form=request_form,
         confirm_form=ConfirmForm(),
     )
 

@@ -41,12 +41,12 @@ ACCOUNT_EMAILS_PER_ADDRESS = "10 per hour"
 ACCOUNT_EMAILS_PER_MAILBOX = "3 per hour"
 # Confirmation and address-change emails a signed-in maker asks for.
 EMAILS_PER_USER = "5 per hour"
-# A reviewer comments on a few sections and changes a few words; a script posting
+# Guests (reviewers, endorsers) post a few comments and answers; a script posting
 # through one address, or to one link from many, stops soon.
-REVIEW_POSTS_PER_ADDRESS = "20 per hour"
-REVIEW_POSTS_PER_LINK = "60 per hour"
-# Each reply to a reviewer who left an address is an email.
-REPLIES_PER_USER = "30 per hour"
+GUEST_POSTS_PER_ADDRESS = "20 per hour"
+GUEST_POSTS_PER_LINK = "60 per hour"
+# Replies to reviewers and requests to endorsers are emails a maker sends to others.
+EMAILS_TO_GUESTS_PER_USER = "30 per hour"
 
 
 def account_and_address() -> str:
@@ -109,20 +109,21 @@ ACCOUNT_EMAILS = [
 ]
 
 
-def review_link_named() -> str:
-    """One key per review link, whoever posts to it."""
-    return "review-link:" + (request.view_args or {}).get("token", "")[:64]
+def guest_link_named() -> str:
+    """One key per review or endorsement link, whoever posts to it."""
+    return "link:" + (request.view_args or {}).get("token", "")[:64]
 
 
-REVIEW_POSTS = [
-    {"limit_value": REVIEW_POSTS_PER_ADDRESS, "methods": ["POST"], "scope": "review:address"},
-    {
-        "limit_value": REVIEW_POSTS_PER_LINK,
-        "methods": ["POST"],
-        "scope": "review:link",
-        "key_func": review_link_named,
-    },
-]
+def posts_by_guests(kind: str) -> list[dict]:
+    """The limits of one kind of guest's posts, counted across its endpoints."""
+    return [
+        {"limit_value": GUEST_POSTS_PER_ADDRESS, "scope": f"{kind}:address"},
+        {
+            "limit_value": GUEST_POSTS_PER_LINK,
+            "scope": f"{kind}:link",
+            "key_func": guest_link_named,
+        },
+    ]
 
 
 def signed_in_user() -> str:
@@ -170,10 +171,18 @@ ROUTE_LIMITS = {
             "key_func": signed_in_user,
         }
     ],
-    "review.comment": REVIEW_POSTS,
-    "review.own_comment": REVIEW_POSTS,
-    "review.delete_own_comment": REVIEW_POSTS,
-    "feedback.reply": [{"limit_value": REPLIES_PER_USER, **PER_USER_POST}],
+    **{
+        endpoint: posts_by_guests("review")
+        for endpoint in ("review.comment", "review.own_comment", "review.delete_own_comment")
+    },
+    **{
+        endpoint: posts_by_guests("endorse")
+        for endpoint in ("endorse.claim", "endorse.decline", "endorse.withdraw")
+    },
+    **{
+        endpoint: [{"limit_value": EMAILS_TO_GUESTS_PER_USER, **PER_USER_POST}]
+        for endpoint in ("feedback.reply", "proof.ask", "proof.ask_again", "proof.remind")
+    },
     "exports.upload_import": [{"limit_value": IMPORTS_PER_USER, "key_func": signed_in_user}],
     "exports.restore": [{"limit_value": IMPORTS_PER_USER, "key_func": signed_in_user}],
     "media.upload": [{"limit_value": UPLOADS_PER_USER, "key_func": signed_in_user}],

@@ -163,6 +163,24 @@ def test_lighthouse_scores(live_server, app, browser):
             ARTIFACTS / "lighthouse-application.json",
             {"Cookie": cookie},
         ),
+        "review draft, mobile": lighthouse(
+            f"{live_server}{pages['review-draft']}",
+            ARTIFACTS / "lighthouse-review-mobile.json",
+            mobile=True,
+        ),
+        "comment form, mobile": lighthouse(
+            f"{live_server}{pages['review-comment']}",
+            ARTIFACTS / "lighthouse-review-comment-mobile.json",
+            mobile=True,
+        ),
+        "endorsement, mobile": lighthouse(
+            f"{live_server}{pages['endorse']}",
+            ARTIFACTS / "lighthouse-endorse-mobile.json",
+            mobile=True,
+        ),
+        "feedback": lighthouse(
+            f"{live_server}/feedback", ARTIFACTS / "lighthouse-feedback.json", {"Cookie": cookie}
+        ),
     }
     summary = "\n".join(
         f"{page}: " + ", ".join(f"{name} {score}" for name, score in result.items())
