@@ -13,10 +13,12 @@ import time_machine
 from pm_portfolio.web.ratelimits import ROUTE_LIMITS
 from tests.clients import AuthActions
 from tests.factories import PASSWORD
+from tests.factories import make_endorsement
 from tests.factories import make_product
 from tests.factories import make_review_link
 from tests.factories import make_user
 from tests.infrastructure import make_app
+from tests.test_security import PUBLIC_ENDPOINTS
 
 
 @pytest.fixture
@@ -308,3 +310,37 @@ def test_review_comments_are_limited_per_address_and_per_link(behind_a_proxy):
     assert 20 + 1 + from_many.count(303) == 60
     assert from_many[-1] == 429
     assert comment_from(behind_a_proxy, "198.51.100.99", other_token).status_code == 303
+
+
+# Public POSTs with no limit of their own, and why.
+UNLIMITED_PUBLIC_POSTS = {
+    # One click on a signed, expiring link from an email: nothing to guess, nothing sent.
+    "accounts.confirm_email": "a signed link",
+    "accounts.confirm_email_change": "a signed link",
+}
+
+
+def test_every_post_a_stranger_can_send_is_limited(app):
+    """Found by walking `app.url_map`: a new public form is limited, or says why not."""
+    public_posts = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and rule.endpoint in PUBLIC_ENDPOINTS
+    }
+    assert {"review.comment", "endorse.claim"} <= public_posts
+    unlimited = public_posts - ROUTE_LIMITS.keys()
+    assert unlimited == UNLIMITED_PUBLIC_POSTS.keys()
+
+
+def test_endorsement_answers_are_limited_per_address(behind_a_proxy):
+    with behind_a_proxy.app_context():
+        maker = make_user()
+        product_id = make_product(maker.id, metrics=[("users", "140")])
+        tokens = [make_endorsement(product_id).token for _ in range(21)]
+    statuses = []
+    for token in tokens:
+        client = behind_a_proxy.test_client()
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.9"
+        csrf = client.csrf_token(f"/e/{token}")
+        statuses.append(client.post(f"/e/{token}/decline", data={"csrf_token": csrf}).status_code)
+    assert statuses == [303] * 20 + [429]
