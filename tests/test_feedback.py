@@ -10,8 +10,12 @@ import time_machine
 from pm_portfolio import clock
 from pm_portfolio.core import coach
 from pm_portfolio.core import reviews
+from pm_portfolio.core.products import MetricData
+from pm_portfolio.core.products import product_data
+from pm_portfolio.core.products import update_product
 from pm_portfolio.extensions import db
 from pm_portfolio.models import MediaItem
+from pm_portfolio.models import Product
 from pm_portfolio.models import ReviewComment
 from pm_portfolio.models import ReviewLink
 from tests.factories import make_image
@@ -374,4 +378,43 @@ def test_resolving_a_review_passes_the_coachs_advice_without_changing_readiness(
 def test_deleting_the_product_deletes_its_comments(logged_in_client, app, review_token, draft):
     post_comment(logged_in_client, review_token)
     logged_in_client.submit(f"/products/{draft}/delete")
+    assert stored_comments(app) == []
+
+
+def test_a_comment_on_a_result_follows_it_when_results_are_saved_again(
+    logged_in_client, app, user, review_token, draft
+):
+    post_comment(logged_in_client, review_token, section="result:1", comment="Which week?")
+    with app.app_context():
+        product = db.session.get(Product, draft)
+        data = product_data(product)
+        data.metrics.insert(0, MetricData("sign-ups", "900"))
+        update_product(product, data)
+    page = logged_in_client.get(f"/products/{draft}").get_data(as_text=True)
+    assert page.index("weekly active users", page.index('id="results"')) < page.index("Which week?")
+    assert page.index("sign-ups", page.index('id="results"')) < page.index("weekly active users")
+
+    with app.app_context():
+        product = db.session.get(Product, draft)
+        data = product_data(product)
+        data.metrics = data.metrics[:1]
+        update_product(product, data)
+    page = logged_in_client.get(f"/products/{draft}").get_data(as_text=True)
+    elsewhere = page.index("On parts the case study no longer has")
+    assert elsewhere < page.index("Which week?")
+    assert "Result: weekly active users" in page[elsewhere:]
+
+
+def test_an_edited_comment_is_told_to_the_maker_again(today, runner, app, client, review_token):
+    confirmation = post_comment(client, review_token).headers["Location"]
+    runner.invoke(args=["feedback", "send"])
+    assert stored_comments(app)[0].notified_at is not None
+    client.post(confirmation, data={"csrf_token": client.csrf_token(confirmation),
+                                    "edit-comment": "Sharper."})  # fmt: skip
+    assert stored_comments(app)[0].notified_at is None
+
+
+def test_a_reviewer_name_on_two_lines_is_refused(client, app, review_token):
+    response = post_comment(client, review_token, name="Rae\nBcc: x@example.com")
+    assert "Use one line, without line breaks or tabs." in response.get_data(as_text=True)
     assert stored_comments(app) == []

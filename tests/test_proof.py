@@ -177,7 +177,8 @@ def test_a_result_is_found_again_by_its_label_after_the_results_are_saved_again(
         update_product(product, data)
         product = db.session.get(Product, case_study)
         shown = endorsements.shown(product)
-    assert list(shown) == ["result:weekly active users"]
+    # The result moved to second place, and its confirmation with it.
+    assert list(shown) == ["result:2"]
 
 
 def test_declined_and_withdrawn_never_show_and_a_withdrawn_link_stays_dead(
@@ -274,3 +275,74 @@ def test_only_a_claim_the_case_study_makes_can_be_asked_about(logged_in_client, 
     assert stored(app) is None
     page = logged_in_client.get(f"/products/{product_id}").get_data(as_text=True)
     assert re.search(r"Add a result, your role or the outcome first", page)
+
+
+def test_a_confirmation_covers_the_whole_result_as_readers_see_it(app, case_study):
+    """Its baseline, window and target are part of what was confirmed."""
+    with app.app_context():
+        product = db.session.get(Product, case_study)
+        data = product_data(product)
+        data.metrics[0].baseline = "20"
+        update_product(product, data)
+        make_endorsement(case_study, confirmed=True, approved=True)
+        product = db.session.get(Product, case_study)
+        confirmed = endorsements.shown(product)["result:1"][0].confirmed_text
+        data = product_data(product)
+        data.metrics[0].baseline = "100"
+        update_product(product, data)
+        product = db.session.get(Product, case_study)
+        assert endorsements.shown(product) == {}
+    assert confirmed.startswith("weekly active users: 20 → 140")
+
+
+def test_two_results_with_one_label_show_only_the_confirmed_one(app, user):
+    with app.app_context():
+        product_id = make_product(
+            user.id, visibility="public", metrics=[("users", "140"), ("users", "900")]
+        )
+        make_endorsement(product_id, "result:2", confirmed=True, approved=True)
+        shown = endorsements.shown(db.session.get(Product, product_id))
+    assert list(shown) == ["result:2"]
+
+
+def test_no_reminder_after_expiry_and_no_asking_again_while_waiting(
+    logged_in_client, app, outbox, case_study
+):
+    with app.app_context():
+        request = make_endorsement(case_study, email="eve@queue.example")
+        request_id, token = request.id, request.token
+    page = f"/products/{case_study}"
+    logged_in_client.submit(f"/endorsements/{request_id}/ask-again", page=page)
+    assert stored(app).token == token
+
+    with app.app_context():
+        db.session.get(Endorsement, request_id).expires_on = clock.today() - timedelta(days=1)
+        db.session.commit()
+    logged_in_client.submit(f"/endorsements/{request_id}/remind", page=page)
+    assert outbox == []
+    assert "Expired" in logged_in_client.get(page).get_data(as_text=True)
+    logged_in_client.submit(f"/endorsements/{request_id}/ask-again", page=page)
+    renewed = stored(app)
+    assert renewed.token != token
+    assert renewed.expires_on == clock.today() + timedelta(days=30)
+    assert len(outbox) == 1
+
+
+def test_only_a_confirmation_can_be_withdrawn(app, case_study):
+    with app.app_context():
+        token = make_endorsement(case_study).token
+    reader = app.test_client()
+    response = reader.post(
+        f"/e/{token}/withdraw", data={"csrf_token": reader.csrf_token(f"/e/{token}")}
+    )
+    assert response.status_code == 303
+    assert stored(app).state == "opened"
+    assert reader.get(f"/e/{token}").status_code == 200
+
+
+def test_a_name_on_two_lines_is_refused(app, case_study):
+    with app.app_context():
+        token = make_endorsement(case_study).token
+    response = endorse(app.test_client(), token, name="Eve\r\nBcc: spam@example.com")
+    assert "Use one line, without line breaks or tabs." in response.get_data(as_text=True)
+    assert stored(app).state == "opened"

@@ -99,7 +99,8 @@ class CaseStudyFacts:
     hidden_story_entries: int = 0
     # Reviewers' comments on it that the maker resolved.
     resolved_reviews: int = 0
-    # Confirmations of its claims that the maker shows readers.
+    # Confirmations the maker approved. Counted in SQL, so one whose claim changed
+    # since (readers then see nothing, and the product's page says so) still counts.
     endorsements: int = 0
 
 

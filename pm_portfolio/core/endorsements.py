@@ -5,15 +5,14 @@ Readers see a confirmation only once the maker approves it, and only while the c
 still reads as it did when confirmed: a changed number is not what was confirmed.
 """
 
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from datetime import datetime
 from datetime import timedelta
 
-from pm_portfolio.core.results import with_unit
-from pm_portfolio.core.share_links import TOKEN_BYTES
+from pm_portfolio.core import share_links
+from pm_portfolio.core.results import metric_sentence
 from pm_portfolio.extensions import db
 from pm_portfolio.models import ClaimKind
 from pm_portfolio.models import Endorsement
@@ -47,14 +46,10 @@ class Claim:
 
 
 def claims_of(product: Product) -> list[Claim]:
-    """The claims the product's case study makes now, in reading order."""
+    """The claims the product's case study makes now, in reading order. A result's
+    claim is its whole sentence (value, change, window, target), as readers see it."""
     claims = [
-        Claim(
-            f"result:{position}",
-            ClaimKind.RESULT,
-            metric.label,
-            f"{metric.label}: {with_unit(metric.value, metric.unit)}",
-        )
+        Claim(f"result:{position}", ClaimKind.RESULT, metric.label, metric_sentence(metric))
         for position, metric in enumerate(product.metrics, start=1)
     ]
     if product.role.strip():
@@ -64,23 +59,14 @@ def claims_of(product: Product) -> list[Claim]:
     return claims
 
 
-def _claim_key(kind: str, label: str) -> str:
-    return f"{kind}:{label.casefold()}" if kind == ClaimKind.RESULT else kind
+def current_claims(product: Product) -> set[tuple[str, str]]:
+    """Each claim the case study makes now, as (kind, text)."""
+    return {(claim.kind, claim.text) for claim in claims_of(product)}
 
 
-def current_texts(product: Product) -> dict[str, str]:
-    """Each claim's text now, by kind and label (a result is found again by its label)."""
-    return {_claim_key(claim.kind, claim.label): claim.text for claim in claims_of(product)}
-
-
-def is_current(endorsement: Endorsement, texts: dict[str, str]) -> bool:
-    """Whether the claim still reads as it was confirmed."""
-    key = _claim_key(endorsement.claim_kind, endorsement.claim_label)
-    return texts.get(key) == endorsement.confirmed_text
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
+def is_current(endorsement: Endorsement, claims: set[tuple[str, str]]) -> bool:
+    """Whether the case study still makes the claim, word for word, as confirmed."""
+    return (endorsement.claim_kind, endorsement.confirmed_text) in claims
 
 
 def ask(product: Product, claim_key: str, name: str, email: str, today: date) -> Endorsement:
@@ -91,7 +77,7 @@ def ask(product: Product, claim_key: str, name: str, email: str, today: date) ->
     endorsement = Endorsement(
         user_id=product.user_id,
         product_id=product.id,
-        token=new_token(),
+        token=share_links.new_token(),
         claim_kind=claim.kind,
         claim_label=claim.label,
         claim_text=claim.text,
@@ -141,7 +127,8 @@ def decline(endorsement: Endorsement, now: datetime) -> None:
 
 
 def withdraw(endorsement: Endorsement, now: datetime) -> None:
-    """The endorser takes it back: it never shows again, and the link is dead."""
+    """The endorser takes a confirmation back: it never shows again, and the link is
+    dead."""
     endorsement.state = EndorsementState.WITHDRAWN
     endorsement.approved = False
     endorsement.quote = ""
@@ -149,20 +136,42 @@ def withdraw(endorsement: Endorsement, now: datetime) -> None:
     db.session.commit()
 
 
-def set_approved(endorsement: Endorsement, approved: bool) -> None:
-    """Show a confirmation to readers, or hide it; only a confirmation can be shown."""
+def set_approved(endorsement: Endorsement, approved: bool) -> bool:
+    """Show a confirmation to readers, or hide it; only a confirmation can be shown.
+    Returns whether it is shown now."""
     endorsement.approved = approved and endorsement.state == EndorsementState.CONFIRMED
     db.session.commit()
+    return endorsement.approved
+
+
+def is_expired(endorsement: Endorsement, today: date) -> bool:
+    return endorsement.state in AWAITING and endorsement.expires_on < today
+
+
+def can_ask_again(endorsement: Endorsement, product: Product, today: date) -> bool:
+    """Once answered, changed since confirmed, or expired: never while a live request
+    waits (which would also undo the one reminder it may have had)."""
+    if endorsement.state not in AWAITING:
+        return True
+    return is_expired(endorsement, today)
 
 
 def ask_again(endorsement: Endorsement, product: Product, today: date) -> None:
     """Send the claim as it reads now, at a new address; the earlier answer goes."""
-    texts = current_texts(product)
-    text = texts.get(_claim_key(endorsement.claim_kind, endorsement.claim_label))
-    if text is None:
+    claim = next(
+        (
+            claim
+            for claim in claims_of(product)
+            if claim.kind == endorsement.claim_kind
+            and claim.label.casefold() == endorsement.claim_label.casefold()
+        ),
+        None,
+    )
+    if claim is None:
         raise UnknownClaim
-    endorsement.token = new_token()
-    endorsement.claim_text = text
+    endorsement.token = share_links.new_token()
+    endorsement.claim_label = claim.label
+    endorsement.claim_text = claim.text
     endorsement.state = EndorsementState.SENT
     endorsement.name = endorsement.relation_to_maker = endorsement.quote = ""
     endorsement.confirmed_text = ""
@@ -172,10 +181,12 @@ def ask_again(endorsement: Endorsement, product: Product, today: date) -> None:
     db.session.commit()
 
 
-def can_remind(endorsement: Endorsement) -> bool:
-    """A request still waiting, sent by email, not reminded yet: one reminder at most."""
+def can_remind(endorsement: Endorsement, today: date) -> bool:
+    """A request still waiting and not expired, sent by email, not reminded yet: one
+    reminder at most."""
     return (
         endorsement.state in AWAITING
+        and not is_expired(endorsement, today)
         and bool(endorsement.asked_email)
         and endorsement.reminded_at is None
     )
@@ -212,19 +223,15 @@ def requests_for(owner_id: int, product_id: int) -> list[Endorsement]:
 
 
 def shown(product: Product) -> dict[str, list[Endorsement]]:
-    """What readers see of a product's endorsements, by claim ("result:<label>",
-    "role", "outcome"): approved confirmations of claims that still read as confirmed.
-    Reads `product.approved_endorsements`, loaded with the case study."""
-    texts = current_texts(product)
-    by_claim: dict[str, list[Endorsement]] = defaultdict(list)
+    """What readers see of a product's endorsements, by the key of the claim they sit
+    beside ("result:<n>" for the n-th result, "role", "outcome"): approved
+    confirmations of claims the case study still makes word for word. Reads
+    `product.approved_endorsements`, loaded with the case study."""
+    confirmed: dict[tuple[str, str], list[Endorsement]] = defaultdict(list)
     for endorsement in product.approved_endorsements:
-        if is_current(endorsement, texts):
-            by_claim[_claim_key(endorsement.claim_kind, endorsement.claim_label)].append(
-                endorsement
-            )
-    return by_claim
-
-
-def result_key(label: str) -> str:
-    """The key `shown` files a result's endorsements under."""
-    return _claim_key(ClaimKind.RESULT, label)
+        confirmed[(endorsement.claim_kind, endorsement.confirmed_text)].append(endorsement)
+    return {
+        claim.key: confirmed[(claim.kind, claim.text)]
+        for claim in claims_of(product)
+        if (claim.kind, claim.text) in confirmed
+    }

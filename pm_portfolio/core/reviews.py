@@ -7,7 +7,7 @@ PDF, card or export shows them.
 """
 
 import hashlib
-import secrets
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -18,12 +18,13 @@ from sqlalchemy import func
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
+from pm_portfolio.core import share_links
 from pm_portfolio.core.dates import local_moment
 from pm_portfolio.core.publishing import CARD_LOADING
 from pm_portfolio.core.publishing import CASE_STUDY_LOADING
 from pm_portfolio.core.publishing import portfolio_order
-from pm_portfolio.core.share_links import TOKEN_BYTES
 from pm_portfolio.extensions import db
+from pm_portfolio.models import CASE_STUDY_TEXTS
 from pm_portfolio.models import Product
 from pm_portfolio.models import ReviewComment
 from pm_portfolio.models import ReviewLink
@@ -42,14 +43,16 @@ REPLY_MAX = 4000
 # The parts of a case study a reviewer can comment on, in reading order, with their
 # headings; "result:<n>" names the n-th result, and "whole" the case study as a whole.
 STORY_SECTIONS = {
-    "problem": "The problem",
-    "hypothesis": "The hypothesis",
-    "solution": "What was built",
-    "tradeoffs": "Trade-offs",
-    "outcome": "Outcome",
+    key: CASE_STUDY_TEXTS[key]
+    for key in ("problem", "hypothesis", "solution", "tradeoffs", "outcome")
 }
 BUILD_LOG = "build_log"
 WHOLE = "whole"
+RESULT_LABEL = "Result: "
+# Every form a comment's section takes.
+SECTION_PATTERN = re.compile(
+    rf"({'|'.join([WHOLE, BUILD_LOG, *STORY_SECTIONS])}|result:[1-9]\d{{0,2}})"
+)
 
 
 class NotReviewable(Exception):
@@ -81,10 +84,6 @@ class CommentData:
     body: str
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(TOKEN_BYTES)
-
-
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -109,7 +108,7 @@ def create_review_link(owner_id: int, data: ReviewLinkData) -> ReviewLink:
         raise NotReviewable
     link = ReviewLink(
         user_id=owner_id,
-        token=new_token(),
+        token=share_links.new_token(),
         note=data.note.strip(),
         expires_on=data.expires_on,
         items=[
@@ -153,6 +152,17 @@ def products_of(link: ReviewLink, loading=CARD_LOADING) -> list[Product]:
     return list(db.session.scalars(query).unique())
 
 
+def shows_one(link: ReviewLink) -> bool:
+    """Whether the link shows a single product (its page is then that case study)."""
+    count = db.session.scalar(
+        db.select(func.count())
+        .select_from(ReviewLinkProduct)
+        .join(Product, Product.id == ReviewLinkProduct.product_id)
+        .where(ReviewLinkProduct.review_link_id == link.id, Product.user_id == link.user_id)
+    )
+    return count == 1
+
+
 def product_of(link: ReviewLink, slug: str | None = None) -> Product | None:
     """The case study a link shows as `slug`, or its only one when `slug` is None."""
     query = (
@@ -183,7 +193,7 @@ def sections_of(product: Product, has_build_log: bool) -> list[Section]:
     """What a reviewer can comment on: the sections the case study has, in its order."""
     sections = [Section(WHOLE, "The case study as a whole")]
     sections += [
-        Section(f"result:{position}", f"Result: {metric.label}")
+        Section(f"result:{position}", f"{RESULT_LABEL}{metric.label}")
         for position, metric in enumerate(product.metrics, start=1)
     ]
     sections += [
@@ -200,7 +210,7 @@ def add_comment(
     """Save a reviewer's comment; returns it with the token that lets its author edit
     or delete it for EDIT_WINDOW (only its hash is kept)."""
     label = next(section.label for section in sections if section.key == data.section)
-    edit_token = new_token()
+    edit_token = share_links.new_token()
     comment = ReviewComment(
         user_id=link.user_id,
         product_id=product.id,
@@ -237,8 +247,10 @@ def edit_deadline(comment: ReviewComment) -> datetime:
 
 
 def edit_comment(comment: ReviewComment, body: str, now: datetime) -> None:
+    """Change the text; the maker hears of it again in the next email."""
     comment.body = body.strip()
     comment.edited_at = now
+    comment.notified_at = None
     db.session.commit()
 
 
@@ -273,17 +285,41 @@ def reply(comment: ReviewComment, text: str, now: datetime) -> None:
     db.session.commit()
 
 
-def comments_on(owner_id: int, product_id: int) -> dict[str, list[ReviewComment]]:
-    """A product's comments by section, oldest first: what its page shows beside each."""
-    by_section: dict[str, list[ReviewComment]] = defaultdict(list)
+@dataclass(frozen=True)
+class PlacedComments:
+    """A product's comments as its page shows them: by the place each sits beside now
+    ("problem", "result:2", "whole", "build_log"), and those whose section the case
+    study no longer has (a result removed, a text emptied), which show apart."""
+
+    by_place: dict[str, list[ReviewComment]]
+    elsewhere: list[ReviewComment]
+
+
+def comments_on(owner_id: int, product: Product) -> PlacedComments:
+    """A product's comments, oldest first. A comment on a result follows the result
+    by its label: results are saved anew, and moved, on every save."""
+    result_places: dict[str, str] = {}
+    for position, metric in enumerate(product.metrics, start=1):
+        result_places.setdefault(metric.label.casefold(), f"result:{position}")
+    places = {WHOLE, BUILD_LOG} | {key for key in STORY_SECTIONS if getattr(product, key)}
+    by_place: dict[str, list[ReviewComment]] = defaultdict(list)
+    elsewhere = []
     comments = db.session.scalars(
         db.select(ReviewComment)
-        .where(ReviewComment.user_id == owner_id, ReviewComment.product_id == product_id)
+        .where(ReviewComment.user_id == owner_id, ReviewComment.product_id == product.id)
         .order_by(ReviewComment.created_at, ReviewComment.id)
     )
     for comment in comments:
-        by_section[comment.section].append(comment)
-    return by_section
+        if comment.section.startswith("result:"):
+            label = comment.section_label.removeprefix(RESULT_LABEL)
+            place = result_places.get(label.casefold())
+        else:
+            place = comment.section if comment.section in places else None
+        if place is None:
+            elsewhere.append(comment)
+        else:
+            by_place[place].append(comment)
+    return PlacedComments(by_place, elsewhere)
 
 
 def feedback(owner_id: int, resolved: bool) -> list[ReviewComment]:

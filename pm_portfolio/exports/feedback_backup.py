@@ -11,8 +11,8 @@ from typing import Any
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm import selectinload
 
-from pm_portfolio.core import endorsements
 from pm_portfolio.core import reviews
+from pm_portfolio.core import share_links
 from pm_portfolio.exports.csv_import import BadImportFile
 from pm_portfolio.exports.csv_import import Problem
 from pm_portfolio.exports.csv_import import problem_summary
@@ -156,7 +156,7 @@ def _review_link(owner_id: int, item: dict, product_ids: dict[str, int]) -> Revi
     chosen = list(dict.fromkeys(_product_id(product_ids, slug) for slug in slugs))
     link = ReviewLink(
         user_id=owner_id,
-        token=reviews.new_token(),
+        token=share_links.new_token(),
         note=_text(item, "note", 500),
         expires_on=_day(item, "expires_on"),
         revoked_at=_moment(item, "revoked_at"),
@@ -180,6 +180,8 @@ def _review_link(owner_id: int, item: dict, product_ids: dict[str, int]) -> Revi
             name: _text(comment, name, limit, required=name in required)
             for name, limit in COMMENT_TEXTS.items()
         }
+        if not reviews.SECTION_PATTERN.fullmatch(texts["section"]):
+            raise Refused(f"not a section: {texts['section']}")
         times = {name: _moment(comment, name, name == "created_at") for name in COMMENT_TIMES}
         link_comment = ReviewComment(
             user_id=owner_id, product_id=product_id, edit_token_hash=_unusable_hash(),
@@ -207,7 +209,7 @@ def _endorsement(owner_id: int, item: dict, product_ids: dict[str, int]) -> Endo
     return Endorsement(
         user_id=owner_id,
         product_id=_product_id(product_ids, item.get("case_study")),
-        token=endorsements.new_token(),
+        token=share_links.new_token(),
         claim_kind=kind,
         state=state,
         approved=approved,

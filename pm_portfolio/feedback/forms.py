@@ -69,7 +69,9 @@ class ReviewLinkForm(Form):
 
 
 class CommentForm(Form):
-    name = text_field("Your name", 80, required="Say who you are, so the maker knows.")
+    name = text_field(
+        "Your name", 80, required="Say who you are, so the maker knows.", one_line=True
+    )
     email = EmailField(
         "Your email",
         filters=[strip_whitespace],

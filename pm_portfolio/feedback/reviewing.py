@@ -1,7 +1,8 @@
 """What a reviewer sees: the drafts a review link shows, and their own comments.
 
-No account and no cookie: the link's token is the key to the drafts, and the token in
-a comment's confirmation page the key to change or delete that comment for an hour.
+No account: the link's token is the key to the drafts, and the token in a comment's
+confirmation page's address (not a cookie) the key to change or delete that comment
+for an hour.
 Drafts change and are private, so nothing here is cached or indexed.
 """
 
@@ -42,8 +43,8 @@ def _product_or_404(link: ReviewLink, slug: str) -> Product:
     return product
 
 
-def _private(body: str, status: int = 200) -> Response:
-    response = make_response(body, status)
+def _private(body: str) -> Response:
+    response = make_response(body)
     response.headers["X-Robots-Tag"] = NOINDEX
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -82,7 +83,7 @@ def review(token: str):
 def case_study(token: str, slug: str):
     link = _open_link_or_404(token)
     product = _product_or_404(link, slug)
-    return _case_study_page(link, product, several=reviews.product_of(link) is None)
+    return _case_study_page(link, product, several=not reviews.shows_one(link))
 
 
 def _sections(product: Product) -> list[reviews.Section]:
@@ -119,7 +120,7 @@ def comment(token: str, slug: str):
 
 
 def _back_to(link: ReviewLink, product: Product) -> str:
-    if reviews.product_of(link) is not None:
+    if reviews.shows_one(link):
         return url_for(".review", token=link.token)
     return url_for(".case_study", token=link.token, slug=product.slug)
 

@@ -18,7 +18,7 @@ class EndorsementRequestForm(Form):
     claim = SelectField("What should they confirm?")
     asked_name = text_field(
         "Who?", 80, "Someone who saw it: a teammate, a user, a mentor.",
-        required="Name the person you ask.",
+        required="Name the person you ask.", one_line=True,
     )  # fmt: skip
     asked_email = EmailField(
         "Their email",

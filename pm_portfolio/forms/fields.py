@@ -39,15 +39,30 @@ def _text_validators(max_chars: int, required: str | None) -> list:
     return [*([DataRequired(required)] if required else []), max_length(max_chars)]
 
 
+def no_control_characters(_form: FlaskForm, field: Field) -> None:
+    """One line, as typed in one box: a line break sent by hand would end an email's
+    header (a subject that names a guest) or a line of a plain-text message."""
+    if field.data and _CONTROL.search(field.data):
+        raise ValidationError("Use one line, without line breaks or tabs.")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def text_field(
-    label: str, max_chars: int, description: str | None = None, required: str | None = None
+    label: str,
+    max_chars: int,
+    description: str | None = None,
+    required: str | None = None,
+    one_line: bool = False,
 ) -> StringField:
-    """A line of text, trimmed, of at most `max_chars`; `required`: the message if empty."""
+    """A line of text, trimmed, of at most `max_chars`; `required`: the message if empty;
+    `one_line`: refuse line breaks (for what guests type, which emails quote)."""
+    validators = _text_validators(max_chars, required)
+    if one_line:
+        validators.append(no_control_characters)
     return StringField(
-        label,
-        filters=[strip_whitespace],
-        validators=_text_validators(max_chars, required),
-        description=description,
+        label, filters=[strip_whitespace], validators=validators, description=description
     )
 
 

@@ -92,10 +92,11 @@ def show(product_id: int):
         share_link=product_link(product.id),
         readiness=coach.readiness_of(current_user.id, [product.id])[product.id],
         hidden_entries=learnings.hidden_build_log(current_user.id, product.id),
-        comments=reviews.comments_on(current_user.id, product.id),
+        comments=reviews.comments_on(current_user.id, product),
         review_links=reviews.open_review_links(current_user.id, product.id, clock.today()),
         endorsement_requests=endorsements.requests_for(current_user.id, product.id),
-        claim_texts=endorsements.current_texts(product),
+        claims=endorsements.current_claims(product),
+        today=clock.today(),
         request_form=request_form,
         confirm_form=ConfirmForm(),
     )

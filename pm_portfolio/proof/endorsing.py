@@ -1,6 +1,6 @@
 """What an endorser sees: the one claim they were asked to confirm, and their answer.
 
-No account and no cookie: the token in the link is the key. Their answer reaches
+No account: the token in the address is the key, not a cookie. Their answer reaches
 readers only once the maker approves it; withdrawing kills the link for good.
 """
 
@@ -19,6 +19,7 @@ from pm_portfolio.core.publishing import owner_by_id
 from pm_portfolio.extensions import db
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.models import Endorsement
+from pm_portfolio.models import EndorsementState
 from pm_portfolio.models import User
 from pm_portfolio.proof.forms import EndorseForm
 from pm_portfolio.web.deferred import after_response
@@ -34,8 +35,15 @@ def _open_or_404(token: str) -> Endorsement:
     return endorsement
 
 
-def _page(endorsement: Endorsement, form: EndorseForm, status: int = 200) -> Response:
-    response = make_response(
+def _private(body: str) -> Response:
+    response = make_response(body)
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _page(endorsement: Endorsement, form: EndorseForm) -> Response:
+    return _private(
         render_template(
             "proof/endorse.html",
             endorsement=endorsement,
@@ -43,12 +51,8 @@ def _page(endorsement: Endorsement, form: EndorseForm, status: int = 200) -> Res
             product=endorsement.product,
             form=form,
             confirm_form=ConfirmForm(),
-        ),
-        status,
+        )
     )
-    response.headers["X-Robots-Tag"] = "noindex, nofollow"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _tell_the_maker(endorsement: Endorsement) -> None:
@@ -96,10 +100,10 @@ def decline(token: str):
 
 @bp.post("/e/<token>/withdraw")
 def withdraw(token: str):
+    """Only a confirmation can be withdrawn; a request not answered yet is declined."""
     endorsement = _open_or_404(token)
-    if ConfirmForm().validate_on_submit():
-        endorsements.withdraw(endorsement, clock.now())
-        _tell_the_maker(endorsement)
-    response = make_response(render_template("proof/withdrawn.html"))
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    if endorsement.state != EndorsementState.CONFIRMED or not ConfirmForm().validate_on_submit():
+        return redirect(url_for(".claim", token=token), 303)
+    endorsements.withdraw(endorsement, clock.now())
+    _tell_the_maker(endorsement)
+    return _private(render_template("proof/withdrawn.html", owner=owner_by_id(endorsement.user_id)))

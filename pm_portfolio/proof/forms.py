@@ -8,12 +8,17 @@ from pm_portfolio.forms.fields import text_field
 
 
 class EndorseForm(Form):
-    name = text_field("Your name", 80, "Shown with your confirmation.", required="Give your name.")
+    name = text_field(
+        "Your name", 80, "Shown with your confirmation.", required="Give your name.",
+        one_line=True,
+    )  # fmt: skip
     relationship = text_field(
         "How you know the work", 120, "e.g. “Engineering manager at Queue Co”.",
-        required="Say how you know it.",
+        required="Say how you know it.", one_line=True,
     )  # fmt: skip
-    quote = text_field("A line about it", 200, "Optional, one sentence, shown with your name.")
+    quote = text_field(
+        "A line about it", 200, "Optional, one sentence, shown with your name.", one_line=True
+    )
     saw_this = BooleanField("I saw this, and it is accurate")
 
     def validate_saw_this(self, field) -> None:

@@ -75,8 +75,7 @@ def _owned(endorsement_id: int) -> Endorsement:
 @bp.post("/endorsements/<id:endorsement_id>/approve")
 def approve(endorsement_id: int):
     endorsement = _owned(endorsement_id)
-    if ConfirmForm().validate_on_submit():
-        endorsements.set_approved(endorsement, True)
+    if ConfirmForm().validate_on_submit() and endorsements.set_approved(endorsement, True):
         flash("Readers now see this confirmation beside the claim.", "success")
     return _back(endorsement.product_id, endorsement.id)
 
@@ -93,9 +92,12 @@ def hide(endorsement_id: int):
 @bp.post("/endorsements/<id:endorsement_id>/ask-again")
 def ask_again(endorsement_id: int):
     endorsement = _owned(endorsement_id)
-    if ConfirmForm().validate_on_submit():
+    today = clock.today()
+    if ConfirmForm().validate_on_submit() and endorsements.can_ask_again(
+        endorsement, endorsement.product, today
+    ):
         try:
-            endorsements.ask_again(endorsement, endorsement.product, clock.today())
+            endorsements.ask_again(endorsement, endorsement.product, today)
         except endorsements.UnknownClaim:
             flash("That claim is no longer in the case study: ask about another.", "error")
             return _back(endorsement.product_id, endorsement.id)
@@ -108,7 +110,7 @@ def ask_again(endorsement_id: int):
 @bp.post("/endorsements/<id:endorsement_id>/remind")
 def remind(endorsement_id: int):
     endorsement = _owned(endorsement_id)
-    if ConfirmForm().validate_on_submit() and endorsements.can_remind(endorsement):
+    if ConfirmForm().validate_on_submit() and endorsements.can_remind(endorsement, clock.today()):
         endorsements.mark_reminded(endorsement, clock.now())
         _send_request(endorsement, reminder=True)
         flash(f"Reminder sent to {endorsement.asked_name}. There is no second one.", "success")

@@ -122,9 +122,10 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["public_url"] = public_url
     app.jinja_env.globals["media_url"] = media_url
     app.jinja_env.globals["endorsements_shown"] = endorsements.shown
-    app.jinja_env.globals["endorsement_key"] = endorsements.result_key
     app.jinja_env.globals["endorsement_is_current"] = endorsements.is_current
     app.jinja_env.globals["endorsement_can_remind"] = endorsements.can_remind
+    app.jinja_env.globals["endorsement_can_ask_again"] = endorsements.can_ask_again
+    app.jinja_env.globals["endorsement_is_expired"] = endorsements.is_expired
     app.jinja_env.globals["media_images"] = media.image_files
     app.jinja_env.globals["media_image_at_least"] = media.image_at_least
     app.jinja_env.globals["media_is_portrait"] = media.is_portrait
