@@ -27,6 +27,7 @@ from pm_portfolio.extensions import db
 from pm_portfolio.extensions import login_manager
 from pm_portfolio.extensions import mail
 from pm_portfolio.extensions import migrate
+from pm_portfolio.extensions import queues
 from pm_portfolio.feedback.reviewing import bp as review_bp
 from pm_portfolio.feedback.views import bp as feedback_bp
 from pm_portfolio.learnings.views import bp as learnings_bp
@@ -81,6 +82,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     _init_cache(app)
     mail.init_app(app)
+    if app.config["REDIS_URL"]:
+        queues.init_app(app)
     _init_login(app)
     init_templating(app)
     app.url_map.converters["id"] = IdConverter

@@ -5,6 +5,7 @@ import-backup  restore a backup into an empty account
 media gc       delete stored files no item refers to
 views flush    write the counted views waiting in Redis
 feedback send  email makers the reviewers' comments they have not heard of
+mail failed    list (and retry) the letters the mail queue gave up on
 """
 
 import secrets
@@ -16,6 +17,7 @@ from flask import Flask
 from flask import current_app
 from flask.cli import AppGroup
 from flask.cli import with_appcontext
+from rq.job import Job
 
 from pm_portfolio import clock
 from pm_portfolio.core import accounts
@@ -35,6 +37,7 @@ from pm_portfolio.web.public_urls import public_url
 media_commands = AppGroup("media", help="Stored media files.")
 views_commands = AppGroup("views", help="Counted views of public pages.")
 feedback_commands = AppGroup("feedback", help="Reviewers' comments on drafts.")
+mail_commands = AppGroup("mail", help="Email on the queue.")
 
 
 @click.command("seed-demo")
@@ -130,13 +133,42 @@ def send_feedback_command() -> None:
                 comments=notice.comments,
                 feedback_url=public_url("feedback.index"),
             )
-            if mail.deliver(message):
+            if mail.send(message):
                 reviews.mark_notified(notice.comments, now)
                 sent += 1
     click.echo(f"Sent {sent} feedback emails.")
 
 
+@mail_commands.command("failed")
+@click.option("--retry", is_flag=True, help="Put them back on the queue, to be tried again.")
+def failed_mail_command(retry: bool) -> None:
+    """List the letters that failed every try (kept for 30 days), oldest first."""
+    queues = current_app.extensions.get("rq")
+    if queues is None:
+        raise click.ClickException(
+            "There is no mail queue without REDIS_URL: the web process sends each letter "
+            "once, and logs a failure."
+        )
+    queue = queues.get_queue(mail.QUEUE)
+    registry = queue.failed_job_registry
+    jobs = [job for job in Job.fetch_many(registry.get_job_ids(), queue.connection) if job]
+    for job in jobs:
+        letter = job.args[0] if job.args else {}
+        result = job.latest_result()
+        reason = ((result.exc_string if result else "") or "").strip().splitlines()[-1:] or [
+            "unknown"
+        ]
+        click.echo(
+            f"{job.id}  {job.ended_at or job.enqueued_at:%Y-%m-%d %H:%M} UTC  to "
+            f"{letter.get('to', '?')}: {letter.get('subject', '?')!r}  ({reason[0]})"
+        )
+        if retry:
+            registry.requeue(job.id)
+    done = "put back on the queue" if retry else "failed"
+    click.echo(f"{len(jobs)} letter{'s' if len(jobs) != 1 else ''} {done}.")
+
+
 def init_commands(app: Flask) -> None:
     for command in (seed_demo_command, import_backup_command, media_commands, views_commands,
-                    feedback_commands):  # fmt: skip
+                    feedback_commands, mail_commands):  # fmt: skip
         app.cli.add_command(command)

@@ -90,6 +90,23 @@ def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
 MAIL_URL_SCHEMES = {"smtp": (False, False), "smtp+starttls": (True, False), "smtps": (False, True)}
 
 
+DEFAULT_MAIL_RETRIES = (60, 120, 300, 900, 1800, 3600, 7200, 7200)
+
+
+def _seconds_list(environ: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple:
+    """Comma-separated whole seconds, e.g. MAIL_RETRY_SECONDS=60,300,3600."""
+    value = environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        seconds = tuple(int(part) for part in value.split(","))
+    except ValueError:
+        seconds = ()
+    if not seconds or min(seconds) < 1:
+        raise ConfigError(f"{name} must be whole seconds separated by commas, e.g. 60,300,3600.")
+    return seconds
+
+
 def mail_settings(environ: Mapping[str, str], public_url: str, production: bool) -> dict[str, Any]:
     """Flask-Mailman's settings, from MAIL_URL or the MAIL_* variables.
 
@@ -104,6 +121,12 @@ def mail_settings(environ: Mapping[str, str], public_url: str, production: bool)
             "MAIL_DEFAULT_SENDER", f"PM Portfolio <no-reply@{host}>"
         ),
         "MAIL_TIMEOUT": 10,
+        # The right-hand side of each letter's Message-ID: the site's own host.
+        "MAIL_MESSAGE_ID_DOMAIN": host,
+        # A queued letter's tries after the first: 8 over about six hours.
+        "MAIL_RETRY_SECONDS": _seconds_list(environ, "MAIL_RETRY_SECONDS", DEFAULT_MAIL_RETRIES),
+        # How long a letter that failed every try stays listed (`flask mail failed`).
+        "MAIL_FAILED_KEPT_SECONDS": 30 * 24 * 3600,
     }
     if url := environ.get("MAIL_URL", "").strip():
         parts = urlsplit(url)
@@ -180,6 +203,18 @@ def _cache_settings(
         "CACHE_TYPE": "FileSystemCache",
         "CACHE_DIR": environ.get("CACHE_DIR") or str(Path(instance_path).resolve() / "cache"),
         "CACHE_THRESHOLD": 20_000,
+    }
+
+
+def _queue_settings(redis_url: str) -> dict[str, Any]:
+    if not redis_url:
+        return {}
+    return {
+        "RQ_CONNECTION": redis_url,
+        "RQ_CONNECTION_CLASS": "pm_portfolio.redis_clients.QueueRedis",
+        "RQ_QUEUES": ["mail", "default"],
+        # Jobs go to the workers in tests too (Flask-RQ would run them in the request).
+        "RQ_ASYNC": True,
     }
 
 
@@ -270,6 +305,10 @@ def build_config(
         config["SECRET_KEY"] = environ["SECRET_KEY"]
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    # Work off the request path goes to RQ queues in the Redis of REDIS_URL, when there
+    # is one (Flask-RQ reads these); `flask --app app rq worker` runs it.
+    for name, value in _queue_settings(config["REDIS_URL"]).items():
+        config.setdefault(name, value)
 
     if not config.get("SECRET_KEY"):
         if production:

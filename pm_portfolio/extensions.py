@@ -4,6 +4,7 @@ from flask_caching import Cache
 from flask_login import LoginManager
 from flask_mailman import Mail
 from flask_migrate import Migrate
+from flask_rq import RQ
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
@@ -29,3 +30,5 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 mail = Mail()
 cache = Cache()
+# Bound only when REDIS_URL is set: without Redis, background work runs in the process.
+queues = RQ()

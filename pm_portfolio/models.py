@@ -827,6 +827,16 @@ class Endorsement(db.Model):
         return EndorsementState(self.state).value.capitalize()
 
 
+class DeliveredEmail(db.Model):
+    """A letter the mail server accepted, by its Message-ID: a retried job finds it
+    here and does not send it again. Nothing of the letter itself is kept."""
+
+    __tablename__ = "delivered_emails"
+
+    message_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    delivered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class BrowserSession(db.Model):
     """One browser a maker is signed in on. The cookie holds its id and a token whose
     hash is kept here; deleting the row signs that browser out. No IP address is kept."""

@@ -132,6 +132,20 @@ def connection_options(url: str, breaker: Breaker) -> dict:
     }
 
 
+class QueueRedis(redis.Redis):
+    """The job queue's connection: a page putting a job on the queue gives up at once
+    when Redis is away (and does the work itself), while a worker's blocking wait for
+    the next job may last as long as it likes (no read timeout)."""
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs):
+        kwargs.setdefault("socket_connect_timeout", QUEUE_CONNECT_TIMEOUT_SECONDS)
+        return super().from_url(url, **kwargs)
+
+
+QUEUE_CONNECT_TIMEOUT_SECONDS = 1
+
+
 def log_failure(log: logging.Logger, message: str, *args: object) -> None:
     """Log, from an `except` block, that a Redis call failed and the caller fell back:
     with the traceback, unless the breaker refused it (that is logged once, on opening)."""

@@ -222,9 +222,10 @@ class SmtpServer:
 
     LINK = re.compile(r"https?://[^/\s]+(/\S+)")
 
-    def __init__(self):
+    def __init__(self, port: int | None = None):
+        """On `port` if given (a server that comes up where the app already sends)."""
         self.messages: list[email.message.Message] = []
-        self._controller = Controller(self, hostname="127.0.0.1", port=free_port())
+        self._controller = Controller(self, hostname="127.0.0.1", port=port or free_port())
 
     async def handle_DATA(self, _server, _session, envelope):  # aiosmtpd calls this
         self.messages.append(email.message_from_bytes(envelope.content))

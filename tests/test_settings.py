@@ -181,8 +181,16 @@ def test_delete_account_requires_the_password(logged_in_client, app, user):
         assert db.session.get(User, user.id) is not None
 
 
+# Tables of nobody's data: the Message-IDs of delivered letters (random, no address).
+UNOWNED_TABLES = frozenset({"delivered_emails"})
+
+
 def owned_tables():
-    return [table for table in db.metadata.sorted_tables if table.name not in REFERENCE_TABLES]
+    return [
+        table
+        for table in db.metadata.sorted_tables
+        if table.name not in REFERENCE_TABLES | UNOWNED_TABLES
+    ]
 
 
 def count_rows(table) -> int:

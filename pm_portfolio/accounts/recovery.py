@@ -18,8 +18,7 @@ from pm_portfolio.accounts.links import lifetime
 from pm_portfolio.accounts.sign_in import send_confirmation
 from pm_portfolio.core import accounts
 from pm_portfolio.core.mail import compose
-from pm_portfolio.core.mail import deliver
-from pm_portfolio.core.mail import send_email
+from pm_portfolio.core.mail import send
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.web.deferred import after_response
 from pm_portfolio.web.public_urls import public_url
@@ -49,7 +48,7 @@ def forgot_password():
             message = compose(user.email, "Choose a new password", "reset_password",
                               user=user, link=link, valid_for=valid_for)  # fmt: skip
             # Sent after the response, so that its timing does not tell who has an account.
-            after_response(deliver, message)
+            after_response(send, message)
         # Counted against the sign-up and reset email limits, known address or not.
         g.asked_for_account_email = True
         flash(RESET_SENT, "info")
@@ -111,9 +110,10 @@ def change_email():
                 "accounts.confirm_email_change",
                 token=account_links.email_change_token(current_user, new_email),
             )
-            send_email(new_email, "Confirm your new email address", "change_email",
-                       user=current_user, link=link, new_email=new_email,
-                       valid_for=lifetime(account_links.CHANGE_VALID_FOR))  # fmt: skip
+            message = compose(new_email, "Confirm your new email address", "change_email",
+                              user=current_user, link=link, new_email=new_email,
+                              valid_for=lifetime(account_links.CHANGE_VALID_FOR))  # fmt: skip
+            after_response(send, message)
             flash(f"We sent a link to {new_email}. Your address changes when you open it.", "info")
             return redirect(url_for("accounts.settings_account"))
     return render_template("accounts/change_email.html", form=form)
@@ -131,8 +131,8 @@ def confirm_email_change(token: str):
             user, old_email = account_links.change_email(token, clock.now())
         except account_links.EmailChangeRefused:
             return _expired("email change")
-        send_email(old_email, "Your email address was changed", "email_changed",
-                   user=user, old_email=old_email)  # fmt: skip
+        after_response(send, compose(old_email, "Your email address was changed",
+                                     "email_changed", user=user, old_email=old_email))  # fmt: skip
         flash(f"Your email address is now {user.email}.", "success")
         return redirect(url_for("accounts.settings_account"))
     return render_template("accounts/confirm_email_change.html", form=form, new_email=new_email)

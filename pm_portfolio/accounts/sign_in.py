@@ -21,7 +21,7 @@ from pm_portfolio.accounts.forms import RegisterForm
 from pm_portfolio.core import accounts
 from pm_portfolio.core import browser_sessions
 from pm_portfolio.core.mail import compose
-from pm_portfolio.core.mail import deliver
+from pm_portfolio.core.mail import send
 from pm_portfolio.database import READ_ONLY_METHODS
 from pm_portfolio.models import User
 from pm_portfolio.web.deferred import after_response
@@ -59,8 +59,8 @@ def register():
         existing = accounts.find_user_by_email(form.email.data)
         if existing is not None:
             subject = "Someone tried to sign up with your email"
-            after_response(deliver, compose(existing.email, subject, "sign_up_attempt",
-                                            user=existing))  # fmt: skip
+            after_response(send, compose(existing.email, subject, "sign_up_attempt",
+                                         user=existing))  # fmt: skip
             form.email.errors.append(EMAIL_HAS_ACCOUNT)
             email_has_account = True
         else:
@@ -96,7 +96,7 @@ def send_confirmation(user: User) -> None:
     valid_for = account_links.lifetime(account_links.CONFIRMATION_VALID_FOR)
     message = compose(user.email, "Confirm your email address", "confirm_email",
                       user=user, link=link, valid_for=valid_for)  # fmt: skip
-    after_response(deliver, message)
+    after_response(send, message)
 
 
 @bp.route("/login", methods=["GET", "POST"])

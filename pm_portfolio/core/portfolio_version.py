@@ -27,6 +27,7 @@ from pm_portfolio.models import ApplicationContact
 from pm_portfolio.models import ApplicationStageChange
 from pm_portfolio.models import BrowserSession
 from pm_portfolio.models import CalendarFeed
+from pm_portfolio.models import DeliveredEmail
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import MediaFile
 from pm_portfolio.models import Product
@@ -49,7 +50,7 @@ from pm_portfolio.models import User
 UNSHOWN_MODELS = (
     ProfileView, ProductView, ShareLinkView, ImportDraft, Skill, BrowserSession, MediaFile,
     ProductRevision, Application, ApplicationStageChange, ApplicationContact, ShareLinkOpen,
-    CalendarFeed, ReviewLink, ReviewLinkProduct, ReviewComment,
+    CalendarFeed, ReviewLink, ReviewLinkProduct, ReviewComment, DeliveredEmail,
 )  # fmt: skip
 _BUMPED = "portfolio_versions_bumped"
 # Usernames whose stamps go once the transaction commits.

@@ -113,7 +113,7 @@ def reply(comment_id: int):
             maker=current_user,
             product_title=comment.product.title,
         )
-        after_response(mail.deliver, message)
+        after_response(mail.send, message)
         flash(f"Reply saved and sent to {comment.author_name}.", "success")
     else:
         flash(f"Reply saved. {comment.author_name} left no email, so it was not sent.", "success")

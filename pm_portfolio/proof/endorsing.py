@@ -66,7 +66,7 @@ def _tell_the_maker(endorsement: Endorsement) -> None:
         endorsement=endorsement,
         product_url=public_url("products.show", product_id=endorsement.product_id, _anchor="proof"),
     )
-    after_response(mail.deliver, message)
+    after_response(mail.send, message)
 
 
 @bp.route("/e/<token>", methods=["GET", "POST"])

@@ -41,7 +41,7 @@ def _send_request(endorsement: Endorsement, reminder: bool = False) -> None:
         product_title=endorsement.product.title,
         link=public_url("endorse.claim", token=endorsement.token),
     )
-    after_response(mail.deliver, message)
+    after_response(mail.send, message)
 
 
 @bp.post("/products/<id:product_id>/endorsements")
