@@ -20,6 +20,7 @@ from pm_portfolio.core.portfolio_version import follow_portfolio_changes
 from pm_portfolio.core.storage import open_storage
 from pm_portfolio.dashboard.views import bp as dashboard_bp
 from pm_portfolio.database import configure_engine
+from pm_portfolio.digests.views import bp as digests_bp
 from pm_portfolio.exports.views import bp as exports_bp
 from pm_portfolio.extensions import cache
 from pm_portfolio.extensions import csrf
@@ -45,6 +46,7 @@ from pm_portfolio.web.cookie_sessions import CookieSessions
 from pm_portfolio.web.media_settings import apply_upload_limit
 from pm_portfolio.web.ratelimits import init_rate_limits
 from pm_portfolio.web.routing import IdConverter
+from pm_portfolio.web.security import CSRF_EXEMPT
 from pm_portfolio.web.security import add_security_headers
 from pm_portfolio.web.templating import init_templating
 from pm_portfolio.web.templating import render_version
@@ -100,12 +102,15 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(proof_bp)
     app.register_blueprint(endorse_bp)
+    app.register_blueprint(digests_bp)
     app.register_blueprint(media_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(errors_bp)
     app.session_interface = CookieSessions()
     app.after_request(add_security_headers)
+    for endpoint in CSRF_EXEMPT:
+        csrf.exempt(app.view_functions[endpoint])
     init_commands(app)
     init_rate_limits(app)
     app.extensions["media_storage"] = open_storage(app.config["MEDIA_STORAGE_URL"])

@@ -6,6 +6,7 @@ media gc       delete stored files no item refers to
 views flush    write the counted views waiting in Redis
 feedback send  email makers the reviewers' comments they have not heard of
 mail failed    list (and retry) the letters the mail queue gave up on
+digest send    send the weekly digests that are due
 """
 
 import secrets
@@ -28,6 +29,7 @@ from pm_portfolio.core import reviews
 from pm_portfolio.database import writing_transactions
 from pm_portfolio.demo.seed import DEMO_EMAIL
 from pm_portfolio.demo.seed import seed_demo_portfolio
+from pm_portfolio.digests import sending
 from pm_portfolio.exports import backup
 from pm_portfolio.exports import csv_import
 from pm_portfolio.web.media_settings import media_limits
@@ -38,6 +40,7 @@ media_commands = AppGroup("media", help="Stored media files.")
 views_commands = AppGroup("views", help="Counted views of public pages.")
 feedback_commands = AppGroup("feedback", help="Reviewers' comments on drafts.")
 mail_commands = AppGroup("mail", help="Email on the queue.")
+digest_commands = AppGroup("digest", help="The weekly digest.")
 
 
 @click.command("seed-demo")
@@ -168,7 +171,15 @@ def failed_mail_command(retry: bool) -> None:
     click.echo(f"{len(jobs)} letter{'s' if len(jobs) != 1 else ''} {done}.")
 
 
+@digest_commands.command("send")
+def send_digests_command() -> None:
+    """Send the digests due by now (run it from cron or a timer, e.g. every 15 minutes,
+    on one server or many: a maker gets one a week)."""
+    started = sending.send_due(clock.now())
+    click.echo(f"Started {started} digest{'s' if started != 1 else ''}.")
+
+
 def init_commands(app: Flask) -> None:
     for command in (seed_demo_command, import_backup_command, media_commands, views_commands,
-                    feedback_commands, mail_commands):  # fmt: skip
+                    feedback_commands, mail_commands, digest_commands):  # fmt: skip
         app.cli.add_command(command)

@@ -18,6 +18,7 @@ from sqlalchemy import Table
 from sqlalchemy import Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy import and_
+from sqlalchemy import false
 from sqlalchemy import text
 from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
@@ -57,6 +58,9 @@ class User(UserMixin, db.Model):
     show_ideas: Mapped[bool] = mapped_column(default=False)
     # An IANA name ("Europe/Berlin"): the maker's own pages show times in it.
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC", server_default="UTC")
+    # The weekly digest email, opted into; sent from 08:00 on this weekday (0: Monday).
+    weekly_digest: Mapped[bool] = mapped_column(default=False, server_default=false())
+    digest_day: Mapped[int] = mapped_column(default=0, server_default="0")
     # Bumped by every change that public pages show; their ETags are built from it.
     portfolio_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)
@@ -835,6 +839,22 @@ class DeliveredEmail(db.Model):
 
     message_id: Mapped[str] = mapped_column(String(255), primary_key=True)
     delivered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class WeeklyDigest(db.Model):
+    """One maker's digest of one week (the ISO week, by its Monday, in their time
+    zone): claimed before it is sent, so however often and wherever `flask digest send`
+    runs, a maker gets one a week. `sent_at` stays empty for a week with nothing to
+    tell, when no email goes."""
+
+    __tablename__ = "weekly_digests"
+    __table_args__ = (UniqueConstraint("user_id", "week_of"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    week_of: Mapped[date]
+    claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class BrowserSession(db.Model):

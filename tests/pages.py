@@ -15,6 +15,7 @@ from pm_portfolio.core import reviews
 from pm_portfolio.core import share_links
 from pm_portfolio.core.applications import ContactData
 from pm_portfolio.demo.seed import seed_demo_portfolio
+from pm_portfolio.digests.tokens import unsubscribe_token
 from pm_portfolio.exports.csv_import import save_draft
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Application
@@ -138,6 +139,7 @@ def build_catalogue(app) -> list[Page]:
                                            approved=True).token  # fmt: skip
         declined = make_endorsement(product_id, "result:1", name="Dee")
         endorsements.decline(declined, clock.now())
+        digest_token = unsubscribe_token(maker_id)
     with app.app_context():
         # Readers from a few sites, so "Who is looking" lists them and the share link
         # says when it was opened.
@@ -201,6 +203,9 @@ def build_catalogue(app) -> list[Page]:
         Page("applications-empty", "/applications", NEWCOMER),
         Page("settings-calendar", "/settings/calendar", MAKER),
         Page("settings-calendar-off", "/settings/calendar", NEWCOMER),
+        Page("settings-emails", "/settings/emails", MAKER),
+        Page("settings-emails-errors", "/settings/emails", MAKER, {"digest_day": "9"}),
+        Page("unsubscribe", f"/unsubscribe/{digest_token}"),
         Page("settings-profile", "/settings", MAKER),
         Page("settings-errors", "/settings", MAKER, {"website_url": "javascript:x"}),
         Page("settings-publish-live", "/settings/publish", MAKER),

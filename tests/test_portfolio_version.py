@@ -46,7 +46,7 @@ UNSHOWN = {
     "ProfileView", "ProductView", "ShareLinkView", "ImportDraft", "Skill", "BrowserSession",
     "MediaFile", "ProductRevision", "Application", "ApplicationStageChange",
     "ApplicationContact", "ShareLinkOpen", "CalendarFeed", "ReviewLink", "ReviewLinkProduct",
-    "ReviewComment", "DeliveredEmail",
+    "ReviewComment", "DeliveredEmail", "WeeklyDigest",
 }  # fmt: skip
 # Values the schema's CHECK constraints allow, to change a column to another allowed one.
 ALLOWED = {

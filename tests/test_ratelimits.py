@@ -317,6 +317,8 @@ UNLIMITED_PUBLIC_POSTS = {
     # One click on a signed, expiring link from an email: nothing to guess, nothing sent.
     "accounts.confirm_email": "a signed link",
     "accounts.confirm_email_change": "a signed link",
+    # One click from a digest: a signed link that only turns the digest off.
+    "digests.unsubscribe": "a signed link",
 }
 
 

@@ -11,10 +11,12 @@ from flask import url_for
 
 from pm_portfolio.accounts import links as account_links
 from pm_portfolio.core import calendar
+from pm_portfolio.digests.tokens import unsubscribe_token
 from pm_portfolio.extensions import db
 from pm_portfolio.models import MediaItem
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import User
+from pm_portfolio.web.security import CSRF_EXEMPT
 from tests.factories import make_endorsement
 from tests.factories import make_image
 from tests.factories import make_portfolio_link
@@ -65,6 +67,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "endorse.claim",
         "endorse.decline",
         "endorse.withdraw",
+        "digests.unsubscribe",
     }
 )
 # The headers every response carries, written out: weakening one must fail this test.
@@ -129,6 +132,8 @@ def test_every_post_refuses_a_missing_or_wrong_csrf_token(app, logged_in_client,
     before = database_snapshot(app)
 
     for rule in rules_with(app, "POST"):
+        if rule.endpoint in CSRF_EXEMPT:
+            continue
         data = {} if token is None else {"csrf_token": token}
         for http_client in (logged_in_client, anonymous):
             response = http_client.post(url_of(app, rule), data=data)
@@ -137,6 +142,11 @@ def test_every_post_refuses_a_missing_or_wrong_csrf_token(app, logged_in_client,
 
     assert database_snapshot(app) == before
     assert logged_in_client.get("/dashboard").status_code == 200
+
+
+def test_only_the_one_click_unsubscribe_takes_no_csrf_token():
+    """RFC 8058: a mail client posts it with no session; it only turns a setting off."""
+    assert {"digests.unsubscribe"} == CSRF_EXEMPT
 
 
 def test_every_private_route_requires_login(app, client):
@@ -188,6 +198,7 @@ def published_values(app, pdf_renderer) -> dict:
             ("calendar.feed", "token"): calendar.renew_feed(maker.id).token,
             **{(endpoint, "token"): review_token for endpoint in REVIEW_TOKEN_ENDPOINTS},
             ("endorse.claim", "token"): endorsement_token,
+            ("digests.unsubscribe", "token"): unsubscribe_token(maker.id),
             ("review.case_study", "slug"): "draft",
             ("review.comment", "slug"): "draft",
             ("media.review_file", "key"): private_item.files[0].key,

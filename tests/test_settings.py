@@ -7,6 +7,7 @@ from markupsafe import escape
 from pm_portfolio import clock
 from pm_portfolio.core import analytics
 from pm_portfolio.core import calendar
+from pm_portfolio.core import digests
 from pm_portfolio.core import share_links
 from pm_portfolio.core.applications import ContactData
 from pm_portfolio.core.products import MetricData
@@ -220,6 +221,7 @@ def test_delete_account_removes_every_row_the_user_owns(logged_in_client, auth, 
         review_link = make_review_link(user.id, [product.id])
         make_review_comment(review_link, product.id, email="rae@example.com")
         make_endorsement(product.id, email="eve@queue.example", confirmed=True)
+        digests.claim(user.id, date(2026, 11, 30), clock.now())
         save_draft(user.id, "products", "products.csv", "slug,title\n")
         make_image(product.id)
         assert stored_keys(app)

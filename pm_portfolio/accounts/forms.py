@@ -5,6 +5,7 @@ from wtforms import BooleanField
 from wtforms import EmailField
 from wtforms import HiddenField
 from wtforms import PasswordField
+from wtforms import SelectField
 from wtforms import StringField
 from wtforms import ValidationError
 from wtforms.validators import DataRequired
@@ -14,7 +15,9 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Length
 
 from pm_portfolio.core import accounts
+from pm_portfolio.core.digests import WEEKDAYS
 from pm_portfolio.forms.fields import Form
+from pm_portfolio.forms.fields import choices
 from pm_portfolio.forms.fields import strip_whitespace
 
 PASSWORD_LENGTH = Length(
@@ -121,4 +124,15 @@ class EmailChangeForm(Form):
     new_email = email_field("New email address")
     password = PasswordField(
         "Your password", validators=[InputRequired("Enter your password to confirm.")]
+    )
+
+
+class EmailsForm(Form):
+    weekly_digest = BooleanField("Send me a weekly digest")
+    digest_day = SelectField(
+        "On",
+        choices=choices(enumerate(WEEKDAYS)),
+        coerce=int,
+        default=0,
+        description="It arrives from 08:00 that day, in your time zone, about the 7 days before.",
     )

@@ -12,12 +12,14 @@ from flask_login import logout_user
 
 from pm_portfolio.accounts.blueprint import bp
 from pm_portfolio.accounts.forms import DeleteAccountForm
+from pm_portfolio.accounts.forms import EmailsForm
 from pm_portfolio.accounts.forms import PasswordChangeForm
 from pm_portfolio.accounts.sign_in import sign_out
 from pm_portfolio.core import accounts
 from pm_portfolio.core import browser_sessions
 from pm_portfolio.core import calendar
 from pm_portfolio.core import media
+from pm_portfolio.core.digests import WEEKDAYS
 from pm_portfolio.forms.fields import ConfirmForm
 from pm_portfolio.forms.profile import ProfileForm
 from pm_portfolio.web.access import owned_or_404
@@ -118,6 +120,22 @@ def end_other_sessions():
         browser_sessions.end_all(current_user, keep_login_id=current_user.get_id())
         flash("Signed out everywhere else. This browser stays signed in.", "success")
     return redirect(url_for("accounts.settings_sessions"))
+
+
+@bp.route("/settings/emails", methods=["GET", "POST"])
+@login_required
+def settings_emails():
+    form = EmailsForm(obj=current_user)
+    if form.validate_on_submit():
+        accounts.set_weekly_digest(current_user, form.weekly_digest.data, form.digest_day.data)
+        flash(
+            f"Weekly digest on: every {WEEKDAYS[form.digest_day.data]} from 08:00."
+            if form.weekly_digest.data
+            else "Weekly digest off.",
+            "success",
+        )
+        return redirect(url_for("accounts.settings_emails"))
+    return render_template("accounts/settings_emails.html", form=form)
 
 
 @bp.get("/settings/calendar")

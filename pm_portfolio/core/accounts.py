@@ -31,11 +31,11 @@ RESERVED_USERNAMES = frozenset(
     """
     about account accounts admin administrator api app applications apply assets auth
     blog calendar dashboard delete docs edit email endorsements export exports favicon
-    feed feedback help healthz home import imports index journal learnings login logout
+    feed feedback healthz help home import imports index journal learnings login logout
     me media new null password portfolio portfolios pricing privacy products profile r
     register reset review reviews robots root s security settings share share-links
-    signin signout signup sitemap sitemaps static status support system terms u user
-    users www
+    signin signout signup sitemap sitemaps static status support system terms u
+    unsubscribe user users www
     """.split()  # noqa: SIM905 - a word list reads better than 60 quoted strings
 )
 
@@ -219,6 +219,18 @@ def publish(user: User, show_ideas: bool) -> None:
 def unpublish(user: User) -> None:
     """Take the portfolio offline: only its maker sees it. Share links keep working."""
     user.is_published = False
+    db.session.commit()
+
+
+def set_weekly_digest(user: User, on: bool, digest_day: int) -> None:
+    user.weekly_digest = on
+    user.digest_day = digest_day
+    db.session.commit()
+
+
+def stop_weekly_digest(user: User) -> None:
+    """Unsubscribing: the setting goes off; the chosen day is kept for a return."""
+    user.weekly_digest = False
     db.session.commit()
 
 

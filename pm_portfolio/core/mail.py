@@ -21,12 +21,13 @@ import logging
 import smtplib
 from dataclasses import asdict
 from dataclasses import dataclass
+from dataclasses import field
 from email.utils import make_msgid
 
 import redis
 from flask import current_app
 from flask import render_template
-from flask_mailman import EmailMessage
+from flask_mailman import EmailMultiAlternatives
 from rq import Retry
 
 from pm_portfolio import clock
@@ -46,26 +47,47 @@ class Letter:
     subject: str
     body: str
     message_id: str
+    # The same in simple HTML, for a digest; and headers of its own (List-Unsubscribe).
+    html: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 class NotDelivered(Exception):
     """The mail server refused the letter or could not be reached: try again later."""
 
 
-def compose(to: str, subject: str, template: str, **context) -> Letter:
-    """`templates/email/<template>.txt` as a letter to `to`."""
+def compose(
+    to: str,
+    subject: str,
+    template: str,
+    with_html: bool = False,
+    headers: dict[str, str] | None = None,
+    **context,
+) -> Letter:
+    """`templates/email/<template>.txt` as a letter to `to`; `with_html`: with
+    `<template>.html` as its HTML part."""
     body = render_template(f"email/{template}.txt", **context)
+    html = render_template(f"email/{template}.html", **context) if with_html else ""
     domain = current_app.config["MAIL_MESSAGE_ID_DOMAIN"]
-    return Letter(to=to, subject=subject, body=body, message_id=make_msgid(domain=domain))
+    return Letter(
+        to=to,
+        subject=subject,
+        body=body,
+        message_id=make_msgid(domain=domain),
+        html=html,
+        headers=dict(headers or {}),
+    )
 
 
 def _send(letter: Letter) -> None:
-    message = EmailMessage(
+    message = EmailMultiAlternatives(
         subject=letter.subject,
         body=letter.body,
         to=[letter.to],
-        headers={"Message-ID": letter.message_id},
+        headers={**letter.headers, "Message-ID": letter.message_id},
     )
+    if letter.html:
+        message.attach_alternative(letter.html, "text/html")
     message.send()
 
 

@@ -41,6 +41,7 @@ from pm_portfolio.models import ShareLinkOpen
 from pm_portfolio.models import ShareLinkView
 from pm_portfolio.models import Skill
 from pm_portfolio.models import User
+from pm_portfolio.models import WeeklyDigest
 
 # No public page shows these: counting a view or keeping an import draft must not
 # expire every cached page of the maker, nor must signing in. Skills are reference data;
@@ -51,6 +52,7 @@ UNSHOWN_MODELS = (
     ProfileView, ProductView, ShareLinkView, ImportDraft, Skill, BrowserSession, MediaFile,
     ProductRevision, Application, ApplicationStageChange, ApplicationContact, ShareLinkOpen,
     CalendarFeed, ReviewLink, ReviewLinkProduct, ReviewComment, DeliveredEmail,
+    WeeklyDigest,
 )  # fmt: skip
 _BUMPED = "portfolio_versions_bumped"
 # Usernames whose stamps go once the transaction commits.

@@ -1,0 +1,85 @@
+"""Sending the weekly digests: `flask digest send` claims each due week and puts its
+digest on the queue (or, without one, sends it at once); the job builds the digest and
+sends it only if the week had news."""
+
+from datetime import datetime
+
+from flask import current_app
+from rq import Retry
+
+from pm_portfolio import clock
+from pm_portfolio.core import digests
+from pm_portfolio.core import mail
+from pm_portfolio.digests.tokens import unsubscribe_token
+from pm_portfolio.extensions import db
+from pm_portfolio.models import User
+from pm_portfolio.models import WeeklyDigest
+from pm_portfolio.web.public_urls import public_url
+
+# Where links in emails sent outside a request point, when PUBLIC_URL is unset (the
+# address `make run` serves on).
+DEVELOPMENT_URL = "http://127.0.0.1:5000"
+
+
+def send_due(now: datetime) -> int:
+    """Claim and send (or queue) every digest due by `now`; returns how many."""
+    queues = current_app.extensions.get("rq")
+    started = 0
+    for maker_id, day in digests.due(now):
+        claimed = digests.claim(maker_id, day, now)
+        if claimed is None:
+            continue
+        if queues is None:
+            send_digest(claimed.id)
+        else:
+            queues.get_queue("default").enqueue(
+                send_digest, claimed.id, retry=Retry(max=3, interval=[60, 300, 900])
+            )
+        started += 1
+    return started
+
+
+def send_digest(digest_id: int) -> None:
+    """The job: build the claimed week's digest and send it if anything happened."""
+    claimed = db.session.get(WeeklyDigest, digest_id)
+    maker = db.session.get(User, claimed.user_id) if claimed else None
+    if maker is None or not maker.weekly_digest or claimed.sent_at is not None:
+        return
+    base_url = current_app.config["PUBLIC_URL"] or DEVELOPMENT_URL
+    with current_app.test_request_context(base_url=base_url):
+        day = digests.send_day_of(claimed.week_of, maker.digest_day)
+        digest = digests.build(
+            maker, day, lambda link: public_url("portfolio.share", token=link.token)
+        )
+        if not digest.anything_happened:
+            return
+        unsubscribe_url = public_url("digests.unsubscribe", token=unsubscribe_token(maker.id))
+        letter = mail.compose(
+            maker.email,
+            f"Your week: {_headline(digest)}",
+            "weekly_digest",
+            with_html=True,
+            headers={
+                "List-Unsubscribe": f"<{unsubscribe_url}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+            },
+            digest=digest,
+            unsubscribe_url=unsubscribe_url,
+            dashboard_url=public_url("dashboard.index"),
+            settings_url=public_url("accounts.settings_emails"),
+        )
+    mail.send(letter)
+    digests.mark_sent(claimed, clock.now())
+
+
+def _headline(digest: digests.Digest) -> str:
+    parts = []
+    if digest.views:
+        parts.append(f"{digest.views} view{'s' if digest.views != 1 else ''}")
+    if digest.links:
+        parts.append(f"{len(digest.links)} link{'s' if len(digest.links) != 1 else ''} opened")
+    if digest.follow_ups:
+        parts.append(f"{len(digest.follow_ups)} to follow up")
+    if digest.new_comments:
+        parts.append(f"{digest.new_comments} new comment{'s' if digest.new_comments != 1 else ''}")
+    return ", ".join(parts) or "your progress"
