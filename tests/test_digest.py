@@ -9,7 +9,9 @@ from datetime import datetime
 from datetime import timedelta
 
 import pytest
+import redis
 import time_machine
+from rq import SimpleWorker
 
 from pm_portfolio import clock
 from pm_portfolio.core import digests
@@ -23,6 +25,7 @@ from pm_portfolio.models import WeeklyDigest
 from tests.factories import make_application
 from tests.factories import make_product
 from tests.factories import make_user
+from tests.infrastructure import make_app
 
 # A Monday, 09:00 UTC: a Monday digest is due.
 MONDAY_MORNING = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
@@ -148,3 +151,23 @@ def test_a_week_is_claimed_once(app, makers):
     with app.app_context():
         assert digests.claim(active.id, date(2026, 6, 17), MONDAY_MORNING) is not None
         assert digests.claim(active.id, date(2026, 6, 15), MONDAY_MORNING) is None
+
+
+def test_with_a_queue_digests_go_out_in_jobs_of_many(app, makers, migrated_database_url, redis_url):
+    url = redis_url.rsplit("/", 1)[0] + "/13"
+    store = redis.Redis.from_url(url)
+    store.flushdb()
+    queued = make_app(migrated_database_url, REDIS_URL=url)
+    queued.extensions["mailman"].outbox = outbox = []
+    try:
+        with time_machine.travel(MONDAY_MORNING):
+            result = queued.test_cli_runner().invoke(args=["digest", "send"])
+            assert "Started 2 digests." in result.output
+            with queued.app_context():
+                queue = queued.extensions["rq"].get_queue("default")
+                assert queue.count == 1
+                SimpleWorker([queue], connection=queue.connection).work(burst=True)
+        assert [message.to for message in outbox] == [["ada@example.com"]]
+    finally:
+        store.flushdb()
+        store.close()

@@ -140,6 +140,12 @@ def enqueue(letter: Letter) -> bool:
     return True
 
 
+def deliver_or_queue(letter: Letter) -> bool:
+    """In a job that sends many letters (the digests): deliver each now, and leave
+    only a failure to the mail queue and its retries."""
+    return deliver(letter) or enqueue(letter)
+
+
 def send(letter: Letter) -> bool:
     """Queue the letter, or deliver it here; True once it is queued or delivered."""
     return enqueue(letter) or deliver(letter)

@@ -21,26 +21,41 @@ from pm_portfolio.web.public_urls import public_url
 DEVELOPMENT_URL = "http://127.0.0.1:5000"
 
 
+# Digests a job builds and sends: a worker starts a process for each job (a second or
+# so, see README), which many digests share.
+DIGESTS_PER_JOB = 200
+# How many weeks are claimed in one statement.
+CLAIMS_PER_STATEMENT = 1000
+
+
 def send_due(now: datetime) -> int:
-    """Claim and send (or queue) every digest due by `now`; returns how many."""
+    """Claim every digest due by `now` and send them, in jobs of DIGESTS_PER_JOB on the
+    queue (or here, without one); returns how many were claimed."""
     queues = current_app.extensions.get("rq")
-    started = 0
-    for maker_id, day in digests.due(now):
-        claimed = digests.claim(maker_id, day, now)
-        if claimed is None:
-            continue
+    due = digests.due(now)
+    claimed: list[int] = []
+    for start in range(0, len(due), CLAIMS_PER_STATEMENT):
+        claimed += digests.claim_many(due[start : start + CLAIMS_PER_STATEMENT], now)
+    for start in range(0, len(claimed), DIGESTS_PER_JOB):
+        batch = claimed[start : start + DIGESTS_PER_JOB]
         if queues is None:
-            send_digest(claimed.id)
+            send_digests(batch)
         else:
             queues.get_queue("default").enqueue(
-                send_digest, claimed.id, retry=Retry(max=3, interval=[60, 300, 900])
+                send_digests, batch, retry=Retry(max=3, interval=[60, 300, 900])
             )
-        started += 1
-    return started
+    return len(claimed)
+
+
+def send_digests(digest_ids: list[int]) -> None:
+    """The job: each claimed week's digest, sent if anything happened. A retried job
+    skips the digests already sent."""
+    for digest_id in digest_ids:
+        send_digest(digest_id)
 
 
 def send_digest(digest_id: int) -> None:
-    """The job: build the claimed week's digest and send it if anything happened."""
+    """Build a claimed week's digest, and send it if anything happened."""
     claimed = db.session.get(WeeklyDigest, digest_id)
     maker = db.session.get(User, claimed.user_id) if claimed else None
     if maker is None or not maker.weekly_digest or claimed.sent_at is not None:
@@ -68,7 +83,8 @@ def send_digest(digest_id: int) -> None:
             dashboard_url=public_url("dashboard.index"),
             settings_url=public_url("accounts.settings_emails"),
         )
-    mail.send(letter)
+    # In a job of many: the letter goes now, or to the mail queue if the server is away.
+    mail.deliver_or_queue(letter)
     digests.mark_sent(claimed, clock.now())
 
 
