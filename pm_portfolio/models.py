@@ -61,6 +61,8 @@ class User(UserMixin, db.Model):
     # The weekly digest email, opted into; sent from 08:00 on this weekday (0: Monday).
     weekly_digest: Mapped[bool] = mapped_column(default=False, server_default=false())
     digest_day: Mapped[int] = mapped_column(default=0, server_default="0")
+    # A goal the maker sets for themselves (core/goals.py), if any.
+    weekly_goal: Mapped[str | None] = mapped_column(String(20))
     # Bumped by every change that public pages show; their ETags are built from it.
     portfolio_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=clock.now)

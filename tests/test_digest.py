@@ -138,7 +138,9 @@ def test_one_click_unsubscribe_works_without_a_session(app, runner, outbox, make
 def test_a_maker_turns_the_digest_on_in_settings(app, logged_in_client, user):
     page = logged_in_client.get("/settings/emails").get_data(as_text=True)
     assert "The weekly digest" in page
-    logged_in_client.submit("/settings/emails", {"weekly_digest": "y", "digest_day": "4"})
+    logged_in_client.submit(
+        "/settings/emails", {"weekly_digest": "y", "digest_day": "4", "weekly_goal": ""}
+    )
     with app.app_context():
         maker = db.session.get(User, user.id)
         assert (maker.weekly_digest, maker.digest_day) == (True, 4)

@@ -1,5 +1,6 @@
 """The weekly digest: a maker opts in and picks a weekday; each week claimed is a row
-(sent, or found with nothing to tell).
+(sent, or found with nothing to tell). And a goal the maker sets, which the dashboard
+and the digest compare with.
 
 Revision ID: f9a4c6d8e0b2
 Revises: e8f3b5c7d9a1
@@ -36,10 +37,11 @@ def upgrade():
     op.add_column(
         "users", sa.Column("digest_day", sa.Integer(), nullable=False, server_default="0")
     )
+    op.add_column("users", sa.Column("weekly_goal", sa.String(length=20), nullable=True))
 
 
 def downgrade():
-    for column in ("digest_day", "weekly_digest"):
+    for column in ("weekly_goal", "digest_day", "weekly_digest"):
         if op.get_bind().dialect.name == "sqlite":
             op.execute(f"ALTER TABLE users DROP COLUMN {column}")
         else:

@@ -16,6 +16,7 @@ from wtforms.validators import Length
 
 from pm_portfolio.core import accounts
 from pm_portfolio.core.digests import WEEKDAYS
+from pm_portfolio.core.goals import Goal
 from pm_portfolio.forms.fields import Form
 from pm_portfolio.forms.fields import choices
 from pm_portfolio.forms.fields import strip_whitespace
@@ -128,6 +129,12 @@ class EmailChangeForm(Form):
 
 
 class EmailsForm(Form):
+    weekly_goal = SelectField(
+        "Your goal",
+        choices=choices([("", "No goal"), *((goal.value, goal.label) for goal in Goal)]),
+        default="",
+        description="The dashboard shows your streak, and the digest compares each week with it.",
+    )
     weekly_digest = BooleanField("Send me a weekly digest")
     digest_day = SelectField(
         "On",

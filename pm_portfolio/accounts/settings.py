@@ -127,7 +127,9 @@ def end_other_sessions():
 def settings_emails():
     form = EmailsForm(obj=current_user)
     if form.validate_on_submit():
-        accounts.set_weekly_digest(current_user, form.weekly_digest.data, form.digest_day.data)
+        accounts.set_digest_and_goal(
+            current_user, form.weekly_digest.data, form.digest_day.data, form.weekly_goal.data
+        )
         flash(
             f"Weekly digest on: every {WEEKDAYS[form.digest_day.data]} from 08:00."
             if form.weekly_digest.data

@@ -222,9 +222,11 @@ def unpublish(user: User) -> None:
     db.session.commit()
 
 
-def set_weekly_digest(user: User, on: bool, digest_day: int) -> None:
-    user.weekly_digest = on
+def set_digest_and_goal(user: User, digest: bool, digest_day: int, goal: str) -> None:
+    """`goal`: a core.goals.Goal's value, or "" for none."""
+    user.weekly_digest = digest
     user.digest_day = digest_day
+    user.weekly_goal = goal or None
     db.session.commit()
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import union_all
 from sqlalchemy.exc import IntegrityError
 
 from pm_portfolio.core import coach
+from pm_portfolio.core import goals
 from pm_portfolio.core import reviews
 from pm_portfolio.core.analytics import OWN_PAGES
 from pm_portfolio.core.dates import known_time_zone
@@ -180,6 +181,7 @@ class Digest:
     learnings: int = 0
     shipped: list[str] = field(default_factory=list)
     next_step: coach.NextStep | None = None
+    streak: goals.Streak | None = None
 
     @property
     def views(self) -> int:
@@ -295,4 +297,6 @@ def build(maker: User, day: date, link_url: Callable[[ShareLink], str]) -> Diges
             )
         ),
         next_step=readiness.next_step if readiness else None,
+        # The goal as it stood at the end of the week told.
+        streak=goals.streak(maker.id, maker.weekly_goal, last_day),
     )

@@ -11,12 +11,14 @@ from sqlalchemy import literal
 from sqlalchemy import union_all
 from sqlalchemy.orm import joinedload
 
+from pm_portfolio.core import goals
 from pm_portfolio.core.analytics import ShareLinkStats
 from pm_portfolio.core.analytics import ViewSummary
 from pm_portfolio.core.analytics import recent_views
 from pm_portfolio.core.analytics import share_link_stats
 from pm_portfolio.core.coach import PortfolioReadiness
 from pm_portfolio.core.coach import portfolio_readiness
+from pm_portfolio.core.goals import Streak
 from pm_portfolio.core.publishing import reach
 from pm_portfolio.core.skills import all_skills
 from pm_portfolio.extensions import db
@@ -77,6 +79,8 @@ class Dashboard:
     hidden_idea_count: int
     # Days since the maker signed up: no idle nudge in their first month.
     days_since_joining: int
+    # Towards the goal the maker set, if any.
+    streak: Streak | None = None
 
     @property
     def product_count(self) -> int:
@@ -298,6 +302,7 @@ def build_dashboard(user: User, today: date) -> Dashboard:
         listed_count=counts.listed,
         hidden_idea_count=counts.hidden_ideas,
         readiness=portfolio_readiness(user.id),
+        streak=goals.streak(user.id, user.weekly_goal, today),
     )
 
 
