@@ -3,10 +3,13 @@ never sent twice; and sent by the web process itself when there is no queue."""
 
 import logging
 import os
+import signal
+import socket
 import subprocess
 import sys
 import time
 from dataclasses import asdict
+from pathlib import Path
 
 import pytest
 import redis
@@ -120,6 +123,31 @@ def test_a_queued_letter_is_retried_until_the_mail_server_takes_it(
         assert Job.fetch(job_id, connection=queue.connection).get_status() == "finished"
 
 
+def app_and_worker(database_url: str, queue_url: str, mail_port: int, folder: Path):
+    """A web app and a real worker process (`flask rq worker mail --with-scheduler`),
+    both sending mail to `mail_port`; the worker's output goes to a log in `folder`."""
+    web = make_app(database_url, REDIS_URL=queue_url, MAIL_BACKEND="smtp",
+                   MAIL_SERVER="127.0.0.1", MAIL_PORT=mail_port, MAIL_TIMEOUT=2,
+                   MAIL_RETRY_SECONDS=SHORT_RETRIES)  # fmt: skip
+    environment = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": queue_url,
+        "MAIL_SERVER": "127.0.0.1",
+        "MAIL_PORT": str(mail_port),
+        "MAIL_RETRY_SECONDS": ",".join(map(str, SHORT_RETRIES)),
+        "SECRET_KEY": "worker-test",
+    }
+    log = folder / "worker.log"
+    with log.open("wb") as output:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "flask", "--app", "app", "rq", "worker", "mail",
+             "--with-scheduler"],
+            cwd=PROJECT_ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    return web, worker, log
+
+
 @pytest.mark.slow
 def test_an_smtp_outage_at_sign_up_delays_the_email_and_loses_none(
     app, migrated_database_url, queue_url, tmp_path
@@ -127,25 +155,7 @@ def test_an_smtp_outage_at_sign_up_delays_the_email_and_loses_none(
     """A real worker process, real Redis, a real SMTP server that comes up late: the
     confirmation arrives exactly once."""
     port = free_port()
-    web = make_app(migrated_database_url, REDIS_URL=queue_url, MAIL_BACKEND="smtp",
-                   MAIL_SERVER="127.0.0.1", MAIL_PORT=port, MAIL_TIMEOUT=2,
-                   MAIL_RETRY_SECONDS=SHORT_RETRIES)  # fmt: skip
-    environment = {
-        **os.environ,
-        "DATABASE_URL": migrated_database_url,
-        "REDIS_URL": queue_url,
-        "MAIL_SERVER": "127.0.0.1",
-        "MAIL_PORT": str(port),
-        "MAIL_RETRY_SECONDS": ",".join(map(str, SHORT_RETRIES)),
-        "SECRET_KEY": "worker-test",
-    }
-    log = tmp_path / "worker.log"
-    with log.open("wb") as output:
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "flask", "--app", "app", "rq", "worker", "mail",
-             "--with-scheduler"],
-            cwd=PROJECT_ROOT, env=environment, stdout=output, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+    web, worker, log = app_and_worker(migrated_database_url, queue_url, port, tmp_path)
     try:
         AuthActions(web.test_client()).register(email="grace@example.com", username="grace")
         with web.app_context():
@@ -205,3 +215,57 @@ def test_without_a_queue_there_is_nothing_to_list(runner):
     result = runner.invoke(args=["mail", "failed"])
     assert result.exit_code != 0
     assert "There is no mail queue without REDIS_URL" in result.output
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes `pid` started (Linux: from /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+@pytest.mark.slow
+def test_a_job_killed_before_the_send_is_retried_and_sends_once(
+    app, migrated_database_url, queue_url, tmp_path
+):
+    """The mail server hangs, so the job waits in its connection, and the process running
+    it is killed there (as by the OOM killer or a deploy). The worker sees its job die,
+    and the job is tried again: the letter arrives once."""
+    port = free_port()
+    hanging = socket.create_server(("127.0.0.1", port))
+    web, worker, log = app_and_worker(migrated_database_url, queue_url, port, tmp_path)
+    try:
+        AuthActions(web.test_client()).register(email="grace@example.com", username="grace")
+        connection, _address = hanging.accept()  # the job waits there for a greeting
+        with web.app_context():
+            queue = web.extensions["rq"].get_queue("mail")
+            [job_id] = queue.started_job_registry.get_job_ids(cleanup=False)
+        # The worker's children: its scheduler and the process running the job.
+        deadline = time.monotonic() + 10
+        horses = []
+        while not horses:
+            assert time.monotonic() < deadline, log.read_text()
+            horses = [pid for pid in children_of(worker.pid)
+                      if b"work-horse" in Path(f"/proc/{pid}/cmdline").read_bytes()]  # fmt: skip
+        os.kill(horses[0], signal.SIGKILL)
+        connection.close()
+        hanging.close()
+        with SmtpServer(port=port) as server:
+            try:
+                server.latest_to("grace@example.com", seconds=30)
+            except AssertionError as error:
+                raise AssertionError(log.read_text()) from error
+            time.sleep(3)
+            assert len(server.to("grace@example.com")) == 1, log.read_text()
+        with web.app_context():
+            assert Job.fetch(job_id, connection=queue.connection).get_status() == "finished"
+    finally:
+        hanging.close()
+        worker.terminate()
+        worker.wait(timeout=20)
