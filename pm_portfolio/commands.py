@@ -34,6 +34,7 @@ from pm_portfolio.exports import backup
 from pm_portfolio.exports import csv_import
 from pm_portfolio.web.media_settings import media_limits
 from pm_portfolio.web.media_settings import media_storage
+from pm_portfolio.web.public_urls import base_url_outside_requests
 from pm_portfolio.web.public_urls import public_url
 
 media_commands = AppGroup("media", help="Stored media files.")
@@ -122,10 +123,8 @@ def send_feedback_command() -> None:
     cron, e.g. every 10 minutes)."""
     now = clock.now()
     sent = 0
-    # Links in the emails are built as pages build them, from PUBLIC_URL (unset in
-    # development, where `make run` serves here).
-    base_url = current_app.config["PUBLIC_URL"] or "http://127.0.0.1:5000"
-    with current_app.test_request_context(base_url=base_url):
+    # Links in the emails are built as pages build them, from PUBLIC_URL.
+    with current_app.test_request_context(base_url=base_url_outside_requests()):
         for notice in reviews.due_notices(now):
             message = mail.compose(
                 notice.maker.email,

@@ -25,6 +25,7 @@ from pm_portfolio.models import WeeklyDigest
 from tests.factories import make_application
 from tests.factories import make_product
 from tests.factories import make_user
+from tests.infrastructure import free_port
 from tests.infrastructure import make_app
 
 # A Monday, 09:00 UTC: a Monday digest is due.
@@ -173,3 +174,14 @@ def test_with_a_queue_digests_go_out_in_jobs_of_many(app, makers, migrated_datab
     finally:
         store.flushdb()
         store.close()
+
+
+def test_with_the_queue_down_claimed_digests_are_sent_by_the_command(
+    app, makers, migrated_database_url
+):
+    down = make_app(migrated_database_url, REDIS_URL=f"redis://127.0.0.1:{free_port()}/0")
+    down.extensions["mailman"].outbox = outbox = []
+    with time_machine.travel(MONDAY_MORNING):
+        result = down.test_cli_runner().invoke(args=["digest", "send"])
+    assert "Started 2 digests." in result.output
+    assert [message.to for message in outbox] == [["ada@example.com"]]

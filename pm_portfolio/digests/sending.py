@@ -2,8 +2,10 @@
 digest on the queue (or, without one, sends it at once); the job builds the digest and
 sends it only if the week had news."""
 
+import logging
 from datetime import datetime
 
+import redis
 from flask import current_app
 from rq import Retry
 
@@ -14,12 +16,10 @@ from pm_portfolio.digests.tokens import unsubscribe_token
 from pm_portfolio.extensions import db
 from pm_portfolio.models import User
 from pm_portfolio.models import WeeklyDigest
+from pm_portfolio.web.public_urls import base_url_outside_requests
 from pm_portfolio.web.public_urls import public_url
 
-# Where links in emails sent outside a request point, when PUBLIC_URL is unset (the
-# address `make run` serves on).
-DEVELOPMENT_URL = "http://127.0.0.1:5000"
-
+logger = logging.getLogger(__name__)
 
 # Digests a job builds and sends: a worker starts a process for each job (a second or
 # so, see README), which many digests share.
@@ -40,10 +40,15 @@ def send_due(now: datetime) -> int:
         batch = claimed[start : start + DIGESTS_PER_JOB]
         if queues is None:
             send_digests(batch)
-        else:
+            continue
+        try:
             queues.get_queue("default").enqueue(
                 send_digests, batch, retry=Retry(max=3, interval=[60, 300, 900])
             )
+        except redis.RedisError:
+            # The weeks are claimed: sent here, or not at all this week.
+            logger.exception("the queue did not answer: sending %s digests here", len(batch))
+            send_digests(batch)
     return len(claimed)
 
 
@@ -60,8 +65,7 @@ def send_digest(digest_id: int) -> None:
     maker = db.session.get(User, claimed.user_id) if claimed else None
     if maker is None or not maker.weekly_digest or claimed.sent_at is not None:
         return
-    base_url = current_app.config["PUBLIC_URL"] or DEVELOPMENT_URL
-    with current_app.test_request_context(base_url=base_url):
+    with current_app.test_request_context(base_url=base_url_outside_requests()):
         day = digests.send_day_of(claimed.week_of, maker.digest_day)
         digest = digests.build(
             maker, day, lambda link: public_url("portfolio.share", token=link.token)

@@ -11,6 +11,15 @@ from flask import current_app
 from flask import request
 from flask import url_for
 
+# Where links in emails made outside a request point when PUBLIC_URL is unset: the
+# address `make run` serves on.
+DEVELOPMENT_URL = "http://127.0.0.1:5000"
+
+
+def base_url_outside_requests() -> str:
+    """The site's address for a command or a job to build links from."""
+    return current_app.config["PUBLIC_URL"] or DEVELOPMENT_URL
+
 
 def public_base_url() -> str:
     """`https://portfolio.example.com`, without a trailing slash."""
