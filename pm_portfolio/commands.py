@@ -157,12 +157,13 @@ def failed_mail_command(retry: bool) -> None:
     for job in jobs:
         letter = job.args[0] if job.args else {}
         result = job.latest_result()
-        reason = ((result.exc_string if result else "") or "").strip().splitlines()[-1:] or [
-            "unknown"
-        ]
+        error_lines = (result.exc_string or "").strip().splitlines() if result else []
+        reason = error_lines[-1] if error_lines else "no error kept"
+        failed_at = job.ended_at or job.enqueued_at
+        when = f"{failed_at:%Y-%m-%d %H:%M} UTC" if failed_at else "?"
         click.echo(
-            f"{job.id}  {job.ended_at or job.enqueued_at:%Y-%m-%d %H:%M} UTC  to "
-            f"{letter.get('to', '?')}: {letter.get('subject', '?')!r}  ({reason[0]})"
+            f"{job.id}  {when}  to {letter.get('to', '?')}: "
+            f"{letter.get('subject', '?')!r}  ({reason})"
         )
         if retry:
             registry.requeue(job.id)

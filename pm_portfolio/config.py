@@ -306,7 +306,8 @@ def build_config(
     config.update(overrides)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
     # Work off the request path goes to RQ queues in the Redis of REDIS_URL, when there
-    # is one (Flask-RQ reads these); `flask --app app rq worker` runs it.
+    # is one (Flask-RQ reads these); `flask --app app rq worker mail default
+    # --with-scheduler` runs it (the scheduler puts retries back on the queue).
     for name, value in _queue_settings(config["REDIS_URL"]).items():
         config.setdefault(name, value)
 

@@ -846,17 +846,22 @@ class DeliveredEmail(db.Model):
 class WeeklyDigest(db.Model):
     """One maker's digest of one week (the ISO week, by its Monday, in their time
     zone): claimed before it is sent, so however often and wherever `flask digest send`
-    runs, a maker gets one a week. `sent_at` stays empty for a week with nothing to
-    tell, when no email goes."""
+    runs, a maker gets one a week."""
 
     __tablename__ = "weekly_digests"
     __table_args__ = (UniqueConstraint("user_id", "week_of"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
-    week_of: Mapped[date]
+    # The week's Monday, which the due makers of a run are looked up by.
+    week_of: Mapped[date] = mapped_column(index=True)
+    # The day it was due on: it tells the seven days before.
+    send_on: Mapped[date]
     claimed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # Sent; or found with nothing to tell (then no email went). Neither, an hour
+    # after its claim: its job failed, and the next run tries it again.
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    nothing_to_tell: Mapped[bool] = mapped_column(default=False)
 
 
 class BrowserSession(db.Model):

@@ -132,18 +132,21 @@ def connection_options(url: str, breaker: Breaker) -> dict:
     }
 
 
+# A page putting a job on the queue gives up this soon when Redis is away or hangs,
+# and does the work itself. A worker raises the read timeout of its own connection to
+# what its blocking wait for the next job needs (RQ does).
+QUEUE_CONNECT_TIMEOUT_SECONDS = 1
+QUEUE_TIMEOUT_SECONDS = 5
+
+
 class QueueRedis(redis.Redis):
-    """The job queue's connection: a page putting a job on the queue gives up at once
-    when Redis is away (and does the work itself), while a worker's blocking wait for
-    the next job may last as long as it likes (no read timeout)."""
+    """The job queue's connection, with the timeouts above."""
 
     @classmethod
     def from_url(cls, url: str, **kwargs):
         kwargs.setdefault("socket_connect_timeout", QUEUE_CONNECT_TIMEOUT_SECONDS)
+        kwargs.setdefault("socket_timeout", QUEUE_TIMEOUT_SECONDS)
         return super().from_url(url, **kwargs)
-
-
-QUEUE_CONNECT_TIMEOUT_SECONDS = 1
 
 
 def log_failure(log: logging.Logger, message: str, *args: object) -> None:

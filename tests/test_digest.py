@@ -60,9 +60,12 @@ def test_new_years_day_belongs_to_the_iso_week_it_falls_in():
 def makers(app):
     """An opted-in maker whose week had readers, and an opted-in maker with a quiet week."""
     with time_machine.travel(MONDAY_MORNING - timedelta(days=3)), app.app_context():
-        active = make_user(username="ada", email="ada@example.com", weekly_digest=True)
-        quiet = make_user(username="quinn", email="quinn@example.com", weekly_digest=True)
+        confirmed = {"weekly_digest": True, "email_verified_at": clock.now()}
+        active = make_user(username="ada", email="ada@example.com", **confirmed)
+        quiet = make_user(username="quinn", email="quinn@example.com", **confirmed)
         make_user(username="off", email="off@example.com")
+        # Opted in, but the address was never confirmed: no digest.
+        make_user(username="typo", email="typo@example.con", weekly_digest=True)
         for day, source, count in [
             (date(2026, 6, 10), "linkedin.com", 6),
             (date(2026, 6, 12), "mail.google.com", 2),
@@ -97,6 +100,7 @@ def test_digest_send_twice_sends_one_digest_to_the_active_maker_and_none_to_the_
             (active.id, date(2026, 6, 15), True),
             (quiet.id, date(2026, 6, 15), False),
         ]
+        assert [row.nothing_to_tell for row in rows] == [False, True]
 
 
 def test_the_digest_names_the_weeks_sites_and_the_links_opened(app, runner, outbox, makers):
@@ -184,4 +188,16 @@ def test_with_the_queue_down_claimed_digests_are_sent_by_the_command(
     with time_machine.travel(MONDAY_MORNING):
         result = down.test_cli_runner().invoke(args=["digest", "send"])
     assert "Started 2 digests." in result.output
+    assert [message.to for message in outbox] == [["ada@example.com"]]
+
+
+def test_a_week_whose_job_failed_is_taken_again_an_hour_later(app, runner, outbox, makers):
+    active, _quiet = makers
+    with app.app_context():
+        digests.claim(active.id, date(2026, 6, 15), MONDAY_MORNING)
+    with time_machine.travel(MONDAY_MORNING + timedelta(minutes=30)):
+        runner.invoke(args=["digest", "send"])
+    assert outbox == []
+    with time_machine.travel(MONDAY_MORNING + timedelta(minutes=61)):
+        runner.invoke(args=["digest", "send"])
     assert [message.to for message in outbox] == [["ada@example.com"]]

@@ -22,12 +22,16 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('week_of', sa.Date(), nullable=False),
+    sa.Column('send_on', sa.Date(), nullable=False),
     sa.Column('claimed_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('nothing_to_tell', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_weekly_digests_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_weekly_digests')),
     sa.UniqueConstraint('user_id', 'week_of', name=op.f('uq_weekly_digests_user_id_week_of'))
     )
+    with op.batch_alter_table('weekly_digests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_weekly_digests_week_of'), ['week_of'], unique=False)
     # Plain ADD COLUMNs, which SQLite does in place (see revision a7d3e5f9b2c1): a
     # batch rebuild of "users" would drop the table its rows' children cascade from.
     op.add_column(

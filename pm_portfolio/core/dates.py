@@ -5,6 +5,7 @@ import functools
 from datetime import UTC
 from datetime import date
 from datetime import datetime
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 from zoneinfo import available_timezones
 
@@ -39,6 +40,11 @@ def local_moment(value: datetime, time_zone: str = DEFAULT_TIME_ZONE) -> datetim
     """`value` as the clock reads in `time_zone`. Naive times (SQLite's) are UTC."""
     value = value if value.tzinfo else value.replace(tzinfo=UTC)
     return value.astimezone(ZoneInfo(known_time_zone(time_zone)))
+
+
+def week_of(day: date) -> date:
+    """The Monday of the ISO week a day falls in (1 January may be in the year before's)."""
+    return day - timedelta(days=day.weekday())
 
 
 def local_date(now: datetime, time_zone: str) -> date:

@@ -28,6 +28,7 @@ from pm_portfolio.core import reviews
 from pm_portfolio.core.analytics import OWN_PAGES
 from pm_portfolio.core.dates import known_time_zone
 from pm_portfolio.core.dates import local_moment
+from pm_portfolio.core.dates import week_of
 from pm_portfolio.core.follow_ups import FollowUp
 from pm_portfolio.core.follow_ups import follow_ups
 from pm_portfolio.database import writing_transactions
@@ -46,6 +47,8 @@ from pm_portfolio.models import WeeklyDigest
 
 WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 DUE_FROM = time(8, 0)
+# A claimed week not done by then is taken again by the next run.
+RETRY_AFTER = timedelta(hours=1)
 # Sites listed by name; the rest are summed up.
 TOP_SITES = 5
 
@@ -59,21 +62,14 @@ def send_day(now: datetime, time_zone: str, digest_day: int) -> date | None:
     return None
 
 
-def send_day_of(week: date, digest_day: int) -> date:
-    """The day a digest kept under `week` (its Monday) was due on."""
-    return week + timedelta(days=digest_day)
-
-
-def week_of(day: date) -> date:
-    """The Monday of the ISO week a day falls in: the week a digest is kept under."""
-    return day - timedelta(days=day.weekday())
-
-
 def due(now: datetime) -> list[tuple[int, date]]:
     """(maker id, send day) of every opted-in maker whose digest is due and not claimed
-    yet this week. One query for the makers, one for this week's claims."""
+    yet this week. One query for the makers, one for this week's claims. Only to a
+    confirmed address: a mistyped one must not receive someone's week."""
     makers = db.session.execute(
-        db.select(User.id, User.time_zone, User.digest_day).where(User.weekly_digest.is_(True))
+        db.select(User.id, User.time_zone, User.digest_day).where(
+            User.weekly_digest.is_(True), User.email_verified_at.is_not(None)
+        )
     ).all()
     candidates = {}
     for maker_id, time_zone, digest_day in makers:
@@ -102,7 +98,7 @@ def claim_many(due_digests: list[tuple[int, date]], now: datetime) -> list[int]:
     If another run claimed one of them meanwhile, that batch is claimed one by one,
     and the taken weeks are left out."""
     rows = [
-        {"user_id": maker_id, "week_of": week_of(day), "claimed_at": now}
+        {"user_id": maker_id, "week_of": week_of(day), "send_on": day, "claimed_at": now}
         for maker_id, day in due_digests
     ]
     if not rows:
@@ -125,7 +121,7 @@ def claim(maker_id: int, day: date, now: datetime) -> WeeklyDigest | None:
     # The week's claim is the transaction's first statement (see writing_transactions).
     db.session.commit()
     with writing_transactions():
-        digest = WeeklyDigest(user_id=maker_id, week_of=week_of(day), claimed_at=now)
+        digest = WeeklyDigest(user_id=maker_id, week_of=week_of(day), send_on=day, claimed_at=now)
         db.session.add(digest)
         try:
             db.session.commit()
@@ -135,8 +131,29 @@ def claim(maker_id: int, day: date, now: datetime) -> WeeklyDigest | None:
     return digest
 
 
+def unfinished(now: datetime) -> list[int]:
+    """Weeks claimed this past week, an hour ago or more, and neither sent nor found
+    empty: their job failed. The next run tries them again."""
+    return list(
+        db.session.scalars(
+            db.select(WeeklyDigest.id)
+            .where(
+                WeeklyDigest.sent_at.is_(None),
+                WeeklyDigest.nothing_to_tell.is_(False),
+                WeeklyDigest.claimed_at.between(now - timedelta(days=7), now - RETRY_AFTER),
+            )
+            .order_by(WeeklyDigest.id)
+        )
+    )
+
+
 def mark_sent(digest: WeeklyDigest, now: datetime) -> None:
     digest.sent_at = now
+    db.session.commit()
+
+
+def mark_nothing_to_tell(digest: WeeklyDigest) -> None:
+    digest.nothing_to_tell = True
     db.session.commit()
 
 

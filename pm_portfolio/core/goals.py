@@ -11,6 +11,7 @@ from datetime import date
 from datetime import timedelta
 from enum import StrEnum
 
+from pm_portfolio.core.dates import week_of
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Product
@@ -54,10 +55,6 @@ class Streak:
         return f"{periods}; {still_open}" if self.length else f"not met yet; {still_open}"
 
 
-def _week(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
 def _month(day: date) -> date:
     return day.replace(day=1)
 
@@ -76,7 +73,7 @@ def streak(owner_id: int, goal: str | None, today: date) -> Streak | None:
         days = db.select(Learning.learned_on).where(
             Learning.user_id == owner_id, Learning.learned_on.between(since, today)
         )
-        period, previous = _week, lambda start: start - timedelta(days=7)
+        period, previous = week_of, lambda start: start - timedelta(days=7)
     else:
         days = db.select(Product.shipped_on).where(
             Product.user_id == owner_id, Product.shipped_on.between(since, today)

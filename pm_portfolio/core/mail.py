@@ -4,7 +4,8 @@ A message is composed (rendered) where it is asked for, as a `Letter` of plain v
 and then sent one of two ways:
 
 - With a queue (REDIS_URL set), it becomes a job on the "mail" queue, which a worker
-  (`flask --app app rq worker`) delivers, retrying with backoff for about six hours
+  (`flask --app app rq worker mail --with-scheduler`) delivers, retrying with backoff
+  for about six hours
   while the mail server is away. Each letter has a message id, and a delivery is
   recorded under it, so a retry never sends a delivered letter again. The one window
   left: a worker that dies after the mail server accepted a letter and before the
@@ -24,7 +25,6 @@ from dataclasses import dataclass
 from dataclasses import field
 from email.utils import make_msgid
 
-import redis
 from flask import current_app
 from flask import render_template
 from flask_mailman import EmailMultiAlternatives
@@ -134,8 +134,10 @@ def enqueue(letter: Letter) -> bool:
             description=f"email {letter.subject!r}",
             failure_ttl=current_app.config["MAIL_FAILED_KEPT_SECONDS"],
         )
-    except redis.RedisError:
-        logger.exception("the mail queue did not answer: sending %r here", letter.subject)
+    except Exception:
+        # Whatever went wrong (Redis away, a bad reply), the letter is not lost: the
+        # caller sends it itself.
+        logger.exception("could not queue the email %r", letter.subject)
         return False
     return True
 

@@ -11,6 +11,7 @@ from sqlalchemy import literal
 from sqlalchemy import union_all
 from sqlalchemy.orm import joinedload
 
+from pm_portfolio import clock
 from pm_portfolio.core import goals
 from pm_portfolio.core.analytics import ShareLinkStats
 from pm_portfolio.core.analytics import ViewSummary
@@ -18,6 +19,7 @@ from pm_portfolio.core.analytics import recent_views
 from pm_portfolio.core.analytics import share_link_stats
 from pm_portfolio.core.coach import PortfolioReadiness
 from pm_portfolio.core.coach import portfolio_readiness
+from pm_portfolio.core.dates import local_date
 from pm_portfolio.core.goals import Streak
 from pm_portfolio.core.publishing import reach
 from pm_portfolio.core.skills import all_skills
@@ -302,7 +304,8 @@ def build_dashboard(user: User, today: date) -> Dashboard:
         listed_count=counts.listed,
         hidden_idea_count=counts.hidden_ideas,
         readiness=portfolio_readiness(user.id),
-        streak=goals.streak(user.id, user.weekly_goal, today),
+        # The maker's own day: learnings and ships are dated in it.
+        streak=goals.streak(user.id, user.weekly_goal, local_date(clock.now(), user.time_zone)),
     )
 
 

@@ -5,7 +5,6 @@ sends it only if the week had news."""
 import logging
 from datetime import datetime
 
-import redis
 from flask import current_app
 from rq import Retry
 
@@ -26,51 +25,78 @@ logger = logging.getLogger(__name__)
 DIGESTS_PER_JOB = 200
 # How many weeks are claimed in one statement.
 CLAIMS_PER_STATEMENT = 1000
+# A job's time: each digest may wait for the mail server (MAIL_TIMEOUT) and more.
+SECONDS_PER_DIGEST = 20
+DIGEST_RETRIES = Retry(max=3, interval=[60, 300, 900])
+
+
+class DigestsFailed(Exception):
+    """Some digests of a job could not be sent: the job is tried again for them."""
 
 
 def send_due(now: datetime) -> int:
-    """Claim every digest due by `now` and send them, in jobs of DIGESTS_PER_JOB on the
-    queue (or here, without one); returns how many were claimed."""
+    """Claim every digest due by `now` (and take again those whose job failed), and
+    send them, in jobs of DIGESTS_PER_JOB on the queue, or here without one; returns
+    how many weeks were claimed."""
     queues = current_app.extensions.get("rq")
     due = digests.due(now)
     claimed: list[int] = []
     for start in range(0, len(due), CLAIMS_PER_STATEMENT):
         claimed += digests.claim_many(due[start : start + CLAIMS_PER_STATEMENT], now)
-    for start in range(0, len(claimed), DIGESTS_PER_JOB):
-        batch = claimed[start : start + DIGESTS_PER_JOB]
-        if queues is None:
-            send_digests(batch)
+    pending = claimed + digests.unfinished(now)
+    for start in range(0, len(pending), DIGESTS_PER_JOB):
+        batch = pending[start : start + DIGESTS_PER_JOB]
+        if queues is not None and _enqueue(queues, batch):
             continue
         try:
-            queues.get_queue("default").enqueue(
-                send_digests, batch, retry=Retry(max=3, interval=[60, 300, 900])
-            )
-        except redis.RedisError:
-            # The weeks are claimed: sent here, or not at all this week.
-            logger.exception("the queue did not answer: sending %s digests here", len(batch))
             send_digests(batch)
+        except DigestsFailed:
+            logger.exception("digests not sent now; the next run tries them again")
     return len(claimed)
 
 
+def _enqueue(queues, batch: list[int]) -> bool:
+    try:
+        queues.get_queue("default").enqueue(
+            send_digests,
+            batch,
+            retry=DIGEST_RETRIES,
+            job_timeout=len(batch) * SECONDS_PER_DIGEST,
+        )
+    except Exception:
+        # The weeks are claimed: sent here rather than not this week.
+        logger.exception("could not queue %s digests: sending them here", len(batch))
+        return False
+    return True
+
+
 def send_digests(digest_ids: list[int]) -> None:
-    """The job: each claimed week's digest, sent if anything happened. A retried job
-    skips the digests already sent."""
+    """The job: each claimed week's digest, sent if anything happened. One that fails
+    does not stop the others; the job then fails, and its retry skips those done."""
+    failed = 0
     for digest_id in digest_ids:
-        send_digest(digest_id)
+        try:
+            send_digest(digest_id)
+        except Exception:
+            logger.exception("the digest %s failed", digest_id)
+            db.session.rollback()
+            failed += 1
+    if failed:
+        raise DigestsFailed(f"{failed} of {len(digest_ids)} digests")
 
 
 def send_digest(digest_id: int) -> None:
     """Build a claimed week's digest, and send it if anything happened."""
     claimed = db.session.get(WeeklyDigest, digest_id)
     maker = db.session.get(User, claimed.user_id) if claimed else None
-    if maker is None or not maker.weekly_digest or claimed.sent_at is not None:
+    if maker is None or not maker.weekly_digest or claimed.sent_at or claimed.nothing_to_tell:
         return
     with current_app.test_request_context(base_url=base_url_outside_requests()):
-        day = digests.send_day_of(claimed.week_of, maker.digest_day)
         digest = digests.build(
-            maker, day, lambda link: public_url("portfolio.share", token=link.token)
+            maker, claimed.send_on, lambda link: public_url("portfolio.share", token=link.token)
         )
         if not digest.anything_happened:
+            digests.mark_nothing_to_tell(claimed)
             return
         unsubscribe_url = public_url("digests.unsubscribe", token=unsubscribe_token(maker.id))
         letter = mail.compose(
@@ -88,7 +114,8 @@ def send_digest(digest_id: int) -> None:
             settings_url=public_url("accounts.settings_emails"),
         )
     # In a job of many: the letter goes now, or to the mail queue if the server is away.
-    mail.deliver_or_queue(letter)
+    if not mail.deliver_or_queue(letter):
+        raise mail.NotDelivered(f"the digest of {maker.email} could not be sent or queued")
     digests.mark_sent(claimed, clock.now())
 
 

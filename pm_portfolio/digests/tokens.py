@@ -1,11 +1,13 @@
 """The signed token in a digest's unsubscribe address: who, and from what. It never
-expires (an old email's link must still work) and changes nothing but that setting."""
+expires (an old email's link must still work; a new SECRET_KEY ends them all, as it
+ends every signed link) and changes nothing but that setting."""
 
 from flask import current_app
 from itsdangerous import BadSignature
 from itsdangerous import URLSafeSerializer
 
-SALT = "unsubscribe"
+# One salt per purpose, as in accounts/links.py.
+SALT = "pm-portfolio unsubscribe"
 DIGEST = "digest"
 
 
