@@ -67,8 +67,12 @@ def build_catalogue(app) -> list[Page]:
     with app.app_context():
         maker_id = seed_demo_portfolio(MAKER, PASSWORD, clock.today())
         newcomer = make_user(email=f"{NEWCOMER}@example.com", username=NEWCOMER)
+        # The demo's first public product (the same on every database): its case study
+        # has every section the pages below comment on.
         product = db.session.scalars(
-            db.select(Product).where(Product.user_id == maker_id, Product.visibility == "public")
+            db.select(Product)
+            .where(Product.user_id == maker_id, Product.visibility == "public")
+            .order_by(Product.id)
         ).first()
         learning_id = db.session.scalar(db.select(Learning.id).where(Learning.user_id == maker_id))
         shown = db.session.scalars(

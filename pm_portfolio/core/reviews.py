@@ -209,7 +209,9 @@ def add_comment(
 ) -> tuple[ReviewComment, str]:
     """Save a reviewer's comment; returns it with the token that lets its author edit
     or delete it for EDIT_WINDOW (only its hash is kept)."""
-    label = next(section.label for section in sections if section.key == data.section)
+    label = next((section.label for section in sections if section.key == data.section), None)
+    if label is None:
+        raise ValueError(f"{data.section!r} is not a section of this case study")
     edit_token = share_links.new_token()
     comment = ReviewComment(
         user_id=link.user_id,
