@@ -2,7 +2,7 @@
 `flask digest send` takes to claim the week and queue the jobs, and how fast a worker
 builds and sends digests to an SMTP server on loopback.
 
-Seeds by SQL (`generate_series`): 100,000 makers with the digest on, each with a
+Seeds by SQL (`generate_series`): 100,000 makers with the digest on (confirmed), each with a
 product, a share link opened twice in the week, and a month of views from two sites,
 so every digest has news. Then, at a Monday 09:00:
 
@@ -51,9 +51,9 @@ SEED = [
     """INSERT INTO users (id, email, username, password_hash, display_name, headline, bio,
         website_url, linkedin_url, github_url, location, open_to, contact_email, contact_url,
         is_published, show_ideas, portfolio_version, time_zone, weekly_digest, digest_day,
-        created_at, updated_at)
+        email_verified_at, created_at, updated_at)
     SELECT n, 'maker' || n || '@example.com', 'maker' || n, 'x', 'Maker ' || n, '', '', '',
-        '', '', '', '', '', '', true, false, 1, 'UTC', true, 0, now(), now()
+        '', '', '', '', '', '', true, false, 1, 'UTC', true, 0, now(), now(), now()
     FROM generate_series(1, :makers) AS n""",
     """INSERT INTO products (id, user_id, title, slug, tagline, target_users, problem,
         hypothesis, solution, tradeoffs, outcome, role, status, visibility, is_featured,
