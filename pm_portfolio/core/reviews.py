@@ -177,18 +177,6 @@ def product_of(link: ReviewLink, slug: str | None = None) -> Product | None:
     return products[0] if len(products) == 1 else None
 
 
-def shows_product(link: ReviewLink, product_id: int) -> bool:
-    return (
-        db.session.scalar(
-            db.select(ReviewLinkProduct.product_id).where(
-                ReviewLinkProduct.review_link_id == link.id,
-                ReviewLinkProduct.product_id == product_id,
-            )
-        )
-        is not None
-    )
-
-
 def sections_of(product: Product, has_build_log: bool) -> list[Section]:
     """What a reviewer can comment on: the sections the case study has, in its order."""
     sections = [Section(WHOLE, "The case study as a whole")]
