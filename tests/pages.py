@@ -208,7 +208,6 @@ def build_catalogue(app) -> list[Page]:
         Page("settings-calendar", "/settings/calendar", MAKER),
         Page("settings-calendar-off", "/settings/calendar", NEWCOMER),
         Page("settings-emails", "/settings/emails", MAKER),
-        Page("settings-emails-errors", "/settings/emails", MAKER, {"digest_day": "9"}),
         Page("unsubscribe", f"/unsubscribe/{digest_token}"),
         Page("settings-profile", "/settings", MAKER),
         Page("settings-errors", "/settings", MAKER, {"website_url": "javascript:x"}),
