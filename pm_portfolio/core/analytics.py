@@ -303,25 +303,35 @@ def recent_views(owner_id: int, today: date, days: int = RECENT_DAYS) -> ViewSum
     """Views of the maker's profile, products and share links over the last `days` days,
     and where they came from: one query, and the views not written yet."""
     return _summarise_views(
-        _written_views(owner_id, today, days), pending_views(owner_id), today, days
+        _written_views(owner_id, today - timedelta(days=days - 1), today),
+        pending_views(owner_id),
+        today,
+        days,
     )
 
 
-def _written_views(
-    owner_id: int, today: date, days: int = RECENT_DAYS
-) -> list[tuple[str, str, int]]:
-    """(kind, source, views) written for the maker over the last `days` days."""
-    since = today - timedelta(days=days - 1)
+def views_by_source(owner_id: int, first_day: date, last_day: date) -> Counter[str]:
+    """Views written for the maker from each source, on the days from `first_day` to
+    `last_day`, of every kind of page."""
+    counts: Counter[str] = Counter()
+    for _kind, source, count in _written_views(owner_id, first_day, last_day):
+        counts[source] += count
+    return counts
+
+
+def _written_views(owner_id: int, first_day: date, last_day: date) -> list[tuple[str, str, int]]:
+    """(kind, source, views) written for the maker on the days from `first_day` to
+    `last_day`."""
     views = union_all(
         db.select(literal(PROFILE).label("kind"), ProfileView.source, ProfileView.count).where(
-            ProfileView.user_id == owner_id, ProfileView.day >= since
+            ProfileView.user_id == owner_id, ProfileView.day.between(first_day, last_day)
         ),
         db.select(literal(PRODUCT).label("kind"), ProductView.source, ProductView.count)
         .join(Product, Product.id == ProductView.product_id)
-        .where(Product.user_id == owner_id, ProductView.day >= since),
+        .where(Product.user_id == owner_id, ProductView.day.between(first_day, last_day)),
         db.select(literal(SHARE_LINK).label("kind"), ShareLinkView.source, ShareLinkView.count)
         .join(ShareLink, ShareLink.id == ShareLinkView.share_link_id)
-        .where(ShareLink.user_id == owner_id, ShareLinkView.day >= since),
+        .where(ShareLink.user_id == owner_id, ShareLinkView.day.between(first_day, last_day)),
     ).subquery()
     rows = db.session.execute(
         db.select(views.c.kind, views.c.source, func.sum(views.c.count)).group_by(

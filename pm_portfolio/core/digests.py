@@ -19,13 +19,13 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func
-from sqlalchemy import union_all
 from sqlalchemy.exc import IntegrityError
 
 from pm_portfolio.core import coach
 from pm_portfolio.core import goals
 from pm_portfolio.core import reviews
 from pm_portfolio.core.analytics import OWN_PAGES
+from pm_portfolio.core.analytics import views_by_source
 from pm_portfolio.core.dates import known_time_zone
 from pm_portfolio.core.dates import local_moment
 from pm_portfolio.core.dates import week_of
@@ -36,12 +36,9 @@ from pm_portfolio.extensions import db
 from pm_portfolio.models import Application
 from pm_portfolio.models import Learning
 from pm_portfolio.models import Product
-from pm_portfolio.models import ProductView
-from pm_portfolio.models import ProfileView
 from pm_portfolio.models import ReviewComment
 from pm_portfolio.models import ShareLink
 from pm_portfolio.models import ShareLinkOpen
-from pm_portfolio.models import ShareLinkView
 from pm_portfolio.models import User
 from pm_portfolio.models import WeeklyDigest
 
@@ -218,22 +215,8 @@ class Digest:
 
 
 def _views_by_site(maker_id: int, first_day: date, last_day: date) -> Counter[str]:
-    """Views of the maker's pages from each referring site, day by day summed."""
-    views = union_all(
-        db.select(ProfileView.source, ProfileView.count).where(
-            ProfileView.user_id == maker_id, ProfileView.day.between(first_day, last_day)
-        ),
-        db.select(ProductView.source, ProductView.count)
-        .join(Product, Product.id == ProductView.product_id)
-        .where(Product.user_id == maker_id, ProductView.day.between(first_day, last_day)),
-        db.select(ShareLinkView.source, ShareLinkView.count)
-        .join(ShareLink, ShareLink.id == ShareLinkView.share_link_id)
-        .where(ShareLink.user_id == maker_id, ShareLinkView.day.between(first_day, last_day)),
-    ).subquery()
-    rows = db.session.execute(
-        db.select(views.c.source, func.sum(views.c.count)).group_by(views.c.source)
-    )
-    counts = Counter({source: int(total) for source, total in rows})
+    """Views of the maker's pages from each referring site, the maker's own aside."""
+    counts = views_by_source(maker_id, first_day, last_day)
     counts.pop(OWN_PAGES, None)
     return counts
 
