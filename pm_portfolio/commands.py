@@ -7,6 +7,7 @@ views flush    write the counted views waiting in Redis
 feedback send  email makers the reviewers' comments they have not heard of
 mail failed    list (and retry) the letters the mail queue gave up on
 digest send    send the weekly digests that are due
+reminders send send the follow-up reminders whose morning has come
 """
 
 import secrets
@@ -29,6 +30,7 @@ from pm_portfolio.core import reviews
 from pm_portfolio.database import writing_transactions
 from pm_portfolio.demo.seed import DEMO_EMAIL
 from pm_portfolio.demo.seed import seed_demo_portfolio
+from pm_portfolio.digests import reminding
 from pm_portfolio.digests import sending
 from pm_portfolio.exports import backup
 from pm_portfolio.exports import csv_import
@@ -42,6 +44,7 @@ views_commands = AppGroup("views", help="Counted views of public pages.")
 feedback_commands = AppGroup("feedback", help="Reviewers' comments on drafts.")
 mail_commands = AppGroup("mail", help="Email on the queue.")
 digest_commands = AppGroup("digest", help="The weekly digest.")
+reminders_commands = AppGroup("reminders", help="Follow-up reminders by email.")
 
 
 @click.command("seed-demo")
@@ -179,7 +182,16 @@ def send_digests_command() -> None:
     click.echo(f"Started {started} digest{'s' if started != 1 else ''}.")
 
 
+@reminders_commands.command("send")
+def send_reminders_command() -> None:
+    """Send the follow-up reminders whose morning has come (run it from cron or a timer
+    with the digest, e.g. every 15 minutes: a maker's day is looked at once)."""
+    started = reminding.send_due(clock.now())
+    click.echo(f"Looked at the follow-ups of {started} maker{'s' if started != 1 else ''}.")
+
+
 def init_commands(app: Flask) -> None:
     for command in (seed_demo_command, import_backup_command, media_commands, views_commands,
-                    feedback_commands, mail_commands, digest_commands):  # fmt: skip
+                    feedback_commands, mail_commands, digest_commands,
+                    reminders_commands):  # fmt: skip
         app.cli.add_command(command)

@@ -61,6 +61,8 @@ class User(UserMixin, db.Model):
     # The weekly digest email, opted into; sent from 08:00 on this weekday (0: Monday).
     weekly_digest: Mapped[bool] = mapped_column(default=False, server_default=false())
     digest_day: Mapped[int] = mapped_column(default=0, server_default="0")
+    # An email the morning a follow-up of an application becomes due, opted into.
+    follow_up_reminders: Mapped[bool] = mapped_column(default=False, server_default=false())
     # A goal the maker sets for themselves (core/goals.py), if any.
     weekly_goal: Mapped[str | None] = mapped_column(String(20))
     # Bumped by every change that public pages show; their ETags are built from it.
@@ -862,6 +864,33 @@ class WeeklyDigest(db.Model):
     # after its claim: its job failed, and the next run tries it again.
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     nothing_to_tell: Mapped[bool] = mapped_column(default=False)
+
+
+class FollowUpCheck(db.Model):
+    """A maker's follow-ups looked at on one of their days, claimed before any email:
+    however often and wherever `flask reminders send` runs, once a day at most. Rows
+    older than a few days are pruned."""
+
+    __tablename__ = "follow_up_checks"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(primary_key=True, index=True)
+
+
+class RemindedFollowUp(db.Model):
+    """A follow-up a reminder told, so no later day tells it again: one of a kind per
+    application and date (the next step's day, the day applied, the day opened)."""
+
+    __tablename__ = "reminded_follow_ups"
+
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    since: Mapped[date] = mapped_column(primary_key=True)
+    reminded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class BrowserSession(db.Model):

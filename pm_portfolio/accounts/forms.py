@@ -143,3 +143,9 @@ class EmailsForm(Form):
         default=0,
         description="It arrives from 08:00 that day, in your time zone, about the 7 days before.",
     )
+    follow_up_reminders = BooleanField(
+        "Email me the morning a follow-up is due",
+        description="Once for each follow-up of your applications: an employer who has not "
+        "opened your case studies after a week, or opened them and went quiet, and the day "
+        "before a next step.",
+    )

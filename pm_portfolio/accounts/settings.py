@@ -127,15 +127,20 @@ def end_other_sessions():
 def settings_emails():
     form = EmailsForm(obj=current_user)
     if form.validate_on_submit():
-        accounts.set_digest_and_goal(
-            current_user, form.weekly_digest.data, form.digest_day.data, form.weekly_goal.data
+        accounts.set_emails_and_goal(
+            current_user,
+            form.weekly_digest.data,
+            form.digest_day.data,
+            form.follow_up_reminders.data,
+            form.weekly_goal.data,
         )
-        flash(
+        digest = (
             f"Weekly digest on: every {WEEKDAYS[form.digest_day.data]} from 08:00."
             if form.weekly_digest.data
-            else "Weekly digest off.",
-            "success",
+            else "Weekly digest off."
         )
+        reminders = "Follow-up reminders on." if form.follow_up_reminders.data else ""
+        flash(f"{digest} {reminders}".strip(), "success")
         return redirect(url_for("accounts.settings_emails"))
     return render_template("accounts/settings_emails.html", form=form)
 

@@ -222,10 +222,13 @@ def unpublish(user: User) -> None:
     db.session.commit()
 
 
-def set_digest_and_goal(user: User, digest: bool, digest_day: int, goal: str) -> None:
+def set_emails_and_goal(
+    user: User, digest: bool, digest_day: int, reminders: bool, goal: str
+) -> None:
     """`goal`: a core.goals.Goal's value, or "" for none."""
     user.weekly_digest = digest
     user.digest_day = digest_day
+    user.follow_up_reminders = reminders
     user.weekly_goal = goal or None
     db.session.commit()
 
@@ -233,6 +236,11 @@ def set_digest_and_goal(user: User, digest: bool, digest_day: int, goal: str) ->
 def stop_weekly_digest(user: User) -> None:
     """Unsubscribing: the setting goes off; the chosen day is kept for a return."""
     user.weekly_digest = False
+    db.session.commit()
+
+
+def stop_follow_up_reminders(user: User) -> None:
+    user.follow_up_reminders = False
     db.session.commit()
 
 

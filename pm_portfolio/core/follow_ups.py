@@ -1,5 +1,6 @@
 """Follow-ups: what is worth doing about an application now, with a message ready to
-send. The dashboard lists them (and the weekly digest will)."""
+send. The dashboard lists them, the weekly digest tells them, and a maker who opted in
+is emailed each once, the morning it is due (core/reminders.py)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ class FollowUp:
     subject: str
     body: str
     to: str
+    # The date it follows from (the next step's day, the day applied, the day opened):
+    # with the kind and the application, what a reminder told.
+    since: date
 
     @property
     def key(self) -> str:
@@ -58,7 +62,12 @@ def _recipient(application: Application) -> str:
 
 
 def _follow_up(
-    application: Application, kind: FollowUpKind, text: str, lines: list[str], maker_name: str
+    application: Application,
+    kind: FollowUpKind,
+    since: date,
+    text: str,
+    lines: list[str],
+    maker_name: str,
 ) -> FollowUp:
     body = "\n\n".join([_greeting(application), *lines, f"Best regards,\n{maker_name}"])
     return FollowUp(
@@ -68,6 +77,7 @@ def _follow_up(
         subject=f"{application.role} application: following up",
         body=body,
         to=_recipient(application),
+        since=since,
     )
 
 
@@ -100,7 +110,12 @@ def follow_ups(
             joinedload(Application.share_link).selectinload(ShareLink.items),
             selectinload(Application.contacts),
         )
-        .order_by(Application.next_step_on, Application.applied_on, Application.id)
+        # The same order on every database (SQLite sorts NULL first, PostgreSQL last).
+        .order_by(
+            Application.next_step_on.nulls_last(),
+            Application.applied_on.nulls_last(),
+            Application.id,
+        )
     ).all()
     found = []
     for application, last_opened_at, last_moved_on in rows:
@@ -127,6 +142,7 @@ def _next_step_follow_up(application: Application, today: date, maker_name: str)
     return _follow_up(
         application,
         FollowUpKind.NEXT_STEP,
+        application.next_step_on,
         f"{application.company}: “{application.next_step}” {due} on {when}.",
         [
             f"A note about the next step for the {application.role} role "
@@ -142,6 +158,7 @@ def _not_opened_follow_up(application: Application, url: str, maker_name: str) -
     return _follow_up(
         application,
         FollowUpKind.NOT_OPENED,
+        application.applied_on,
         f"{application.company} has not opened your case studies yet (sent for the "
         f"{application.role} role on {applied}): send them again, or to someone else?",
         [
@@ -159,6 +176,7 @@ def _opened_follow_up(
     return _follow_up(
         application,
         FollowUpKind.OPENED,
+        opened_on,
         f"{application.company} opened it on {date_label(opened_on)}: a good moment to follow up.",
         [
             f"Thank you for reading my case studies for the {application.role} role ({url}).",

@@ -28,12 +28,14 @@ from pm_portfolio.models import ApplicationStageChange
 from pm_portfolio.models import BrowserSession
 from pm_portfolio.models import CalendarFeed
 from pm_portfolio.models import DeliveredEmail
+from pm_portfolio.models import FollowUpCheck
 from pm_portfolio.models import ImportDraft
 from pm_portfolio.models import MediaFile
 from pm_portfolio.models import Product
 from pm_portfolio.models import ProductRevision
 from pm_portfolio.models import ProductView
 from pm_portfolio.models import ProfileView
+from pm_portfolio.models import RemindedFollowUp
 from pm_portfolio.models import ReviewComment
 from pm_portfolio.models import ReviewLink
 from pm_portfolio.models import ReviewLinkProduct
@@ -52,7 +54,7 @@ UNSHOWN_MODELS = (
     ProfileView, ProductView, ShareLinkView, ImportDraft, Skill, BrowserSession, MediaFile,
     ProductRevision, Application, ApplicationStageChange, ApplicationContact, ShareLinkOpen,
     CalendarFeed, ReviewLink, ReviewLinkProduct, ReviewComment, DeliveredEmail,
-    WeeklyDigest,
+    WeeklyDigest, FollowUpCheck, RemindedFollowUp,
 )  # fmt: skip
 _BUMPED = "portfolio_versions_bumped"
 # Usernames whose stamps go once the transaction commits.

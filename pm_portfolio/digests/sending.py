@@ -3,6 +3,7 @@ digest on the queue (or, without one, sends it at once); the job builds the dige
 sends it only if the week had news."""
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 
 from flask import current_app
@@ -25,9 +26,9 @@ logger = logging.getLogger(__name__)
 DIGESTS_PER_JOB = 200
 # How many weeks are claimed in one statement.
 CLAIMS_PER_STATEMENT = 1000
-# A job's time: each digest may wait for the mail server (MAIL_TIMEOUT) and more.
-SECONDS_PER_DIGEST = 20
-DIGEST_RETRIES = Retry(max=3, interval=[60, 300, 900])
+# A job's time: each email may wait for the mail server (MAIL_TIMEOUT) and more.
+SECONDS_PER_EMAIL = 20
+BATCH_RETRIES = Retry(max=3, interval=[60, 300, 900])
 
 
 class DigestsFailed(Exception):
@@ -38,7 +39,6 @@ def send_due(now: datetime) -> int:
     """Claim every digest due by `now` (and take again those whose job failed), and
     send them, in jobs of DIGESTS_PER_JOB on the queue, or here without one; returns
     how many weeks were claimed."""
-    queues = current_app.extensions.get("rq")
     due = digests.due(now)
     claimed: list[int] = []
     for start in range(0, len(due), CLAIMS_PER_STATEMENT):
@@ -46,7 +46,7 @@ def send_due(now: datetime) -> int:
     pending = claimed + digests.unfinished(now)
     for start in range(0, len(pending), DIGESTS_PER_JOB):
         batch = pending[start : start + DIGESTS_PER_JOB]
-        if queues is not None and _enqueue(queues, batch):
+        if enqueue_batch(send_digests, batch, what="digests"):
             continue
         try:
             send_digests(batch)
@@ -55,17 +55,22 @@ def send_due(now: datetime) -> int:
     return len(claimed)
 
 
-def _enqueue(queues, batch: list[int]) -> bool:
+def enqueue_batch(job: Callable[[list], None], batch: list, what: str) -> bool:
+    """Put `job(batch)` on the default queue; False if there is no queue or Redis did
+    not answer: the caller then runs it itself, as the batch is claimed already."""
+    queues = current_app.extensions.get("rq")
+    if queues is None:
+        return False
     try:
         queues.get_queue("default").enqueue(
-            send_digests,
+            job,
             batch,
-            retry=DIGEST_RETRIES,
-            job_timeout=len(batch) * SECONDS_PER_DIGEST,
+            retry=BATCH_RETRIES,
+            job_timeout=len(batch) * SECONDS_PER_EMAIL,
+            description=f"{len(batch)} {what}",
         )
     except Exception:
-        # The weeks are claimed: sent here rather than not this week.
-        logger.exception("could not queue %s digests: sending them here", len(batch))
+        logger.exception("could not queue %s %s: sending them here", len(batch), what)
         return False
     return True
 

@@ -9,6 +9,8 @@ from itsdangerous import URLSafeSerializer
 # One salt per purpose, as in accounts/links.py.
 SALT = "pm-portfolio unsubscribe"
 DIGEST = "digest"
+REMINDERS = "follow-ups"
+LISTS = (DIGEST, REMINDERS)
 
 
 def _serializer() -> URLSafeSerializer:

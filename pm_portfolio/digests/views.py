@@ -1,4 +1,5 @@
-"""Leaving the weekly digest in one click, from the email (RFC 8058) or its footer.
+"""Leaving the weekly digest or follow-up reminders in one click, from the email
+(RFC 8058) or its footer.
 
 The address carries a signed token naming the maker and the list. Its POST works
 without a session, a log-in or a CSRF token, as mail clients send it: it is the one
@@ -20,21 +21,30 @@ from pm_portfolio.models import User
 bp = Blueprint("digests", __name__)
 
 
-def _maker_or_404(token: str) -> User:
+def _maker_and_list_or_404(token: str) -> tuple[User, str]:
     found = tokens.read(token)
-    maker = db.session.get(User, found[0]) if found and found[1] == tokens.DIGEST else None
+    maker = db.session.get(User, found[0]) if found and found[1] in tokens.LISTS else None
     if maker is None:
         abort(404)
-    return maker
+    return maker, found[1]
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 def unsubscribe(token: str):
-    maker = _maker_or_404(token)
+    maker, mailing = _maker_and_list_or_404(token)
     done = request.method == "POST"
-    if done:
+    if done and mailing == tokens.REMINDERS:
+        accounts.stop_follow_up_reminders(maker)
+    elif done:
         accounts.stop_weekly_digest(maker)
-    response = make_response(render_template("digests/unsubscribe.html", done=done, token=token))
+    response = make_response(
+        render_template(
+            "digests/unsubscribe.html",
+            done=done,
+            token=token,
+            reminders=mailing == tokens.REMINDERS,
+        )
+    )
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     response.headers["Cache-Control"] = "private, no-store"
     return response
