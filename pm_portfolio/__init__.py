@@ -43,6 +43,7 @@ from pm_portfolio.proof.endorsing import bp as endorse_bp
 from pm_portfolio.proof.views import bp as proof_bp
 from pm_portfolio.sharing.views import bp as sharing_bp
 from pm_portfolio.web.cookie_sessions import CookieSessions
+from pm_portfolio.web.deferred import init_deferred_work
 from pm_portfolio.web.media_settings import apply_upload_limit
 from pm_portfolio.web.ratelimits import init_rate_limits
 from pm_portfolio.web.routing import IdConverter
@@ -88,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         queues.init_app(app)
     _init_login(app)
     init_templating(app)
+    init_deferred_work(app)
     app.url_map.converters["id"] = IdConverter
 
     app.register_blueprint(main_bp)

@@ -7,6 +7,7 @@ from flask.testing import FlaskClient
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
+from pm_portfolio.web.deferred import wait_for_deferred_work
 from tests.factories import PASSWORD
 from tests.factories import make_user
 
@@ -21,12 +22,15 @@ def without_csrf_tokens(html: str) -> str:
 class Client(FlaskClient):
     """A test client that sends forms the way a browser does, CSRF token included.
 
-    Responses are read to the end and closed, as a server does after sending them, so
-    work the app defers until then (sending email) has happened when a test looks.
+    Responses are read to the end and closed, as a server does after sending them, and
+    the work the app started after the request (sending email) is waited for, so it has
+    happened when a test looks.
     """
 
     def open(self, *args, buffered: bool = True, **kwargs):
-        return super().open(*args, buffered=buffered, **kwargs)
+        response = super().open(*args, buffered=buffered, **kwargs)
+        wait_for_deferred_work(timeout=30)
+        return response
 
     def csrf_token(self, page: str = "/login") -> str:
         html = self.get(page).get_data(as_text=True)

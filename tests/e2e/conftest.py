@@ -70,8 +70,7 @@ class ClosingRequestHandler(WSGIRequestHandler):
     """Werkzeug's development handler, except that a browser resetting the connection
     once it has its response (Chromium does, after a redirect) no longer skips the
     response's close(). Werkzeug reads the socket once more before calling it, and a
-    reset there raised past the call: the work the app does after a response (sending
-    an email) never ran, and a static file stayed open."""
+    reset there raised past the call, and a static file stayed open."""
 
     def setup(self) -> None:
         super().setup()
