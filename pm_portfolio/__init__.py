@@ -41,6 +41,7 @@ from pm_portfolio.portfolio.reader_revalidation import ReaderRevalidation
 from pm_portfolio.products.views import bp as products_bp
 from pm_portfolio.proof.endorsing import bp as endorse_bp
 from pm_portfolio.proof.views import bp as proof_bp
+from pm_portfolio.schedule import register_schedule
 from pm_portfolio.sharing.views import bp as sharing_bp
 from pm_portfolio.web.cookie_sessions import CookieSessions
 from pm_portfolio.web.deferred import init_deferred_work
@@ -87,6 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     mail.init_app(app)
     if app.config["REDIS_URL"]:
         queues.init_app(app)
+        register_schedule()
     _init_login(app)
     init_templating(app)
     init_deferred_work(app)

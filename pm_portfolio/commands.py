@@ -26,7 +26,6 @@ from pm_portfolio.core import accounts
 from pm_portfolio.core import analytics
 from pm_portfolio.core import mail
 from pm_portfolio.core import media
-from pm_portfolio.core import reviews
 from pm_portfolio.database import writing_transactions
 from pm_portfolio.demo.seed import DEMO_EMAIL
 from pm_portfolio.demo.seed import seed_demo_portfolio
@@ -34,10 +33,9 @@ from pm_portfolio.digests import reminding
 from pm_portfolio.digests import sending
 from pm_portfolio.exports import backup
 from pm_portfolio.exports import csv_import
+from pm_portfolio.feedback import notifying
 from pm_portfolio.web.media_settings import media_limits
 from pm_portfolio.web.media_settings import media_storage
-from pm_portfolio.web.public_urls import base_url_outside_requests
-from pm_portfolio.web.public_urls import public_url
 
 media_commands = AppGroup("media", help="Stored media files.")
 views_commands = AppGroup("views", help="Counted views of public pages.")
@@ -124,23 +122,7 @@ def flush_views_command() -> None:
 def send_feedback_command() -> None:
     """Email each maker their new comments in one message, at most hourly (run it from
     cron, e.g. every 10 minutes)."""
-    now = clock.now()
-    sent = 0
-    # Links in the emails are built as pages build them, from PUBLIC_URL.
-    with current_app.test_request_context(base_url=base_url_outside_requests()):
-        for notice in reviews.due_notices(now):
-            message = mail.compose(
-                notice.maker.email,
-                f"{len(notice.comments)} new comment{'s' if len(notice.comments) != 1 else ''} "
-                "on your drafts",
-                "new_feedback",
-                maker=notice.maker,
-                comments=notice.comments,
-                feedback_url=public_url("feedback.index"),
-            )
-            if mail.send(message):
-                reviews.mark_notified(notice.comments, now)
-                sent += 1
+    sent = notifying.send_due_notices(clock.now())
     click.echo(f"Sent {sent} feedback emails.")
 
 

@@ -23,6 +23,7 @@ import smtplib
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import datetime
 from email.utils import make_msgid
 
 from flask import current_app
@@ -113,6 +114,16 @@ def deliver_queued(fields: dict) -> None:
         raise NotDelivered(f"{letter.subject!r} to the mail server: {error}") from error
     db.session.add(DeliveredEmail(message_id=letter.message_id, delivered_at=clock.now()))
     db.session.commit()
+
+
+def forget_deliveries(before: datetime) -> int:
+    """Forget deliveries recorded before `before` (no job of theirs is left to retry);
+    returns how many."""
+    result = db.session.execute(
+        db.delete(DeliveredEmail).where(DeliveredEmail.delivered_at < before)
+    )
+    db.session.commit()
+    return result.rowcount
 
 
 def retries() -> Retry:
