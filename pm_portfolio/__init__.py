@@ -37,6 +37,7 @@ from pm_portfolio.main.views import bp as main_bp
 from pm_portfolio.media.views import bp as media_bp
 from pm_portfolio.portfolio import bp as portfolio_bp
 from pm_portfolio.portfolio.page_cache import PageCache
+from pm_portfolio.portfolio.prerendering import init_prerendering
 from pm_portfolio.portfolio.reader_revalidation import ReaderRevalidation
 from pm_portfolio.products.views import bp as products_bp
 from pm_portfolio.proof.endorsing import bp as endorse_bp
@@ -92,6 +93,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_login(app)
     init_templating(app)
     init_deferred_work(app)
+    init_prerendering(app)
     app.url_map.converters["id"] = IdConverter
 
     app.register_blueprint(main_bp)

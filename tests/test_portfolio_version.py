@@ -46,7 +46,7 @@ UNSHOWN = {
     "ProfileView", "ProductView", "ShareLinkView", "ImportDraft", "Skill", "BrowserSession",
     "MediaFile", "ProductRevision", "Application", "ApplicationStageChange",
     "ApplicationContact", "ShareLinkOpen", "CalendarFeed", "ReviewLink", "ReviewLinkProduct",
-    "ReviewComment", "DeliveredEmail", "WeeklyDigest",
+    "ReviewComment", "DeliveredEmail", "WeeklyDigest", "FollowUpCheck", "RemindedFollowUp",
 }  # fmt: skip
 # Values the schema's CHECK constraints allow, to change a column to another allowed one.
 ALLOWED = {

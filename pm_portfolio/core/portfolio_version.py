@@ -9,9 +9,13 @@ Bulk INSERT, UPDATE and DELETE statements bypass the session's bookkeeping, so
 on a followed model they are refused.
 
 Once a transaction that bumped versions commits, the makers' stamps (core/stamps.py)
-are forgotten, so every server sees the new version at once.
+are forgotten, so every server sees the new version at once, and `portfolio_changed`
+is sent with the makers' ids (their PDFs are drawn again ahead of readers).
 """
 
+from blinker import Namespace
+from flask import current_app
+from flask import has_app_context
 from sqlalchemy import event
 from sqlalchemy import inspect
 from sqlalchemy import select
@@ -57,8 +61,10 @@ UNSHOWN_MODELS = (
     WeeklyDigest, FollowUpCheck, RemindedFollowUp,
 )  # fmt: skip
 _BUMPED = "portfolio_versions_bumped"
-# Usernames whose stamps go once the transaction commits.
+# Usernames whose stamps go once the transaction commits, and the makers it changed.
 _STAMPS = "owner_stamps_to_forget"
+_CHANGED = "owners_changed"
+portfolio_changed = Namespace().signal("portfolio-changed")
 _USERS = User.__table__
 
 
@@ -128,10 +134,14 @@ def _bump_changed_portfolios(session: Session, _flush_context, _instances) -> No
         )
         stamps.update(name.lower() for name in usernames)
         bumped |= owners
+        session.info.setdefault(_CHANGED, set()).update(owners)
 
 
-def _forget_stamps(session: Session) -> None:
+def _after_commit(session: Session) -> None:
     forget_owner_stamps(session.info.pop(_STAMPS, set()))
+    changed = session.info.pop(_CHANGED, set())
+    if changed and has_app_context():
+        portfolio_changed.send(current_app._get_current_object(), owner_ids=changed)
 
 
 def _drop_stamps_to_forget(session: Session, previous_transaction: SessionTransaction) -> None:
@@ -139,6 +149,7 @@ def _drop_stamps_to_forget(session: Session, previous_transaction: SessionTransa
     # outer changes to commit (forgetting a stamp too many costs one query).
     if previous_transaction.parent is None:
         session.info.pop(_STAMPS, None)
+        session.info.pop(_CHANGED, None)
 
 
 def _forget_bumps(session: Session, transaction: SessionTransaction) -> None:
@@ -162,7 +173,7 @@ def _refuse_untracked_bulk_changes(state: ORMExecuteState) -> None:
 LISTENERS = (
     ("before_flush", _bump_changed_portfolios),
     ("after_transaction_end", _forget_bumps),
-    ("after_commit", _forget_stamps),
+    ("after_commit", _after_commit),
     ("after_soft_rollback", _drop_stamps_to_forget),
     ("do_orm_execute", _refuse_untracked_bulk_changes),
 )

@@ -2,6 +2,7 @@
 once per version and shared by every reader), and the JSON Resume."""
 
 import json
+from collections.abc import Callable
 
 from flask import Response
 from flask import abort
@@ -30,6 +31,11 @@ from pm_portfolio.portfolio.readable import visible_owner_or_404
 from pm_portfolio.portfolio.render_locks import render_lock
 from pm_portfolio.web.public_urls import public_base_url
 from pm_portfolio.web.public_urls import public_url
+from pm_portfolio.web.shared_cache import from_shared_cache
+
+# A PDF kept in the shared cache: its key names its version, so it is never stale, and
+# the newest version is drawn again ahead of readers (portfolio/prerendering.py).
+PDF_KEPT_SECONDS = 7 * 24 * 3600
 
 
 def _media_keys(owner: publishing.PublicOwner, products) -> set[str]:
@@ -51,9 +57,9 @@ def _render_pdf(
         share_link=share_link,
         title=title,
         skills=publishing.skills_demonstrated(products),
-        home_url=public_url(".share", token=share_link.token)
+        home_url=public_url("portfolio.share", token=share_link.token)
         if share_link
-        else public_url(".profile", username=owner.username),
+        else public_url("portfolio.profile", username=owner.username),
     )
     document = documents.Document(
         html=html,
@@ -75,6 +81,12 @@ def _render_pdf(
             abort(503, str(error))
 
 
+def kept_pdf(etag: str, render: Callable[[], bytes | None]) -> bytes | None:
+    """This version of a PDF from the cache every server shares, or `render()` and keep
+    it there: one server's render (or the pre-render job's) serves every server."""
+    return from_shared_cache(f"pdf:{etag}", render, timeout=PDF_KEPT_SECONDS)
+
+
 def _pdf(etag: str, owner_id: int, filename, render) -> Response:
     """A PDF, made by `render()` (None: nothing to show) once per version and kept, saved
     as `filename()` (asked only when the PDF is sent, not for a 304)."""
@@ -82,7 +94,7 @@ def _pdf(etag: str, owner_id: int, filename, render) -> Response:
         return answer
 
     def make() -> CachedPage | None:
-        body = render()
+        body = kept_pdf(etag, render)
         return CachedPage(body, owner_id=owner_id) if body is not None else None
 
     page = kept_page(etag, make, for_everyone=True)
@@ -95,27 +107,41 @@ def _pdf(etag: str, owner_id: int, filename, render) -> Response:
     return cacheable(response, etag)
 
 
-@bp.get("/u/<username>.pdf")
-def profile_pdf(username: str):
-    owner = visible_owner_or_404(username)
+def profile_document(owner: publishing.PublicOwner) -> tuple[str, Callable[[], bytes]]:
+    """The ETag of the maker's portfolio PDF, and how to draw it."""
     etag = shared_etag("profile-pdf", owner.id, owner.portfolio_version)
 
     def render() -> bytes:
         products = publishing.public_products(owner, publishing.CASE_STUDY_LOADING)
         return _render_pdf(owner, products, None, "Product portfolio")
 
-    return _pdf(etag, owner.id, lambda: f"{owner.username}-portfolio.pdf", render)
+    return etag, render
 
 
-@bp.get("/u/<username>/<slug>.pdf")
-def case_study_pdf(username: str, slug: str):
-    owner = visible_owner_or_404(username)
+def case_study_document(
+    owner: publishing.PublicOwner, slug: str
+) -> tuple[str, Callable[[], bytes | None]]:
+    """The ETag of a case study's PDF, and how to draw it (None: no such case study)."""
     etag = shared_etag("case-study-pdf", owner.id, owner.portfolio_version, slug)
 
     def render() -> bytes | None:
         product = publishing.public_product(owner, slug)
         return _render_pdf(owner, [product], None, "Case study") if product else None
 
+    return etag, render
+
+
+@bp.get("/u/<username>.pdf")
+def profile_pdf(username: str):
+    owner = visible_owner_or_404(username)
+    etag, render = profile_document(owner)
+    return _pdf(etag, owner.id, lambda: f"{owner.username}-portfolio.pdf", render)
+
+
+@bp.get("/u/<username>/<slug>.pdf")
+def case_study_pdf(username: str, slug: str):
+    owner = visible_owner_or_404(username)
+    etag, render = case_study_document(owner, slug)
     return _pdf(etag, owner.id, lambda: f"{owner.username}-{slug}.pdf", render)
 
 

@@ -1,0 +1,112 @@
+"""A maker's PDFs are drawn ahead of readers: a change of their portfolio schedules one
+job (a minute after the last change), which draws the portfolio PDF and each case
+study's into the shared cache, from which any server sends them without drawing."""
+
+from datetime import UTC
+from datetime import datetime
+from datetime import timedelta
+
+import pytest
+import redis
+import time_machine
+
+from pm_portfolio.extensions import db
+from pm_portfolio.models import Product
+from pm_portfolio.portfolio import documents
+from pm_portfolio.portfolio.prerendering import prerender_pdfs
+from tests.factories import make_product
+from tests.factories import make_user
+from tests.infrastructure import make_app
+
+PUBLIC_URL = "https://portfolio.example.com"
+
+
+@pytest.fixture
+def queue_url(redis_url):
+    url = redis_url.rsplit("/", 1)[0] + "/11"
+    store = redis.Redis.from_url(url)
+    store.flushdb()
+    yield url
+    store.flushdb()
+    store.close()
+
+
+@pytest.fixture
+def shared_cache(tmp_path) -> dict:
+    """Settings of servers that share one cache folder, as servers share Redis."""
+    return {"CACHE_DIR": str(tmp_path / "cache"), "PUBLIC_URL": PUBLIC_URL}
+
+
+def scheduled(app) -> dict[str, float]:
+    with app.app_context():
+        registry = app.extensions["rq"].get_queue("default").scheduled_job_registry
+        return {
+            job_id: registry.connection.zscore(registry.key, job_id)
+            for job_id in registry.get_job_ids()
+        }
+
+
+def test_each_change_moves_the_makers_one_job_later(migrated_database_url, queue_url, app):
+    queued = make_app(migrated_database_url, REDIS_URL=queue_url)
+    with queued.app_context():
+        maker = make_user(username="ada", is_published=True)
+        other = make_user(username="bo", is_published=True)
+    first = scheduled(queued)
+    assert set(first) == {f"prerender-pdfs-{maker.id}", f"prerender-pdfs-{other.id}"}
+
+    with time_machine.travel(datetime.now(UTC) + timedelta(seconds=30)), queued.app_context():
+        make_product(maker.id, title="Queue Buddy", visibility="public", status="shipped")
+        second = scheduled(queued)
+    assert set(second) == set(first)
+    assert second[f"prerender-pdfs-{maker.id}"] > first[f"prerender-pdfs-{maker.id}"]
+    assert second[f"prerender-pdfs-{other.id}"] == first[f"prerender-pdfs-{other.id}"]
+    with queued.app_context():
+        job = queued.extensions["rq"].get_queue("default").fetch_job(f"prerender-pdfs-{maker.id}")
+    assert (job.func_name, job.args) == (
+        "pm_portfolio.portfolio.prerendering.prerender_pdfs",
+        (maker.id,),
+    )
+
+
+def test_without_a_queue_nothing_is_drawn_ahead(app):
+    with app.app_context():
+        make_user(username="ada", is_published=True)
+    assert "rq" not in app.extensions
+
+
+def test_a_drawn_pdf_is_sent_by_another_server_without_drawing(
+    migrated_database_url, shared_cache, pdf_renderer, monkeypatch, app
+):
+    worker = make_app(migrated_database_url, **shared_cache)
+    with worker.app_context():
+        maker = make_user(username="ada", is_published=True)
+        make_product(
+            maker.id, title="Queue Buddy", slug="queue-buddy", visibility="public", status="shipped"
+        )
+        make_product(maker.id, title="Draft", slug="draft", visibility="private")
+        assert prerender_pdfs(maker.id) == 2
+
+    def no_drawing(*_args, **_kwargs):
+        raise AssertionError("the PDF was drawn again")
+
+    monkeypatch.setattr(documents, "render_pdf", no_drawing)
+    web = make_app(migrated_database_url, **shared_cache).test_client()
+    for path in ["/u/ada.pdf", "/u/ada/queue-buddy.pdf"]:
+        response = web.get(path)
+        assert response.status_code == 200
+        assert response.data.startswith(b"%PDF")
+    assert web.get("/u/ada/draft.pdf").status_code == 404
+
+    # A change makes a new version, which is drawn again (here on demand).
+    with worker.app_context():
+        db.session.scalar(db.select(Product).where(Product.slug == "queue-buddy")).title = "Q"
+        db.session.commit()
+    with pytest.raises(AssertionError, match="drawn again"):
+        web.get("/u/ada/queue-buddy.pdf")
+
+
+def test_an_unpublished_portfolio_is_not_drawn(app, pdf_renderer):
+    with app.app_context():
+        maker = make_user(username="ada")
+        make_product(maker.id, title="Queue Buddy", visibility="public", status="shipped")
+        assert prerender_pdfs(maker.id) == 0
