@@ -140,8 +140,16 @@ def test_a_day_is_claimed_once_and_old_claims_are_pruned(app, makers):
         assert reminders.claim(ada.id, date(2026, 6, 17)) is True
         assert reminders.claim(ada.id, date(2026, 6, 17)) is False
         assert reminders.claim(ada.id, date(2026, 6, 18)) is True
+        # Many at once; one taken meanwhile is left out, and the others still claimed.
+        wanted = [
+            (ada.id, date(2026, 6, 19)),
+            (ada.id, date(2026, 6, 18)),
+            (ada.id, date(2026, 6, 20)),
+        ]
+        assert reminders.claim_many(wanted) == [wanted[0], wanted[2]]
         reminders.prune_checks(datetime(2026, 6, 21, 9, 0, tzinfo=UTC))
-        assert db.session.scalars(db.select(FollowUpCheck.day)).all() == [date(2026, 6, 18)]
+        days = db.session.scalars(db.select(FollowUpCheck.day).order_by(FollowUpCheck.day)).all()
+        assert days == [date(2026, 6, 18), date(2026, 6, 19), date(2026, 6, 20)]
 
 
 def test_a_deleted_application_takes_what_was_told_with_it(app, runner, outbox, makers):

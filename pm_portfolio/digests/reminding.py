@@ -21,6 +21,7 @@ from pm_portfolio.web.public_urls import public_url
 logger = logging.getLogger(__name__)
 
 MAKERS_PER_JOB = 200
+CLAIMS_PER_STATEMENT = 1000
 
 
 class RemindersFailed(Exception):
@@ -31,10 +32,11 @@ def send_due(now) -> int:
     """Claim the day of every maker whose reminder morning has come, and send their
     reminders in jobs (or here); returns how many days were claimed."""
     reminders.prune_checks(now)
+    due = reminders.due(now)
     claimed = [
         (maker_id, day.isoformat())
-        for maker_id, day in reminders.due(now)
-        if reminders.claim(maker_id, day)
+        for start in range(0, len(due), CLAIMS_PER_STATEMENT)
+        for maker_id, day in reminders.claim_many(due[start : start + CLAIMS_PER_STATEMENT])
     ]
     for start in range(0, len(claimed), MAKERS_PER_JOB):
         batch = claimed[start : start + MAKERS_PER_JOB]
