@@ -4,6 +4,7 @@ the job sends an email only if a follow-up is due that no reminder told yet."""
 
 import logging
 from datetime import date
+from datetime import datetime
 
 from flask import current_app
 
@@ -28,7 +29,7 @@ class RemindersFailed(Exception):
     """Some reminders of a job could not be sent: the job is tried again for them."""
 
 
-def send_due(now) -> int:
+def send_due(now: datetime) -> int:
     """Claim the day of every maker whose reminder morning has come, and send their
     reminders in jobs (or here); returns how many days were claimed."""
     reminders.prune_checks(now)
