@@ -8,6 +8,7 @@ from pm_portfolio import clock
 from pm_portfolio.core import analytics
 from pm_portfolio.core import calendar
 from pm_portfolio.core import digests
+from pm_portfolio.core import reminders
 from pm_portfolio.core import share_links
 from pm_portfolio.core.applications import ContactData
 from pm_portfolio.core.products import MetricData
@@ -18,6 +19,7 @@ from pm_portfolio.exports.csv_import import save_draft
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Application
 from pm_portfolio.models import LinkOpenKind
+from pm_portfolio.models import RemindedFollowUp
 from pm_portfolio.models import User
 from tests.clients import AuthActions
 from tests.factories import PASSWORD
@@ -222,6 +224,11 @@ def test_delete_account_removes_every_row_the_user_owns(logged_in_client, auth, 
         make_review_comment(review_link, product.id, email="rae@example.com")
         make_endorsement(product.id, email="eve@queue.example", confirmed=True)
         digests.claim(user.id, date(2026, 11, 30), clock.now())
+        reminders.claim(user.id, date(2026, 12, 1))
+        db.session.add(
+            RemindedFollowUp(application_id=application_id, kind="not-opened",
+                             since=date(2026, 11, 1), reminded_at=clock.now())
+        )  # fmt: skip
         save_draft(user.id, "products", "products.csv", "slug,title\n")
         make_image(product.id)
         assert stored_keys(app)

@@ -8,6 +8,7 @@ processes of this machine (a lock file, released by the system if its holder die
 """
 
 import contextlib
+import hashlib
 import logging
 import os
 from collections.abc import Iterator
@@ -42,7 +43,11 @@ def _redis() -> redis.Redis:
 def _file_lock(owner_id: int) -> Iterator[bool]:
     folder = Path(current_app.instance_path) / "locks"
     folder.mkdir(exist_ok=True)
-    descriptor = os.open(folder / f"pdf-{owner_id}.lock", os.O_CREAT | os.O_RDWR, 0o600)
+    # Named by the database too: two apps of one instance folder on different databases
+    # (staging beside production, a test run beside another) have makers of the same id.
+    database = hashlib.sha256(current_app.config["SQLALCHEMY_DATABASE_URI"].encode()).hexdigest()
+    name = f"pdf-{database[:16]}-{owner_id}.lock"
+    descriptor = os.open(folder / name, os.O_CREAT | os.O_RDWR, 0o600)
     try:
         if fcntl is not None:
             try:
