@@ -34,11 +34,12 @@ test-fast: install
 # The fast suite on the days date rules break on, under Debian's faketime (apt-get install
 # faketime): the first day of a year, 29 February late at night, a 2nd of a month.
 # Its monotonic clock stays real, or threads' timed waits never end.
-# `make test-dates PYTEST_ARGS="$(DATE_TESTS)"`: only the tests of what reckons with dates.
+# `make test-dates PYTEST_ARGS='$(DATE_TESTS)'` (quoted so): only the tests of what reckons
+# with dates, as CI runs them.
 DATES_TO_TEST := "2027-01-01 00:05:00" "2028-02-29 23:40:00" "2027-03-02 12:00:00"
 DATE_TESTS := $(addprefix tests/test_,$(addsuffix .py,dashboard goals digest reminders \
-	applications calendar time_zones coach learnings sharing first_hour feedback proof \
-	accounts sessions view_sources sitemap))
+	applications applications_csv calendar time_zones coach learnings products sharing \
+	first_hour feedback proof accounts sessions view_sources sitemap journal_draft exports))
 test-dates: install
 	@command -v faketime >/dev/null || { echo "make test-dates needs faketime: apt-get install faketime"; exit 1; }
 	@for moment in $(DATES_TO_TEST); do \

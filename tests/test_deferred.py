@@ -64,6 +64,16 @@ def test_a_failed_request_starts_none_of_its_work():
     assert done == []
 
 
+def test_outside_a_request_being_answered_the_work_runs_at_once():
+    """A job drawing a letter in a request context of its own (for its links) runs the
+    work there and then: its worker ends without ending that context."""
+    done = []
+    app = deferring_app(done.append)
+    with app.test_request_context("/"):
+        after_response(done.append, "in a job")
+        assert done == ["in a job"]
+
+
 def test_a_client_resetting_the_connection_after_a_redirect_loses_no_work():
     done = threading.Event()
     server = make_server("127.0.0.1", 0, deferring_app(lambda _name: done.set()), threaded=True)

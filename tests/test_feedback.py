@@ -361,6 +361,23 @@ def test_the_maker_hears_of_new_comments_at_most_hourly(today, runner, app, outb
     assert "First thought" not in outbox[1].body
 
 
+def test_two_runs_at_once_tell_a_comment_once(today, app, user, draft):
+    with app.app_context():
+        link = make_review_link(user.id, [draft])
+        make_review_comment(link, draft, body="Only once")
+        now = clock.now()
+        [first] = reviews.due_notices(now)
+        [second] = reviews.due_notices(now)
+        assert [comment.body for comment in reviews.claim_notice(first.comments, now)] == [
+            "Only once"
+        ]
+        assert reviews.claim_notice(second.comments, now) == []
+        # An email that could not go leaves its comments to the next run.
+        reviews.release_notice(first.comments)
+        [again] = reviews.due_notices(now)
+        assert [comment.body for comment in again.comments] == ["Only once"]
+
+
 def test_resolving_a_review_passes_the_coachs_advice_without_changing_readiness(app, user, draft):
     with app.app_context():
         before = coach.readiness_of(user.id, [draft])[draft]

@@ -86,7 +86,8 @@ def test_a_pdf_longer_than_the_page_limit_is_refused(app, client, pdf_renderer):
     assert "more than the 1 a download may have" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("app_config", [{"PDF_TIMEOUT_SECONDS": 1}])
+# Time enough for Ada's small PDF on a busy machine (CI runs two suites side by side).
+@pytest.mark.parametrize("app_config", [{"PDF_TIMEOUT_SECONDS": 5}])
 def test_a_hostile_portfolio_cannot_make_another_makers_pdf_fail(app, pdf_renderer, monkeypatch):
     # Slow to draw (about a second for each of its two case studies), under every bound.
     published_maker(app, "mallory", solution=markdown_table(90, 10))
@@ -126,7 +127,7 @@ def test_a_hostile_portfolio_cannot_make_another_makers_pdf_fail(app, pdf_render
     first.join()
     ada.join()
 
-    assert [status for status, _body in answers["ada"]] == [200]
+    assert [status for status, _body in answers["ada"]] == [200], answers["ada"]
     refused = [body for status, body in answers["mallory"] if status == 503]
     assert sum("being made right now" in body for body in refused) == 2
 

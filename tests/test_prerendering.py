@@ -10,10 +10,13 @@ import pytest
 import redis
 import time_machine
 
+from pm_portfolio.extensions import cache
 from pm_portfolio.extensions import db
 from pm_portfolio.models import Product
 from pm_portfolio.portfolio import documents
 from pm_portfolio.portfolio.prerendering import prerender_pdfs
+from pm_portfolio.portfolio.render_locks import render_lock
+from pm_portfolio.web.shared_cache import version_from_shared_cache
 from tests.factories import make_product
 from tests.factories import make_user
 from tests.infrastructure import make_app
@@ -103,6 +106,23 @@ def test_a_drawn_pdf_is_sent_by_another_server_without_drawing(
         db.session.commit()
     with pytest.raises(AssertionError, match="drawn again"):
         web.get("/u/ada/queue-buddy.pdf")
+
+
+def test_the_job_draws_while_a_reader_holds_the_makers_render_lock(app, pdf_renderer):
+    with app.app_context():
+        maker = make_user(username="ada", is_published=True)
+        make_product(maker.id, title="Queue Buddy", visibility="public", status="shipped")
+        with app.test_request_context(), render_lock(maker.id, 20) as held:
+            assert held
+            assert prerender_pdfs(maker.id) == 2
+
+
+def test_a_new_version_replaces_the_old_in_the_shared_cache(app):
+    with app.app_context():
+        assert version_from_shared_cache("pdf:test", "v1", lambda: b"one") == b"one"
+        assert version_from_shared_cache("pdf:test", "v1", lambda: b"other") == b"one"
+        assert version_from_shared_cache("pdf:test", "v2", lambda: b"two") == b"two"
+        assert cache.get("pdf:test") == ("v2", b"two")
 
 
 def test_an_unpublished_portfolio_is_not_drawn(app, pdf_renderer):

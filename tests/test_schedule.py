@@ -45,6 +45,7 @@ def test_the_scheduler_has_the_periodic_work(app, migrated_database_url, queue_u
     queued = make_app(migrated_database_url, REDIS_URL=queue_url)
     with queued.app_context():
         jobs = queued.extensions["rq"].make_cron_scheduler().get_jobs()
+    assert len(jobs) == 6
     assert {job.func_name: (job.interval or job.cron, job.queue_name) for job in jobs} == {
         "pm_portfolio.schedule.flush_views": (60, "default"),
         "pm_portfolio.schedule.send_digests": ("*/15 * * * *", "default"),

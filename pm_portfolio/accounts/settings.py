@@ -139,8 +139,8 @@ def settings_emails():
             if form.weekly_digest.data
             else "Weekly digest off."
         )
-        reminders = "Follow-up reminders on." if form.follow_up_reminders.data else ""
-        flash(f"{digest} {reminders}".strip(), "success")
+        reminders = "on" if form.follow_up_reminders.data else "off"
+        flash(f"{digest} Follow-up reminders {reminders}.", "success")
         return redirect(url_for("accounts.settings_emails"))
     return render_template("accounts/settings_emails.html", form=form)
 

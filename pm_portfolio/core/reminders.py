@@ -43,7 +43,7 @@ def check_day(now: datetime, time_zone: str) -> date | None:
 
 def due(now: datetime) -> list[tuple[int, date]]:
     """(maker id, day) of every opted-in maker, with a confirmed address and at least
-    one active application, whose day has come and is not claimed yet."""
+    one application, whose day has come and is not claimed yet."""
     makers = db.session.execute(
         db.select(User.id, User.time_zone)
         .where(

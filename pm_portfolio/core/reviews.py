@@ -23,6 +23,7 @@ from pm_portfolio.core.dates import local_moment
 from pm_portfolio.core.publishing import CARD_LOADING
 from pm_portfolio.core.publishing import CASE_STUDY_LOADING
 from pm_portfolio.core.publishing import portfolio_order
+from pm_portfolio.database import writing_transactions
 from pm_portfolio.extensions import db
 from pm_portfolio.models import CASE_STUDY_TEXTS
 from pm_portfolio.models import Product
@@ -399,7 +400,33 @@ def due_notices(now: datetime) -> list[Notice]:
     return [Notice(makers[maker_id], listed) for maker_id, listed in by_maker.items()]
 
 
-def mark_notified(comments: list[ReviewComment], now: datetime) -> None:
-    for comment in comments:
-        comment.notified_at = now
+def claim_notice(comments: list[ReviewComment], now: datetime) -> list[ReviewComment]:
+    """Mark the comments told before their email goes; those another run (another
+    server) marked meanwhile are left out, so no comment is told twice."""
+    db.session.commit()
+    with writing_transactions():
+        claimed = set(
+            db.session.scalars(
+                db.update(ReviewComment)
+                .where(
+                    ReviewComment.id.in_([comment.id for comment in comments]),
+                    ReviewComment.notified_at.is_(None),
+                )
+                .values(notified_at=now)
+                .returning(ReviewComment.id),
+                execution_options={"synchronize_session": False},
+            )
+        )
+        db.session.commit()
+    return [comment for comment in comments if comment.id in claimed]
+
+
+def release_notice(comments: list[ReviewComment]) -> None:
+    """The email could not go: the comments wait for the next run."""
+    db.session.execute(
+        db.update(ReviewComment)
+        .where(ReviewComment.id.in_([comment.id for comment in comments]))
+        .values(notified_at=None),
+        execution_options={"synchronize_session": False},
+    )
     db.session.commit()

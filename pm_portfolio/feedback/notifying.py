@@ -1,5 +1,6 @@
 """Telling makers their reviewers' new comments: one email each, at most hourly, for
-`flask feedback send` and its scheduled job."""
+`flask feedback send` and its scheduled job. The comments are marked told before the
+email goes, so two runs at once tell each comment once."""
 
 from datetime import datetime
 
@@ -17,16 +18,20 @@ def send_due_notices(now: datetime) -> int:
     # Links in the emails are built as pages build them, from PUBLIC_URL.
     with current_app.test_request_context(base_url=base_url_outside_requests()):
         for notice in reviews.due_notices(now):
-            count = len(notice.comments)
+            comments = reviews.claim_notice(notice.comments, now)
+            if not comments:
+                continue
+            count = len(comments)
             message = mail.compose(
                 notice.maker.email,
                 f"{count} new comment{'s' if count != 1 else ''} on your drafts",
                 "new_feedback",
                 maker=notice.maker,
-                comments=notice.comments,
+                comments=comments,
                 feedback_url=public_url("feedback.index"),
             )
             if mail.send(message):
-                reviews.mark_notified(notice.comments, now)
                 sent += 1
+            else:
+                reviews.release_notice(comments)
     return sent

@@ -3,6 +3,7 @@ once per version and shared by every reader), and the JSON Resume."""
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import Response
 from flask import abort
@@ -31,10 +32,10 @@ from pm_portfolio.portfolio.readable import visible_owner_or_404
 from pm_portfolio.portfolio.render_locks import render_lock
 from pm_portfolio.web.public_urls import public_base_url
 from pm_portfolio.web.public_urls import public_url
-from pm_portfolio.web.shared_cache import from_shared_cache
+from pm_portfolio.web.shared_cache import version_from_shared_cache
 
-# A PDF kept in the shared cache: its key names its version, so it is never stale, and
-# the newest version is drawn again ahead of readers (portfolio/prerendering.py).
+# A PDF kept in the shared cache, in its newest version only (checked by its ETag), which
+# is drawn again ahead of readers after each change (portfolio/prerendering.py).
 PDF_KEPT_SECONDS = 7 * 24 * 3600
 
 
@@ -48,7 +49,11 @@ def _render_pdf(
     products: list,
     share_link: ShareLink | None,
     title: str,
+    for_reader: bool = True,
 ) -> bytes:
+    """The PDF; for a reader, one of the maker's at a time (render_locks.py), which the
+    pre-render job, drawing them one by one in a worker, does not take: readers meanwhile
+    are not told to try again."""
     html = render_template(
         "portfolio/document.html",
         owner=owner,
@@ -69,6 +74,9 @@ def _render_pdf(
         media_keys=frozenset(_media_keys(owner, products)),
     )
     seconds = current_app.config["PDF_TIMEOUT_SECONDS"]
+    max_pages = current_app.config["PDF_MAX_PAGES"]
+    if not for_reader:
+        return documents.render_pdf(document, seconds, max_pages)
     with render_lock(owner.id, seconds) as may_render:
         if not may_render:
             abort(503, "Another PDF of this portfolio is being made right now. "
@@ -76,25 +84,37 @@ def _render_pdf(
         # Only a render counts against the reader's limit; a kept copy is free.
         g.drew_a_new_document = True
         try:
-            return documents.render_pdf(document, seconds, current_app.config["PDF_MAX_PAGES"])
+            return documents.render_pdf(document, seconds, max_pages)
         except documents.DocumentFailed as error:
             abort(503, str(error))
 
 
-def kept_pdf(etag: str, render: Callable[[], bytes | None]) -> bytes | None:
-    """This version of a PDF from the cache every server shares, or `render()` and keep
-    it there: one server's render (or the pre-render job's) serves every server."""
-    return from_shared_cache(f"pdf:{etag}", render, timeout=PDF_KEPT_SECONDS)
+@dataclass(frozen=True)
+class PdfDocument:
+    """One PDF a reader may download: where it is kept (`slot`, one per document), the
+    ETag of its version now, and how to draw it (None: nothing to show)."""
+
+    slot: str
+    etag: str
+    render: Callable[[], bytes | None]
+
+    def kept(self) -> bytes | None:
+        """This version from the cache every server shares, or drawn and kept there: one
+        server's drawing (or the pre-render job's) serves every server."""
+        return version_from_shared_cache(
+            f"pdf:{self.slot}", self.etag, self.render, timeout=PDF_KEPT_SECONDS
+        )
 
 
-def _pdf(etag: str, owner_id: int, filename, render) -> Response:
-    """A PDF, made by `render()` (None: nothing to show) once per version and kept, saved
-    as `filename()` (asked only when the PDF is sent, not for a 304)."""
+def _pdf(document: PdfDocument, owner_id: int, filename) -> Response:
+    """A PDF, drawn once per version and kept, saved as `filename()` (asked only when
+    the PDF is sent, not for a 304)."""
+    etag = document.etag
     if (answer := not_modified(etag, noindex=True)) is not None:
         return answer
 
     def make() -> CachedPage | None:
-        body = kept_pdf(etag, render)
+        body = document.kept()
         return CachedPage(body, owner_id=owner_id) if body is not None else None
 
     page = kept_page(etag, make, for_everyone=True)
@@ -107,42 +127,43 @@ def _pdf(etag: str, owner_id: int, filename, render) -> Response:
     return cacheable(response, etag)
 
 
-def profile_document(owner: publishing.PublicOwner) -> tuple[str, Callable[[], bytes]]:
-    """The ETag of the maker's portfolio PDF, and how to draw it."""
-    etag = shared_etag("profile-pdf", owner.id, owner.portfolio_version)
+def profile_document(owner: publishing.PublicOwner, for_reader: bool = True) -> PdfDocument:
+    """The maker's portfolio PDF."""
 
     def render() -> bytes:
         products = publishing.public_products(owner, publishing.CASE_STUDY_LOADING)
-        return _render_pdf(owner, products, None, "Product portfolio")
+        return _render_pdf(owner, products, None, "Product portfolio", for_reader)
 
-    return etag, render
+    etag = shared_etag("profile-pdf", owner.id, owner.portfolio_version)
+    return PdfDocument(f"profile:{owner.id}", etag, render)
 
 
 def case_study_document(
-    owner: publishing.PublicOwner, slug: str
-) -> tuple[str, Callable[[], bytes | None]]:
-    """The ETag of a case study's PDF, and how to draw it (None: no such case study)."""
-    etag = shared_etag("case-study-pdf", owner.id, owner.portfolio_version, slug)
+    owner: publishing.PublicOwner, slug: str, for_reader: bool = True
+) -> PdfDocument:
+    """A case study's PDF (drawn as None if there is no such public case study)."""
 
     def render() -> bytes | None:
         product = publishing.public_product(owner, slug)
-        return _render_pdf(owner, [product], None, "Case study") if product else None
+        if product is None:
+            return None
+        return _render_pdf(owner, [product], None, "Case study", for_reader)
 
-    return etag, render
+    etag = shared_etag("case-study-pdf", owner.id, owner.portfolio_version, slug)
+    return PdfDocument(f"case-study:{owner.id}:{slug}", etag, render)
 
 
 @bp.get("/u/<username>.pdf")
 def profile_pdf(username: str):
     owner = visible_owner_or_404(username)
-    etag, render = profile_document(owner)
-    return _pdf(etag, owner.id, lambda: f"{owner.username}-portfolio.pdf", render)
+    return _pdf(profile_document(owner), owner.id, lambda: f"{owner.username}-portfolio.pdf")
 
 
 @bp.get("/u/<username>/<slug>.pdf")
 def case_study_pdf(username: str, slug: str):
     owner = visible_owner_or_404(username)
-    etag, render = case_study_document(owner, slug)
-    return _pdf(etag, owner.id, lambda: f"{owner.username}-{slug}.pdf", render)
+    document = case_study_document(owner, slug)
+    return _pdf(document, owner.id, lambda: f"{owner.username}-{slug}.pdf")
 
 
 def _share_pdf(link: ShareLink, slug: str | None) -> Response:
@@ -165,7 +186,8 @@ def _share_pdf(link: ShareLink, slug: str | None) -> Response:
             return f"{name}-portfolio.pdf"
         return f"{name}-{slug or link.product.slug}.pdf"
 
-    return _pdf(etag, link.user_id, filename, render)
+    document = PdfDocument(f"share:{link.id}:{slug or ''}", etag, render)
+    return _pdf(document, link.user_id, filename)
 
 
 @bp.get("/s/<token>.pdf")

@@ -17,21 +17,37 @@ from functools import partial
 from flask import Flask
 from flask import appcontext_tearing_down
 from flask import g
+from flask import has_request_context
+from flask import request
 
 logger = logging.getLogger(__name__)
 
 _WORK = "deferred_work"
+_ANSWERING = "pm_portfolio.answering"
 _running: set[threading.Thread] = set()
 _running_lock = threading.Lock()
 
 
 def after_response(function: Callable, *args, **kwargs) -> None:
-    """Call `function(*args, **kwargs)` once this request is done, in an app context."""
-    g.setdefault(_WORK, []).append(partial(function, *args, **kwargs))
+    """Call `function(*args, **kwargs)` once this request is done, in an app context;
+    outside a request the server is answering (a command, a job drawing a letter in a
+    request context of its own), now."""
+    task = partial(function, *args, **kwargs)
+    if has_request_context() and request.environ.get(_ANSWERING):
+        g.setdefault(_WORK, []).append(task)
+    else:
+        task()
 
 
 def init_deferred_work(app: Flask) -> None:
+    app.before_request(_mark_answering)
     appcontext_tearing_down.connect(_start_work, app)
+
+
+def _mark_answering() -> None:
+    # Only a request being answered ends with its own app context, which starts the
+    # work; a job's request context, within the worker's app context, never ends so.
+    request.environ[_ANSWERING] = True
 
 
 def _start_work(app: Flask, exc: BaseException | None = None, **_extra) -> None:

@@ -31,3 +31,24 @@ def from_shared_cache(key: str, compute: Callable[[], Kept], timeout: int | None
     except (RedisError, OSError):
         log_failure(logger, "could not keep %s in the cache", key)
     return found
+
+
+def version_from_shared_cache(
+    key: str, version: str, compute: Callable[[], Kept], timeout: int | None = None
+) -> Kept:
+    """Like from_shared_cache, for something large kept in one version only: `key` holds
+    the newest version drawn, which a newer one replaces, so old versions take no room."""
+    try:
+        found = cache.get(key)
+    except (RedisError, OSError):
+        log_failure(logger, "could not read %s from the cache", key)
+        return compute()
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == version:
+        return found[1]
+    computed = compute()
+    if computed is not None:
+        try:
+            cache.set(key, (version, computed), timeout=timeout)
+        except (RedisError, OSError):
+            log_failure(logger, "could not keep %s in the cache", key)
+    return computed
