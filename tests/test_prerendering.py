@@ -17,6 +17,8 @@ from pm_portfolio.portfolio import documents
 from pm_portfolio.portfolio.prerendering import prerender_pdfs
 from pm_portfolio.portfolio.render_locks import render_lock
 from pm_portfolio.web.shared_cache import version_from_shared_cache
+from tests.clients import AuthActions
+from tests.factories import learning_form
 from tests.factories import make_product
 from tests.factories import make_user
 from tests.infrastructure import make_app
@@ -69,6 +71,26 @@ def test_each_change_moves_the_makers_one_job_later(migrated_database_url, queue
         "pm_portfolio.portfolio.prerendering.prerender_pdfs",
         (maker.id,),
     )
+
+
+def test_a_change_made_in_a_page_schedules_the_published_makers_job(
+    migrated_database_url, queue_url, app
+):
+    queued = make_app(migrated_database_url, REDIS_URL=queue_url)
+    with queued.app_context():
+        maker = make_user(username="ada", is_published=True)
+        quiet = make_user(username="bo")
+        queued.extensions["rq"].get_queue("default").scheduled_job_registry.remove(
+            f"prerender-pdfs-{maker.id}", delete_job=True
+        )
+    for username in ("ada", "bo"):
+        client = queued.test_client()
+        AuthActions(client).login(username)
+        response = client.submit("/learnings/new", learning_form())
+        assert response.status_code == 302
+
+    assert set(scheduled(queued)) == {f"prerender-pdfs-{maker.id}"}
+    assert f"prerender-pdfs-{quiet.id}" not in scheduled(queued)
 
 
 def test_without_a_queue_nothing_is_drawn_ahead(app):
