@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import redis
 from aiosmtpd.controller import Controller
 from sqlalchemy import create_engine
 from sqlalchemy import event
@@ -333,3 +334,17 @@ def gunicorn_server(database_url: str, workers: int, log_path: Path, **env: str)
     ]  # fmt: skip
     with serving(command, port, "gunicorn", log_path, cwd=PROJECT_ROOT, env=environment) as url:
         yield url
+
+
+@contextmanager
+def empty_redis_database(redis_url: str, number: int) -> Iterator[str]:
+    """The URL of Redis database `number` on `redis_url`'s server, emptied before and
+    after: a test's own, since tests empty whole databases (each module its number)."""
+    url = redis_url.rsplit("/", 1)[0] + f"/{number}"
+    store = redis.Redis.from_url(url)
+    store.flushdb()
+    try:
+        yield url
+    finally:
+        store.flushdb()
+        store.close()

@@ -12,7 +12,6 @@ from dataclasses import asdict
 from pathlib import Path
 
 import pytest
-import redis
 from rq import SimpleWorker
 from rq.job import Job
 from rq.scheduler import RQScheduler
@@ -24,6 +23,7 @@ from pm_portfolio.models import DeliveredEmail
 from tests.clients import AuthActions
 from tests.factories import make_user
 from tests.infrastructure import SmtpServer
+from tests.infrastructure import empty_redis_database
 from tests.infrastructure import free_port
 from tests.infrastructure import make_app
 
@@ -35,12 +35,8 @@ SHORT_RETRIES = (1, 1, 2, 2, 2, 2, 2, 2)
 @pytest.fixture
 def queue_url(redis_url):
     """A Redis database of the queue's own, empty before and after."""
-    url = redis_url.rsplit("/", 1)[0] + "/13"
-    store = redis.Redis.from_url(url)
-    store.flushdb()
-    yield url
-    store.flushdb()
-    store.close()
+    with empty_redis_database(redis_url, 13) as url:
+        yield url
 
 
 def letter_to(app, address: str) -> mail.Letter:

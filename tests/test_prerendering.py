@@ -7,7 +7,6 @@ from datetime import datetime
 from datetime import timedelta
 
 import pytest
-import redis
 import time_machine
 
 from pm_portfolio.extensions import cache
@@ -21,19 +20,17 @@ from tests.clients import AuthActions
 from tests.factories import learning_form
 from tests.factories import make_product
 from tests.factories import make_user
+from tests.infrastructure import empty_redis_database
 from tests.infrastructure import make_app
 
 PUBLIC_URL = "https://portfolio.example.com"
+CHANGED_AT = datetime(2026, 6, 15, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
 def queue_url(redis_url):
-    url = redis_url.rsplit("/", 1)[0] + "/11"
-    store = redis.Redis.from_url(url)
-    store.flushdb()
-    yield url
-    store.flushdb()
-    store.close()
+    with empty_redis_database(redis_url, 11) as url:
+        yield url
 
 
 @pytest.fixture
@@ -53,13 +50,13 @@ def scheduled(app) -> dict[str, float]:
 
 def test_each_change_moves_the_makers_one_job_later(migrated_database_url, queue_url, app):
     queued = make_app(migrated_database_url, REDIS_URL=queue_url)
-    with queued.app_context():
+    with time_machine.travel(CHANGED_AT, tick=False), queued.app_context():
         maker = make_user(username="ada", is_published=True)
         other = make_user(username="bo", is_published=True)
     first = scheduled(queued)
     assert set(first) == {f"prerender-pdfs-{maker.id}", f"prerender-pdfs-{other.id}"}
 
-    with time_machine.travel(datetime.now(UTC) + timedelta(seconds=30)), queued.app_context():
+    with time_machine.travel(CHANGED_AT + timedelta(seconds=30), tick=False), queued.app_context():
         make_product(maker.id, title="Queue Buddy", visibility="public", status="shipped")
         second = scheduled(queued)
     assert set(second) == set(first)

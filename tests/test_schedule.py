@@ -11,7 +11,6 @@ from datetime import datetime
 from datetime import timedelta
 
 import pytest
-import redis
 import time_machine
 
 from pm_portfolio import schedule
@@ -20,6 +19,7 @@ from pm_portfolio.models import DeliveredEmail
 from pm_portfolio.models import ProfileView
 from tests.factories import make_user
 from tests.infrastructure import PROJECT_ROOT
+from tests.infrastructure import empty_redis_database
 from tests.infrastructure import make_app
 
 BROWSER = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/130.0 Safari/537.36"}
@@ -33,12 +33,8 @@ def app_config(tmp_path) -> dict:
 
 @pytest.fixture
 def queue_url(redis_url):
-    url = redis_url.rsplit("/", 1)[0] + "/12"
-    store = redis.Redis.from_url(url)
-    store.flushdb()
-    yield url
-    store.flushdb()
-    store.close()
+    with empty_redis_database(redis_url, 12) as url:
+        yield url
 
 
 def test_the_scheduler_has_the_periodic_work(app, migrated_database_url, queue_url):

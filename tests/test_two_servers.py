@@ -10,12 +10,12 @@ import urllib.request
 from datetime import date
 
 import pytest
-import redis
 from sqlalchemy.engine import make_url
 
 from tests.clients import CSRF_INPUT
 from tests.factories import make_product
 from tests.factories import make_user
+from tests.infrastructure import empty_redis_database
 from tests.infrastructure import gunicorn_server
 
 pytestmark = pytest.mark.slow
@@ -59,11 +59,8 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 @pytest.fixture
 def shared_redis(redis_url):
     """A Redis database of its own, emptied before and after."""
-    url = redis_url.rsplit("/", 1)[0] + "/14"
-    store = redis.Redis.from_url(url)
-    store.flushdb()
-    yield url
-    store.flushdb()
+    with empty_redis_database(redis_url, 14) as url:
+        yield url
 
 
 def test_two_servers_behave_as_one_site(app, migrated_database_url, shared_redis, tmp_path):

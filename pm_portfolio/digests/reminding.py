@@ -11,7 +11,7 @@ from flask import current_app
 from pm_portfolio import clock
 from pm_portfolio.core import mail
 from pm_portfolio.core import reminders
-from pm_portfolio.digests.sending import enqueue_batch
+from pm_portfolio.digests.sending import send_in_batches
 from pm_portfolio.digests.tokens import REMINDERS
 from pm_portfolio.digests.tokens import unsubscribe_token
 from pm_portfolio.extensions import db
@@ -39,14 +39,7 @@ def send_due(now: datetime) -> int:
         for start in range(0, len(due), CLAIMS_PER_STATEMENT)
         for maker_id, day in reminders.claim_many(due[start : start + CLAIMS_PER_STATEMENT])
     ]
-    for start in range(0, len(claimed), MAKERS_PER_JOB):
-        batch = claimed[start : start + MAKERS_PER_JOB]
-        if enqueue_batch(send_reminders, batch, what="reminders"):
-            continue
-        try:
-            send_reminders(batch)
-        except RemindersFailed:
-            logger.exception("reminders not sent now; tomorrow's tell what is still due")
+    send_in_batches(send_reminders, claimed, MAKERS_PER_JOB, what="reminders")
     return len(claimed)
 
 

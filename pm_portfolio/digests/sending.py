@@ -44,15 +44,21 @@ def send_due(now: datetime) -> int:
     for start in range(0, len(due), CLAIMS_PER_STATEMENT):
         claimed += digests.claim_many(due[start : start + CLAIMS_PER_STATEMENT], now)
     pending = claimed + digests.unfinished(now)
-    for start in range(0, len(pending), DIGESTS_PER_JOB):
-        batch = pending[start : start + DIGESTS_PER_JOB]
-        if enqueue_batch(send_digests, batch, what="digests"):
+    send_in_batches(send_digests, pending, DIGESTS_PER_JOB, what="digests")
+    return len(claimed)
+
+
+def send_in_batches(job: Callable[[list], None], items: list, per_job: int, what: str) -> None:
+    """`job` over `items`, per_job at a time: each batch on the queue, or run here if
+    there is none or Redis did not answer (the items are claimed already)."""
+    for start in range(0, len(items), per_job):
+        batch = items[start : start + per_job]
+        if enqueue_batch(job, batch, what):
             continue
         try:
-            send_digests(batch)
-        except DigestsFailed:
-            logger.exception("digests not sent now; the next run tries them again")
-    return len(claimed)
+            job(batch)
+        except Exception:
+            logger.exception("some %s of a batch were not sent", what)
 
 
 def enqueue_batch(job: Callable[[list], None], batch: list, what: str) -> bool:
